@@ -1,0 +1,388 @@
+#!/usr/bin/env bash
+# A real, minimal local Kubernetes control plane for tests and demos:
+# etcd + kube-apiserver (built from source by hack/build-control-plane.sh),
+# bound to 127.0.0.1 only. There is NO kube-controller-manager, scheduler or
+# kubelet: objects are stored and served, but nothing reconciles them.
+#
+# Consequences of not running kube-controller-manager (by design):
+#   * Namespace deletion never completes: the namespace stays "Terminating"
+#     with the `kubernetes` finalizer, because that finalizer is removed by the
+#     namespace controller. `kubectl delete ns X` blocks (use --wait=false).
+#     `hack/control-plane.sh delete-ns X` is a minimal stand-in: it deletes the
+#     namespace's objects and then calls the namespace /finalize subresource.
+#   * No garbage collector: ownerReferences do not cascade deletes.
+#   * No serviceaccount/token controllers: namespaces get no `default`
+#     ServiceAccount. The ServiceAccount admission plugin is therefore disabled
+#     so Pods can be created without one; tokens for explicitly created
+#     ServiceAccounts come from the TokenRequest API (`kubectl create token`).
+#   * No scheduler/kubelet: Pods stay Pending, Deployments/Jobs create nothing.
+#
+# Usage:
+#   hack/control-plane.sh start                 start (building binaries if needed), wait for /readyz
+#   hack/control-plane.sh stop                  stop both processes, delete etcd data
+#   hack/control-plane.sh status                exit 0 if ready, 3 if stopped, 1 otherwise
+#   hack/control-plane.sh env                   print `export KUBECONFIG=...` (use with eval)
+#   hack/control-plane.sh sa-kubeconfig NS SA OUT [DURATION]
+#                                               write a kubeconfig authenticating as ServiceAccount NS/SA
+#                                               with a bound token (default DURATION 24h)
+#   hack/control-plane.sh delete-ns NS [TIMEOUT] delete a namespace completely (see above); fails
+#                                               if objects with finalizers remain after TIMEOUT (60s)
+#
+# Environment:
+#   PGINDEX_CACHE               cache root (default $HOME/.cache/pgindex-operator)
+#   PGINDEX_APISERVER_PORT      kube-apiserver secure port (default 6443)
+#   PGINDEX_ETCD_CLIENT_PORT    etcd client port (default 23790)
+#   PGINDEX_ETCD_PEER_PORT      etcd peer port (default 23800)
+#   PGINDEX_K8S_BIN_DIR         use kube-apiserver/etcd from this dir instead of building
+#   PGINDEX_APISERVER_EXTRA_ARGS extra kube-apiserver flags (word-split)
+#   KUBECTL                     kubectl binary (default kubectl)
+#
+# State (PKI, logs, pid files, kubeconfig) lives in ${PGINDEX_CACHE}/control-plane;
+# the admin kubeconfig is ${PGINDEX_CACHE}/control-plane/kubeconfig (user in
+# group system:masters, client-certificate auth, certificates embedded).
+set -euo pipefail
+
+HACK_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+CACHE_ROOT="${PGINDEX_CACHE:-$HOME/.cache/pgindex-operator}"
+STATE_DIR="$CACHE_ROOT/control-plane"
+PKI_DIR="$STATE_DIR/pki"
+KUBECONFIG_FILE="$STATE_DIR/kubeconfig"
+APISERVER_PORT="${PGINDEX_APISERVER_PORT:-6443}"
+ETCD_CLIENT_PORT="${PGINDEX_ETCD_CLIENT_PORT:-23790}"
+ETCD_PEER_PORT="${PGINDEX_ETCD_PEER_PORT:-23800}"
+KUBECTL="${KUBECTL:-kubectl}"
+SA_ISSUER="https://kubernetes.default.svc.cluster.local"
+SERVICE_CIDR="10.0.0.0/24"
+SERVICE_IP="10.0.0.1"   # first address of SERVICE_CIDR: the `kubernetes` Service
+READY_TIMEOUT="${PGINDEX_READY_TIMEOUT:-180}"
+
+log() { echo "control-plane: $*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+# --- process helpers -------------------------------------------------------
+
+# pid recorded in $STATE_DIR/$1.pid if that process is alive and is still our
+# binary (guards against pid reuse); empty otherwise.
+live_pid() {
+  local name="$1" pidfile="$STATE_DIR/$1.pid" pid
+  [[ -f "$pidfile" ]] || return 0
+  pid="$(cat "$pidfile" 2>/dev/null || true)"
+  [[ "$pid" =~ ^[0-9]+$ ]] || return 0
+  [[ -r "/proc/$pid/cmdline" ]] || return 0
+  tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q -- "/$name " || return 0
+  echo "$pid"
+}
+
+is_zombie() { grep -q '^State:[[:space:]]*Z' "/proc/$1/status" 2>/dev/null; }
+
+stop_process() {
+  local name="$1" pid i
+  pid="$(live_pid "$name")"
+  if [[ -n "$pid" ]]; then
+    log "stopping $name (pid $pid)"
+    kill -TERM "$pid" 2>/dev/null || true
+    for ((i = 0; i < 150; i++)); do
+      if [[ ! -d "/proc/$pid" ]] || is_zombie "$pid"; then break; fi
+      sleep 0.2
+    done
+    if [[ -d "/proc/$pid" ]] && ! is_zombie "$pid"; then
+      log "$name did not exit after 30s, sending SIGKILL"
+      kill -KILL "$pid" 2>/dev/null || true
+    fi
+    # The process was re-parented when `start` exited; give init a moment to
+    # reap it so that callers checking e.g. `pgrep etcd` see nothing.
+    for ((i = 0; i < 50; i++)); do
+      [[ -d "/proc/$pid" ]] || break
+      sleep 0.2
+    done
+    [[ -d "/proc/$pid" ]] && ! is_zombie "$pid" && die "$name (pid $pid) is still running"
+  fi
+  rm -f "$STATE_DIR/$name.pid"
+}
+
+admin_kubectl() { "$KUBECTL" --kubeconfig "$KUBECONFIG_FILE" "$@"; }
+
+is_ready() {
+  [[ -f "$KUBECONFIG_FILE" ]] || return 1
+  [[ "$(admin_kubectl get --raw /readyz --request-timeout=5s 2>/dev/null)" == "ok" ]]
+}
+
+# --- PKI ---------------------------------------------------------------------
+
+gen_pki() {
+  command -v openssl >/dev/null 2>&1 || die "openssl is required to generate certificates"
+  mkdir -p "$PKI_DIR"
+  chmod 700 "$PKI_DIR"
+  local d="$PKI_DIR"
+  if [[ -s "$d/ca.crt" && -s "$d/apiserver.crt" && -s "$d/admin.crt" && -s "$d/sa.key" ]]; then
+    return 0   # reuse: keeps previously written kubeconfigs valid across restarts
+  fi
+  log "generating CA, serving/admin certificates and service-account key pair in $d"
+  (
+    set -e
+    umask 077
+    cd "$d"
+    openssl genrsa -out ca.key 2048 2>/dev/null
+    openssl req -x509 -new -nodes -key ca.key -sha256 -days 3650 \
+      -subj "/CN=pgindex-local-ca" -out ca.crt 2>/dev/null
+
+    # kube-apiserver serving certificate, signed by our CA.
+    cat >apiserver.ext <<EOF
+basicConstraints=CA:FALSE
+keyUsage=critical,digitalSignature,keyEncipherment
+extendedKeyUsage=serverAuth
+subjectAltName=DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local,IP:127.0.0.1,IP:$SERVICE_IP
+EOF
+    openssl genrsa -out apiserver.key 2048 2>/dev/null
+    openssl req -new -key apiserver.key -subj "/CN=kube-apiserver" -out apiserver.csr 2>/dev/null
+    openssl x509 -req -in apiserver.csr -CA ca.crt -CAkey ca.key -CAcreateserial \
+      -days 3650 -sha256 -extfile apiserver.ext -out apiserver.crt 2>/dev/null
+
+    # Admin client certificate: group system:masters bypasses RBAC.
+    cat >client.ext <<EOF
+basicConstraints=CA:FALSE
+keyUsage=critical,digitalSignature,keyEncipherment
+extendedKeyUsage=clientAuth
+EOF
+    openssl genrsa -out admin.key 2048 2>/dev/null
+    openssl req -new -key admin.key -subj "/O=system:masters/CN=pgindex-admin" -out admin.csr 2>/dev/null
+    openssl x509 -req -in admin.csr -CA ca.crt -CAkey ca.key -CAcreateserial \
+      -days 3650 -sha256 -extfile client.ext -out admin.crt 2>/dev/null
+
+    # ServiceAccount token signing key pair (TokenRequest API / bound tokens).
+    openssl genrsa -out sa.key 2048 2>/dev/null
+    openssl rsa -in sa.key -pubout -out sa.pub 2>/dev/null
+    rm -f ./*.csr ./*.ext ca.srl
+  ) || die "certificate generation failed"
+}
+
+write_admin_kubeconfig() {
+  local tmp="$KUBECONFIG_FILE.tmp"
+  rm -f "$tmp"
+  (
+    umask 077
+    "$KUBECTL" --kubeconfig "$tmp" config set-cluster pgindex-local \
+      --server "https://127.0.0.1:$APISERVER_PORT" \
+      --certificate-authority "$PKI_DIR/ca.crt" --embed-certs=true >/dev/null
+    "$KUBECTL" --kubeconfig "$tmp" config set-credentials pgindex-admin \
+      --client-certificate "$PKI_DIR/admin.crt" --client-key "$PKI_DIR/admin.key" \
+      --embed-certs=true >/dev/null
+    "$KUBECTL" --kubeconfig "$tmp" config set-context pgindex-local \
+      --cluster pgindex-local --user pgindex-admin --namespace default >/dev/null
+    "$KUBECTL" --kubeconfig "$tmp" config use-context pgindex-local >/dev/null
+  )
+  mv -f "$tmp" "$KUBECONFIG_FILE"
+}
+
+# --- commands ------------------------------------------------------------------
+
+cmd_start() {
+  command -v "$KUBECTL" >/dev/null 2>&1 || die "kubectl not found (set KUBECTL)"
+  mkdir -p "$STATE_DIR"
+
+  if [[ -n "$(live_pid kube-apiserver)" && -n "$(live_pid etcd)" ]] && is_ready; then
+    log "already running"
+    echo "$KUBECONFIG_FILE"
+    return 0
+  fi
+  # Half-running or stale state: start from scratch.
+  cmd_stop >/dev/null 2>&1 || true
+
+  local port
+  for port in "$APISERVER_PORT" "$ETCD_CLIENT_PORT" "$ETCD_PEER_PORT"; do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+      die "127.0.0.1:$port is already in use (see PGINDEX_APISERVER_PORT / PGINDEX_ETCD_CLIENT_PORT / PGINDEX_ETCD_PEER_PORT)"
+    fi
+  done
+
+  local bin_dir
+  if [[ -n "${PGINDEX_K8S_BIN_DIR:-}" ]]; then
+    bin_dir="$PGINDEX_K8S_BIN_DIR"
+  else
+    bin_dir="$("$HACK_DIR/build-control-plane.sh" | tail -n 1)"
+  fi
+  [[ -x "$bin_dir/etcd" && -x "$bin_dir/kube-apiserver" ]] || die "no etcd/kube-apiserver in $bin_dir"
+
+  gen_pki
+
+  # If anything below fails (including die/exit), do not leave half a control
+  # plane running.
+  START_OK=0
+  trap 'if [[ "${START_OK:-1}" == 0 ]]; then log "start failed; stopping"; cmd_stop >/dev/null 2>&1 || true; fi' EXIT
+
+  local data_dir
+  data_dir="$(mktemp -d "$STATE_DIR/etcd-data.XXXXXX")"
+  echo "$data_dir" >"$STATE_DIR/etcd-data-dir"
+
+  # --unsafe-no-fsync: throw-away test data, avoids fsync latency.
+  log "starting etcd on 127.0.0.1:$ETCD_CLIENT_PORT (peer $ETCD_PEER_PORT), data in $data_dir"
+  setsid "$bin_dir/etcd" \
+    --name pgindex-local \
+    --data-dir "$data_dir" \
+    --listen-client-urls "http://127.0.0.1:$ETCD_CLIENT_PORT" \
+    --advertise-client-urls "http://127.0.0.1:$ETCD_CLIENT_PORT" \
+    --listen-peer-urls "http://127.0.0.1:$ETCD_PEER_PORT" \
+    --initial-advertise-peer-urls "http://127.0.0.1:$ETCD_PEER_PORT" \
+    --initial-cluster "pgindex-local=http://127.0.0.1:$ETCD_PEER_PORT" \
+    --initial-cluster-state new \
+    --unsafe-no-fsync \
+    --log-level warn \
+    </dev/null >"$STATE_DIR/etcd.log" 2>&1 &
+  echo $! >"$STATE_DIR/etcd.pid"
+
+  local i
+  for ((i = 0; i < 150; i++)); do
+    [[ -n "$(live_pid etcd)" ]] || { tail -n 30 "$STATE_DIR/etcd.log" >&2; die "etcd exited (log: $STATE_DIR/etcd.log)"; }
+    if curl -fsS --max-time 2 "http://127.0.0.1:$ETCD_CLIENT_PORT/health" 2>/dev/null | grep -q '"health":"true"'; then
+      break
+    fi
+    sleep 0.2
+  done
+  ((i < 150)) || die "etcd not healthy after 30s (log: $STATE_DIR/etcd.log)"
+
+  log "starting kube-apiserver on https://127.0.0.1:$APISERVER_PORT"
+  # shellcheck disable=SC2086  # PGINDEX_APISERVER_EXTRA_ARGS is intentionally word-split
+  setsid "$bin_dir/kube-apiserver" \
+    --bind-address 127.0.0.1 \
+    --advertise-address 127.0.0.1 \
+    --secure-port "$APISERVER_PORT" \
+    --etcd-servers "http://127.0.0.1:$ETCD_CLIENT_PORT" \
+    --service-cluster-ip-range "$SERVICE_CIDR" \
+    --cert-dir "$PKI_DIR" \
+    --tls-cert-file "$PKI_DIR/apiserver.crt" \
+    --tls-private-key-file "$PKI_DIR/apiserver.key" \
+    --client-ca-file "$PKI_DIR/ca.crt" \
+    --service-account-issuer "$SA_ISSUER" \
+    --service-account-key-file "$PKI_DIR/sa.pub" \
+    --service-account-signing-key-file "$PKI_DIR/sa.key" \
+    --authorization-mode RBAC \
+    --disable-admission-plugins ServiceAccount \
+    --allow-privileged=true \
+    --profiling=false \
+    ${PGINDEX_APISERVER_EXTRA_ARGS:-} \
+    </dev/null >"$STATE_DIR/kube-apiserver.log" 2>&1 &
+  echo $! >"$STATE_DIR/kube-apiserver.pid"
+
+  write_admin_kubeconfig
+
+  local deadline=$((SECONDS + READY_TIMEOUT))
+  while :; do
+    [[ -n "$(live_pid kube-apiserver)" ]] || { tail -n 30 "$STATE_DIR/kube-apiserver.log" >&2; die "kube-apiserver exited (log: $STATE_DIR/kube-apiserver.log)"; }
+    [[ -n "$(live_pid etcd)" ]] || die "etcd exited (log: $STATE_DIR/etcd.log)"
+    is_ready && break
+    ((SECONDS < deadline)) || die "kube-apiserver not ready after ${READY_TIMEOUT}s (log: $STATE_DIR/kube-apiserver.log)"
+    sleep 0.5
+  done
+  START_OK=1
+  log "ready: kube-apiserver https://127.0.0.1:$APISERVER_PORT (pid $(live_pid kube-apiserver)), etcd (pid $(live_pid etcd)); logs in $STATE_DIR"
+  log "kubeconfig: $KUBECONFIG_FILE"
+  echo "$KUBECONFIG_FILE"
+}
+
+cmd_stop() {
+  mkdir -p "$STATE_DIR"
+  stop_process kube-apiserver
+  stop_process etcd
+  if [[ -f "$STATE_DIR/etcd-data-dir" ]]; then
+    local d
+    d="$(cat "$STATE_DIR/etcd-data-dir")"
+    # Only ever delete a data dir that we created inside the state dir.
+    if [[ "$d" == "$STATE_DIR"/etcd-data.* && -d "$d" ]]; then rm -rf "$d"; fi
+    rm -f "$STATE_DIR/etcd-data-dir"
+  fi
+  rm -f "$KUBECONFIG_FILE"
+  log "stopped"
+}
+
+cmd_status() {
+  local api etcd rc
+  api="$(live_pid kube-apiserver)"
+  etcd="$(live_pid etcd)"
+  if [[ -n "$etcd" ]]; then
+    echo "etcd:           running (pid $etcd, http://127.0.0.1:$ETCD_CLIENT_PORT)"
+  else
+    echo "etcd:           not running"
+  fi
+  if [[ -n "$api" ]]; then
+    echo "kube-apiserver: running (pid $api, https://127.0.0.1:$APISERVER_PORT)"
+  else
+    echo "kube-apiserver: not running"
+  fi
+  if [[ -n "$api" && -n "$etcd" ]] && is_ready; then
+    echo "readyz:         ok"
+    echo "kubeconfig:     $KUBECONFIG_FILE"
+    rc=0
+  elif [[ -z "$api" && -z "$etcd" ]]; then
+    rc=3
+  else
+    echo "readyz:         not ready"
+    rc=1
+  fi
+  return "$rc"
+}
+
+cmd_env() {
+  echo "export KUBECONFIG=$KUBECONFIG_FILE"
+  echo "export PGINDEX_APISERVER_URL=https://127.0.0.1:$APISERVER_PORT"
+}
+
+cmd_sa_kubeconfig() {
+  [[ $# -ge 3 ]] || die "usage: $0 sa-kubeconfig NAMESPACE SERVICEACCOUNT OUT_FILE [DURATION]"
+  local ns="$1" sa="$2" out="$3" duration="${4:-24h}" token tmp
+  is_ready || die "control plane is not running (hack/control-plane.sh start)"
+  token="$(admin_kubectl create token "$sa" -n "$ns" --duration "$duration")" \
+    || die "could not create a token for serviceaccount $ns/$sa"
+  tmp="$out.tmp.$$"
+  rm -f "$tmp"
+  (
+    umask 077
+    "$KUBECTL" --kubeconfig "$tmp" config set-cluster pgindex-local \
+      --server "https://127.0.0.1:$APISERVER_PORT" \
+      --certificate-authority "$PKI_DIR/ca.crt" --embed-certs=true >/dev/null
+    "$KUBECTL" --kubeconfig "$tmp" config set-credentials "$ns-$sa" --token "$token" >/dev/null
+    "$KUBECTL" --kubeconfig "$tmp" config set-context "$ns-$sa" \
+      --cluster pgindex-local --user "$ns-$sa" --namespace "$ns" >/dev/null
+    "$KUBECTL" --kubeconfig "$tmp" config use-context "$ns-$sa" >/dev/null
+  )
+  mv -f "$tmp" "$out"
+  log "wrote kubeconfig for system:serviceaccount:$ns:$sa (token valid $duration) to $out"
+}
+
+# Minimal stand-in for the namespace controller's `kubernetes` finalizer: delete
+# every namespaced object, and only once none is left (objects with their own
+# finalizers wait for whoever owns those), remove the finalizer via /finalize.
+cmd_delete_ns() {
+  [[ $# -ge 1 && $# -le 2 ]] || die "usage: $0 delete-ns NAMESPACE [TIMEOUT]"
+  local ns="$1" timeout="${2:-60s}" types left obj
+  is_ready || die "control plane is not running (hack/control-plane.sh start)"
+  admin_kubectl get namespace "$ns" >/dev/null 2>&1 || die "namespace $ns not found"
+  admin_kubectl delete namespace "$ns" --wait=false >/dev/null 2>&1 || true
+  types="$(admin_kubectl api-resources --namespaced=true --verbs=list,delete -o name 2>/dev/null | paste -sd, -)"
+  admin_kubectl delete "$types" --all -n "$ns" --ignore-not-found --wait=true --timeout="$timeout" \
+    >/dev/null 2> >(grep -v -e 'is deprecated' -e 'timed out waiting' -e 'reflector.go' >&2) || true
+  left="$(admin_kubectl get "$types" -n "$ns" --ignore-not-found -o name 2>/dev/null || true)"
+  if [[ -n "$left" ]]; then
+    log "objects still present in $ns after $timeout (pending finalizers?):"
+    while IFS= read -r obj; do echo "  $obj" >&2; done <<<"$left"
+    die "namespace $ns left Terminating"
+  fi
+  admin_kubectl get namespace "$ns" -o json \
+    | sed -E 's/^( *)"kubernetes",?$/\1/' \
+    | admin_kubectl replace --raw "/api/v1/namespaces/$ns/finalize" -f - >/dev/null
+  admin_kubectl wait --for=delete "namespace/$ns" --timeout=30s >/dev/null 2>&1 \
+    || die "namespace $ns still present"
+  log "namespace $ns deleted"
+}
+
+case "${1:-}" in
+  start) cmd_start ;;
+  stop) cmd_stop ;;
+  status) cmd_status ;;
+  env) cmd_env ;;
+  sa-kubeconfig) shift; cmd_sa_kubeconfig "$@" ;;
+  delete-ns) shift; cmd_delete_ns "$@" ;;
+  *)
+    echo "usage: $0 start|stop|status|env|sa-kubeconfig NS SA OUT [DURATION]|delete-ns NS [TIMEOUT]" >&2
+    exit 2
+    ;;
+esac

@@ -1,0 +1,184 @@
+package dev.pgindex.operator.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The desired index. Fields mirror CREATE INDEX. The fields that define the index are immutable: to change an index
+ * that is already built, create a second PostgresIndex with a new spec.name, wait for it to be Ready, then delete
+ * the first one (docs/changing-an-index.md).
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(value = "self.schema == oldSelf.schema", message = "schema is immutable: " + PostgresIndexSpec.HOW_TO_CHANGE)
+@ValidationRule(value = "self.table == oldSelf.table", message = "table is immutable: " + PostgresIndexSpec.HOW_TO_CHANGE)
+@ValidationRule(value = "self.name == oldSelf.name", message = "name is immutable: " + PostgresIndexSpec.HOW_TO_CHANGE)
+@ValidationRule(value = "self.unique == oldSelf.unique", message = "unique is immutable: " + PostgresIndexSpec.HOW_TO_CHANGE)
+@ValidationRule(value = "self.method == oldSelf.method", message = "method is immutable: " + PostgresIndexSpec.HOW_TO_CHANGE)
+@ValidationRule(value = "self.columns == oldSelf.columns", message = "columns are immutable: " + PostgresIndexSpec.HOW_TO_CHANGE)
+@ValidationRule(value = "has(self.include) == has(oldSelf.include) && (!has(self.include) || self.include == oldSelf.include)",
+        message = "include is immutable: " + PostgresIndexSpec.HOW_TO_CHANGE)
+@ValidationRule(value = "has(self.where) == has(oldSelf.where) && (!has(self.where) || self.where == oldSelf.where)",
+        message = "where is immutable: " + PostgresIndexSpec.HOW_TO_CHANGE)
+@ValidationRule(value = "has(self.nullsNotDistinct) == has(oldSelf.nullsNotDistinct) && (!has(self.nullsNotDistinct) || self.nullsNotDistinct == oldSelf.nullsNotDistinct)",
+        message = "nullsNotDistinct is immutable: " + PostgresIndexSpec.HOW_TO_CHANGE)
+@ValidationRule(value = "has(self.storageParameters) == has(oldSelf.storageParameters) && (!has(self.storageParameters) || self.storageParameters == oldSelf.storageParameters)",
+        message = "storageParameters are immutable: " + PostgresIndexSpec.HOW_TO_CHANGE)
+@ValidationRule(value = "has(self.tablespace) == has(oldSelf.tablespace) && (!has(self.tablespace) || self.tablespace == oldSelf.tablespace)",
+        message = "tablespace is immutable: " + PostgresIndexSpec.HOW_TO_CHANGE)
+@ValidationRule(value = "!self.unique || self.method == 'btree'", message = "unique indexes need method btree")
+@ValidationRule(value = "!has(self.nullsNotDistinct) || !self.nullsNotDistinct || self.unique",
+        message = "nullsNotDistinct needs unique: true")
+@ValidationRule(value = "self.method != 'hash' || self.columns.size() == 1", message = "hash indexes take exactly one column")
+@ValidationRule(value = "!has(self.include) || size(self.include) == 0 || self.method in ['btree', 'gist', 'spgist']",
+        message = "include is supported by btree, gist and spgist only")
+@ValidationRule(value = "self.method == 'btree' || self.columns.all(c, !has(c.order) && !has(c.nulls))",
+        message = "order and nulls are supported by btree only")
+public class PostgresIndexSpec {
+    static final String HOW_TO_CHANGE = "to change a built index, create a new PostgresIndex with another spec.name, "
+            + "wait for Ready, then delete this one";
+
+    @Required
+    @JsonPropertyDescription("The database to connect to, through a Secret in the same namespace. This field may "
+            + "change (for example to rotate credentials) but must keep pointing at the same database.")
+    private ConnectionRef connection;
+
+    @Default("public")
+    @Size(min = 1, max = 63)
+    @Pattern(Identifiers.PATTERN)
+    @JsonPropertyDescription("Schema of the table; the index is created in the same schema. Maps to the schema part "
+            + "of ON schema.table. Default public. Immutable. " + Identifiers.RULE)
+    private String schema = "public";
+
+    @Required
+    @Size(min = 1, max = 63)
+    @Pattern(Identifiers.PATTERN)
+    @JsonPropertyDescription("The table to index. Maps to ON table_name. Case-sensitive (always quoted). Immutable. "
+            + Identifiers.RULE)
+    private String table;
+
+    @Required
+    @Size(min = 1, max = 63)
+    @Pattern(Identifiers.PATTERN)
+    @JsonPropertyDescription("The PostgreSQL index name, unique within the schema. Maps to CREATE INDEX name. "
+            + "An existing valid index with this name and the same definition is adopted; one with another "
+            + "definition or owned by another PostgresIndex is a conflict and is never touched. Immutable. "
+            + Identifiers.RULE)
+    private String name;
+
+    @Default("false")
+    @JsonPropertyDescription("Build a unique index. Maps to CREATE UNIQUE INDEX. Duplicate values make the build "
+            + "fail: the resource becomes Stalled (reason UniqueViolation) and is retried with backoff until the "
+            + "duplicates are gone. Immutable.")
+    private Boolean unique = false;
+
+    @Default("btree")
+    @JsonPropertyDescription("Index access method: btree, hash, gist, spgist, gin or brin. Maps to USING method. "
+            + "Default btree. Immutable.")
+    private IndexMethod method = IndexMethod.BTREE;
+
+    @Required
+    @Size(min = 1, max = 32)
+    @JsonPropertyDescription("Key columns, in order: each a column name or an expression. Maps to the column list "
+            + "of CREATE INDEX. 1 to 32 entries. Immutable.")
+    private List<IndexColumn> columns = new ArrayList<>();
+
+    @Size(max = 32)
+    @ValidationRule(value = "self.all(c, c.matches('" + Identifiers.PATTERN + "') && size(c) <= 63)",
+            message = "include entries must be column names: " + Identifiers.RULE)
+    @ValidationRule(value = "self.all(c, self.exists_one(d, d == c))", message = "include entries must be distinct")
+    @JsonPropertyDescription("Non-key columns stored in the index (covering index). Maps to INCLUDE ( column, ... ). "
+            + "btree, gist and spgist only. Immutable.")
+    private List<String> include;
+
+    @Size(min = 1, max = 4096)
+    @JsonPropertyDescription("Predicate of a partial index, for example \"deleted_at IS NULL\". Maps to WHERE "
+            + "predicate; the operator adds parentheses. One SQL expression only: ';', '--' and '/*' are rejected, "
+            + "parentheses and quotes must balance, and PostgreSQL checks it before the real build. Immutable.")
+    private String where;
+
+    @JsonPropertyDescription("Treat NULLs as equal in a unique index. Maps to NULLS NOT DISTINCT (PostgreSQL 15 "
+            + "and later; older servers make the resource Stalled with reason UnsupportedFeature). Needs unique. "
+            + "Immutable.")
+    private Boolean nullsNotDistinct;
+
+    @Size(max = 16)
+    @ValidationRule(value = "self.all(k, k.matches('^[a-z_][a-z0-9_]*$') && size(k) <= 63)",
+            message = "storage parameter names are lower-case identifiers, for example fillfactor")
+    @ValidationRule(value = "self.all(k, self[k].matches('^[A-Za-z0-9_.+-]+$') && size(self[k]) <= 64)",
+            message = "storage parameter values are plain words or numbers, for example 70 or off")
+    @JsonPropertyDescription("Index storage parameters, for example {fillfactor: \"70\"} or {fastupdate: \"off\"}. "
+            + "Maps to WITH ( name = value, ... ). Immutable.")
+    private Map<String, String> storageParameters;
+
+    @Size(min = 1, max = 63)
+    @Pattern(Identifiers.PATTERN)
+    @JsonPropertyDescription("Tablespace for the index. Maps to TABLESPACE name. Omitted means the database "
+            + "default. Immutable. " + Identifiers.RULE)
+    private String tablespace;
+
+    @Default("Retain")
+    @JsonPropertyDescription("What deleting this resource does to the index: Retain (default) leaves it in the "
+            + "database and releases the ownership mark; Delete drops it with DROP INDEX CONCURRENTLY, but only if "
+            + "this resource built it (an adopted index is never dropped).")
+    private ReclaimPolicy reclaimPolicy = ReclaimPolicy.Retain;
+
+    @Default("3")
+    @Min(0)
+    @Max(20)
+    @JsonPropertyDescription("How many times a failed build (deadlock, cancel, lost connection, deadline) is cleaned "
+            + "up and retried, with exponential backoff, before the resource is Stalled with reason "
+            + "RetryLimitExceeded. Default 3. Raising it resumes a resource stalled that way.")
+    private Integer retryLimit = 3;
+
+    @Pattern("^([0-9]+(ms|s|m|h))+$")
+    @JsonPropertyDescription("Longest time one build may run, as a duration such as 30m or 6h; enforced by the "
+            + "server (statement_timeout on the builder session), so it holds even if the operator restarts. A "
+            + "build over the deadline is cancelled and counts as a failed attempt (reason BuildDeadlineExceeded). "
+            + "Omitted means no deadline.")
+    private String buildDeadline;
+
+    public ConnectionRef getConnection() { return connection; }
+    public void setConnection(ConnectionRef connection) { this.connection = connection; }
+    public String getSchema() { return schema; }
+    public void setSchema(String schema) { this.schema = schema; }
+    public String getTable() { return table; }
+    public void setTable(String table) { this.table = table; }
+    public String getName() { return name; }
+    public void setName(String name) { this.name = name; }
+    public Boolean getUnique() { return unique; }
+    public void setUnique(Boolean unique) { this.unique = unique; }
+    public IndexMethod getMethod() { return method; }
+    public void setMethod(IndexMethod method) { this.method = method; }
+    public List<IndexColumn> getColumns() { return columns; }
+    public void setColumns(List<IndexColumn> columns) { this.columns = columns; }
+    public List<String> getInclude() { return include; }
+    public void setInclude(List<String> include) { this.include = include; }
+    public String getWhere() { return where; }
+    public void setWhere(String where) { this.where = where; }
+    public Boolean getNullsNotDistinct() { return nullsNotDistinct; }
+    public void setNullsNotDistinct(Boolean nullsNotDistinct) { this.nullsNotDistinct = nullsNotDistinct; }
+    public Map<String, String> getStorageParameters() { return storageParameters; }
+    public void setStorageParameters(Map<String, String> storageParameters) {
+        this.storageParameters = storageParameters == null ? null : new LinkedHashMap<>(storageParameters);
+    }
+    public String getTablespace() { return tablespace; }
+    public void setTablespace(String tablespace) { this.tablespace = tablespace; }
+    public ReclaimPolicy getReclaimPolicy() { return reclaimPolicy; }
+    public void setReclaimPolicy(ReclaimPolicy reclaimPolicy) { this.reclaimPolicy = reclaimPolicy; }
+    public Integer getRetryLimit() { return retryLimit; }
+    public void setRetryLimit(Integer retryLimit) { this.retryLimit = retryLimit; }
+    public String getBuildDeadline() { return buildDeadline; }
+    public void setBuildDeadline(String buildDeadline) { this.buildDeadline = buildDeadline; }
+}

@@ -1,0 +1,61 @@
+package dev.pgindex.operator.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.kubernetes.api.model.Condition;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Observed state. Conditions are the contract; the rest are facts for people and tools. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class PostgresIndexStatus {
+    @JsonPropertyDescription("The metadata.generation this status describes. Ready is only meaningful when it "
+            + "equals metadata.generation.")
+    private Long observedGeneration;
+
+    @JsonPropertyDescription("One-word summary for kubectl get: Pending, Building, Ready, Stalled or Deleting.")
+    private Phase phase;
+
+    @JsonPropertyDescription("Ready, Reconciling and Stalled, following the Kubernetes API conventions (kstatus): "
+            + "status True/False/Unknown, a CamelCase reason, a message, lastTransitionTime (moves only when status "
+            + "flips) and observedGeneration.")
+    private List<Condition> conditions = new ArrayList<>();
+
+    @JsonPropertyDescription("The index in PostgreSQL, once it exists.")
+    private IndexInfo index;
+
+    @JsonPropertyDescription("Digest of the index definition (the DDL the spec renders to).")
+    private String specHash;
+
+    @JsonPropertyDescription("Builds started for the current generation (the first build counts).")
+    private Integer attempts;
+
+    @JsonPropertyDescription("The latest build or cleanup.")
+    private BuildInfo build;
+
+    @JsonPropertyDescription("The latest failure; cleared when the index becomes Ready.")
+    private ErrorInfo lastError;
+
+    @JsonPropertyDescription("When the operator will try again after a failure (RFC 3339).")
+    private String nextAttemptAt;
+
+    public Long getObservedGeneration() { return observedGeneration; }
+    public void setObservedGeneration(Long observedGeneration) { this.observedGeneration = observedGeneration; }
+    public Phase getPhase() { return phase; }
+    public void setPhase(Phase phase) { this.phase = phase; }
+    public List<Condition> getConditions() { return conditions; }
+    public void setConditions(List<Condition> conditions) { this.conditions = conditions; }
+    public IndexInfo getIndex() { return index; }
+    public void setIndex(IndexInfo index) { this.index = index; }
+    public String getSpecHash() { return specHash; }
+    public void setSpecHash(String specHash) { this.specHash = specHash; }
+    public Integer getAttempts() { return attempts; }
+    public void setAttempts(Integer attempts) { this.attempts = attempts; }
+    public BuildInfo getBuild() { return build; }
+    public void setBuild(BuildInfo build) { this.build = build; }
+    public ErrorInfo getLastError() { return lastError; }
+    public void setLastError(ErrorInfo lastError) { this.lastError = lastError; }
+    public String getNextAttemptAt() { return nextAttemptAt; }
+    public void setNextAttemptAt(String nextAttemptAt) { this.nextAttemptAt = nextAttemptAt; }
+}

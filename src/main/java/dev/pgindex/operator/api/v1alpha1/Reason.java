@@ -1,0 +1,51 @@
+package dev.pgindex.operator.api.v1alpha1;
+
+/**
+ * Every reason the operator puts on a condition (CamelCase, stable: tools and alerts may match on them).
+ * The table in README.md ("Conditions and reasons") lists when each one appears.
+ */
+public enum Reason {
+    // Ready=True
+    IndexReady,
+    Adopted,
+    // Reconciling=True
+    Pending,
+    Building,
+    BuildInProgress,
+    WaitingForBuildSlot,
+    CleaningUp,
+    RetryScheduled,
+    DatabaseUnreachable,
+    // Stalled=True
+    InvalidSpec,
+    SecretNotFound,
+    SecretInvalid,
+    AuthenticationFailed,
+    DatabaseNotFound,
+    TableNotFound,
+    ColumnNotFound,
+    InvalidDefinition,
+    InsufficientPrivilege,
+    UniqueViolation,
+    UnsupportedFeature,
+    UnsupportedServerVersion,
+    NameConflict,
+    DefinitionConflict,
+    OwnedByOther,
+    InvalidIndexNotOwned,
+    RetryLimitExceeded,
+    // last-error reasons of transient failures (status.lastError.reason)
+    Deadlock,
+    LockTimeout,
+    Cancelled,
+    BuildDeadlineExceeded,
+    ServerShutdown,
+    ConnectionLost,
+    ResourceExhausted,
+    BuildFailed,
+    // deletion
+    Deleting,
+    IndexDropped,
+    IndexRetained,
+    DropAbandoned
+}

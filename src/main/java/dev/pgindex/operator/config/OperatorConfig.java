@@ -1,0 +1,44 @@
+package dev.pgindex.operator.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+
+/** Operator settings (application.properties or env vars such as PGINDEX_BUILDS_PER_DATABASE). */
+@ConfigMapping(prefix = "pgindex")
+public interface OperatorConfig {
+    /** Concurrent builds allowed per database, across all replicas (advisory-lock slots). Never two per table. */
+    @WithDefault("1")
+    int buildsPerDatabase();
+
+    /** How often a Ready index is re-checked (dropped out of band, turned invalid). */
+    @WithDefault("5m")
+    Duration resyncInterval();
+
+    /** How often a running build is looked at. */
+    @WithDefault("5s")
+    Duration buildPollInterval();
+
+    /** First wait after a transient build failure; doubles per attempt up to retryBackoffMax. */
+    @WithDefault("10s")
+    Duration retryBackoffBase();
+
+    @WithDefault("10m")
+    Duration retryBackoffMax();
+
+    /** First re-check after a permanent failure (missing table, duplicates...); doubles up to the max. */
+    @WithDefault("1m")
+    Duration permanentRecheckBase();
+
+    @WithDefault("30m")
+    Duration permanentRecheckMax();
+
+    /** How long deletion keeps trying to reach the database before it releases the resource anyway. */
+    @WithDefault("5m")
+    Duration deleteGracePeriod();
+
+    /** TCP connect timeout for PostgreSQL connections. */
+    @WithDefault("10s")
+    Duration connectTimeout();
+}

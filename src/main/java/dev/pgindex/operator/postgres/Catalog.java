@@ -1,0 +1,179 @@
+package dev.pgindex.operator.postgres;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Optional;
+
+/** Catalog reads, all with bind parameters, all on an autocommit connection (no transaction left open). */
+public final class Catalog {
+    private Catalog() {
+    }
+
+    /** A table (or partitioned table, or materialized view). */
+    public record TableInfo(long oid, char relkind) {
+        public boolean partitioned() {
+            return relkind == 'p';
+        }
+    }
+
+    /** What the catalog says about the relation that carries the index name. */
+    public record IndexState(long oid, char relkind, long tableOid, String tableSchema, String tableName, boolean valid,
+            boolean ready, boolean live, String comment, String definition, Integer buildingPid, long bytes) {
+        public boolean isIndex() {
+            return relkind == 'i' || relkind == 'I';
+        }
+
+        public boolean healthy() {
+            return valid && ready && live;
+        }
+    }
+
+    /** A backend as pg_stat_activity shows it. */
+    public record Backend(int pid, String state, String applicationName, String waitEventType, String waitEvent,
+            String query) {
+    }
+
+    public static int serverVersionNum(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT current_setting('server_version_num')::int");
+                ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
+    public static Optional<TableInfo> findTable(Connection c, String schema, String table) throws SQLException {
+        String sql = "SELECT c.oid, c.relkind FROM pg_catalog.pg_class c "
+                + "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+                + "WHERE n.nspname = ? AND c.relname = ? AND c.relkind IN ('r', 'p', 'm')";
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, schema);
+            ps.setString(2, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                return Optional.of(new TableInfo(rs.getLong(1), rs.getString(2).charAt(0)));
+            }
+        }
+    }
+
+    public static Optional<IndexState> findIndex(Connection c, String schema, String name) throws SQLException {
+        String sql = "SELECT c.oid, c.relkind, coalesce(t.oid, 0), tn.nspname, t.relname, "
+                + "coalesce(i.indisvalid, false), coalesce(i.indisready, false), coalesce(i.indislive, false), "
+                + "pg_catalog.obj_description(c.oid, 'pg_class'), "
+                + "CASE WHEN c.relkind IN ('i', 'I') THEN pg_catalog.pg_get_indexdef(c.oid) END, "
+                + "(SELECT p.pid FROM pg_catalog.pg_stat_progress_create_index p WHERE p.index_relid = c.oid LIMIT 1), "
+                + "pg_catalog.pg_relation_size(c.oid) "
+                + "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+                + "LEFT JOIN pg_catalog.pg_index i ON i.indexrelid = c.oid "
+                + "LEFT JOIN pg_catalog.pg_class t ON t.oid = i.indrelid "
+                + "LEFT JOIN pg_catalog.pg_namespace tn ON tn.oid = t.relnamespace "
+                + "WHERE n.nspname = ? AND c.relname = ?";
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, schema);
+            ps.setString(2, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                int pid = rs.getInt(11);
+                Integer buildingPid = rs.wasNull() ? null : pid;
+                return Optional.of(new IndexState(rs.getLong(1), rs.getString(2).charAt(0), rs.getLong(3),
+                        rs.getString(4), rs.getString(5), rs.getBoolean(6), rs.getBoolean(7), rs.getBoolean(8),
+                        rs.getString(9), rs.getString(10), buildingPid, rs.getLong(12)));
+            }
+        }
+    }
+
+    /** The backend with this pid, if it is alive and connected to this database. */
+    public static Optional<Backend> backend(Connection c, int pid) throws SQLException {
+        String sql = "SELECT pid, state, application_name, wait_event_type, wait_event, left(query, 200) "
+                + "FROM pg_catalog.pg_stat_activity WHERE pid = ? AND datname = current_database()";
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setInt(1, pid);
+            return firstBackend(ps);
+        }
+    }
+
+    /** A non-idle backend with this application_name (the builder session of one resource). */
+    public static Optional<Backend> activeBackendNamed(Connection c, String applicationName) throws SQLException {
+        String sql = "SELECT pid, state, application_name, wait_event_type, wait_event, left(query, 200) "
+                + "FROM pg_catalog.pg_stat_activity WHERE application_name = ? AND datname = current_database() "
+                + "AND state <> 'idle' AND pid <> pg_backend_pid() ORDER BY backend_start LIMIT 1";
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, applicationName);
+            return firstBackend(ps);
+        }
+    }
+
+    /** The pid of any index build already running on this table (ours or anyone's), if there is one. */
+    public static Optional<Integer> buildOnTable(Connection c, long tableOid) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT pid FROM pg_catalog.pg_stat_progress_create_index WHERE relid = ? AND pid <> pg_backend_pid() LIMIT 1")) {
+            ps.setLong(1, tableOid);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getInt(1)) : Optional.empty();
+            }
+        }
+    }
+
+    /** The normalised shape of an existing index (see {@link IndexShape}). */
+    public static IndexShape shape(Connection c, long indexOid) throws SQLException {
+        String sql = "SELECT am.amname, i.indisunique, "
+                + "coalesce((to_jsonb(i) ->> 'indnullsnotdistinct')::boolean, false), i.indnkeyatts, i.indnatts, "
+                + "array_to_string(array(SELECT coalesce(a.attname::text, '(expression)') "
+                + "  FROM unnest(i.indkey::int2[]) WITH ORDINALITY k(attnum, ord) "
+                + "  LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum "
+                + "  ORDER BY k.ord), ','), "
+                + "i.indclass::text, i.indcollation::text, i.indoption::text, "
+                + "coalesce(pg_catalog.pg_get_expr(i.indexprs, i.indrelid), ''), "
+                + "coalesce(pg_catalog.pg_get_expr(i.indpred, i.indrelid), ''), "
+                + "coalesce(array_to_string(array(SELECT o FROM unnest(c.reloptions) o ORDER BY o), ','), '') "
+                + "FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid "
+                + "JOIN pg_catalog.pg_am am ON am.oid = c.relam WHERE i.indexrelid = ?";
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setLong(1, indexOid);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new SQLException("index with oid " + indexOid + " vanished", "42704");
+                }
+                return new IndexShape(rs.getString(1), rs.getBoolean(2), rs.getBoolean(3), rs.getInt(4),
+                        rs.getInt(5), rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9),
+                        rs.getString(10), rs.getString(11), rs.getString(12));
+            }
+        }
+    }
+
+    /** The tablespace of an index, or null for the database default. */
+    public static String tablespace(Connection c, long indexOid) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT t.spcname FROM pg_catalog.pg_class c "
+                + "LEFT JOIN pg_catalog.pg_tablespace t ON t.oid = c.reltablespace WHERE c.oid = ?")) {
+            ps.setLong(1, indexOid);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
+    }
+
+    /** Asks our own backend (same role) to cancel its current statement. */
+    public static boolean cancelBackend(Connection c, int pid) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT pg_catalog.pg_cancel_backend(?)")) {
+            ps.setInt(1, pid);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && rs.getBoolean(1);
+            }
+        }
+    }
+
+    private static Optional<Backend> firstBackend(PreparedStatement ps) throws SQLException {
+        try (ResultSet rs = ps.executeQuery()) {
+            if (!rs.next()) {
+                return Optional.empty();
+            }
+            return Optional.of(new Backend(rs.getInt(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                    rs.getString(5), rs.getString(6)));
+        }
+    }
+}

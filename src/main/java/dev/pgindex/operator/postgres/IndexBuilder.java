@@ -1,0 +1,167 @@
+package dev.pgindex.operator.postgres;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Runs the long DDL (CREATE INDEX CONCURRENTLY, DROP INDEX CONCURRENTLY) off the reconcile thread, each on its own
+ * autocommit connection that carries exactly one statement. Two steps, so the caller can record intent in between:
+ * {@link #prepare} connects, learns the backend pid and takes the build slot; {@link #launch} sends the DDL.
+ */
+public final class IndexBuilder implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(IndexBuilder.class.getName());
+
+    public enum Kind { BUILD, DROP }
+
+    /** A connection holding the slot, ready to run one statement. */
+    public record Prepared(String owner, Kind kind, Connection connection, int pid) {
+    }
+
+    /** The outcome of one job: success, or a classified failure. */
+    public record Result(boolean success, SqlErrors.Failure failure, Instant finishedAt) {
+    }
+
+    /** A job in flight. */
+    public record Job(String owner, Kind kind, int pid, Instant startedAt, String sql,
+            CompletableFuture<Result> result) {
+        public boolean done() {
+            return result.isDone();
+        }
+
+        public Duration elapsed() {
+            return Duration.between(startedAt, Instant.now());
+        }
+    }
+
+    private final Databases databases;
+    private final ExecutorService executor;
+    private final Map<String, Job> jobs = new ConcurrentHashMap<>();
+    private volatile boolean closed;
+
+    public IndexBuilder(Databases databases) {
+        this.databases = databases;
+        AtomicInteger n = new AtomicInteger();
+        this.executor = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "pgindex-builder-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /**
+     * Opens the dedicated connection and takes the table lock and a database slot. Empty when another build holds
+     * them (the connection is closed again); the caller retries later.
+     */
+    public Optional<Prepared> prepare(ConnectionInfo info, String owner, Kind kind, long tableOid,
+            int slotsPerDatabase, long statementTimeoutMillis) throws SQLException {
+        Connection c = databases.builder(info, owner, statementTimeoutMillis);
+        try {
+            int pid;
+            try (Statement s = c.createStatement(); var rs = s.executeQuery("SELECT pg_backend_pid()")) {
+                rs.next();
+                pid = rs.getInt(1);
+            }
+            if (Catalog.buildOnTable(c, tableOid).isPresent()
+                    || !BuildSlots.tryAcquire(c, tableOid, slotsPerDatabase)) {
+                c.close();
+                return Optional.empty();
+            }
+            return Optional.of(new Prepared(owner, kind, c, pid));
+        } catch (SQLException | RuntimeException e) {
+            closeQuietly(c);
+            throw e;
+        }
+    }
+
+    /**
+     * Sends the statement on the prepared connection in the background. After a successful build, the optional
+     * follow-up (the ownership COMMENT) runs on the same connection. {@code onDone} runs when the job ends.
+     */
+    public Job launch(Prepared p, String sql, String followUp, Consumer<Job> onDone) {
+        CompletableFuture<Result> future = new CompletableFuture<>();
+        Job job = new Job(p.owner(), p.kind(), p.pid(), Instant.now(), sql, future);
+        jobs.put(p.owner(), job);
+        executor.execute(() -> {
+            Result result;
+            try (Connection c = p.connection(); Statement s = c.createStatement()) {
+                s.execute(sql);
+                if (followUp != null && !closed) {
+                    try {
+                        s.execute("SET lock_timeout = '10s'");
+                        s.execute(followUp);
+                    } catch (SQLException e) {
+                        LOG.log(Level.WARNING, "follow-up after " + p.kind() + " failed for " + p.owner()
+                                + "; it will be redone on the next reconcile: " + e.getMessage());
+                    }
+                }
+                result = new Result(true, null, Instant.now());
+            } catch (SQLException e) {
+                result = new Result(false, SqlErrors.classify(e), Instant.now());
+            } catch (RuntimeException e) {
+                result = new Result(false, new SqlErrors.Failure(ErrorKind.BuildFailed, null, String.valueOf(e)),
+                        Instant.now());
+            }
+            if (closed) {
+                return; // a stopped operator records nothing; the next one re-reads the catalog
+            }
+            future.complete(result);
+            if (onDone != null) {
+                try {
+                    onDone.accept(job);
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "onDone callback failed", e);
+                }
+            }
+        });
+        return job;
+    }
+
+    /** Releases a prepared connection that will not be used (for example when recording intent failed). */
+    public void abandon(Prepared p) {
+        closeQuietly(p.connection());
+    }
+
+    public Optional<Job> job(String owner) {
+        return Optional.ofNullable(jobs.get(owner));
+    }
+
+    /** Forgets a finished job once its result has been recorded. */
+    public void forget(String owner, Job job) {
+        jobs.remove(owner, job);
+    }
+
+    public int inFlight() {
+        return (int) jobs.values().stream().filter(j -> !j.done()).count();
+    }
+
+    private static void closeQuietly(Connection c) {
+        try {
+            c.close();
+        } catch (SQLException ignored) {
+            // closing a broken connection
+        }
+    }
+
+    /**
+     * Stops taking work. Statements already sent keep running in PostgreSQL (as they would if the process died);
+     * nothing further is sent or recorded for them, and the next operator picks them up from the catalog.
+     */
+    @Override
+    public void close() {
+        closed = true;
+        executor.shutdown();
+    }
+}

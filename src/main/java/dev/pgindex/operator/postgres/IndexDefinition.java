@@ -1,0 +1,146 @@
+package dev.pgindex.operator.postgres;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * The index as PostgreSQL sees it, free of Kubernetes types. {@link #validate()} checks every identifier and
+ * fragment before any SQL text is built from it.
+ */
+public record IndexDefinition(String schema, String table, String name, boolean unique, String method,
+        List<Column> columns, List<String> include, String where, boolean nullsNotDistinct,
+        SortedMap<String, String> storageParameters, String tablespace) {
+
+    public static final Set<String> METHODS = Set.of("btree", "hash", "gist", "spgist", "gin", "brin");
+
+    /** One key column: exactly one of name and expression. descending/nullsFirst null mean "not specified". */
+    public record Column(String name, String expression, Boolean descending, Boolean nullsFirst, String opclass,
+            String collation) {
+        public static Column of(String name) {
+            return new Column(name, null, null, null, null, null);
+        }
+
+        public static Column expr(String expression) {
+            return new Column(null, expression, null, null, null, null);
+        }
+    }
+
+    public IndexDefinition {
+        columns = columns == null ? List.of() : List.copyOf(columns);
+        include = include == null ? List.of() : List.copyOf(include);
+        storageParameters = storageParameters == null ? new TreeMap<>() : new TreeMap<>(storageParameters);
+        if (where != null && where.isBlank()) {
+            where = null;
+        }
+    }
+
+    public static IndexDefinition of(String schema, String table, String name, List<Column> columns) {
+        return new IndexDefinition(schema, table, name, false, "btree", columns, List.of(), null, false, null, null);
+    }
+
+    public IndexDefinition withUnique(boolean u) {
+        return new IndexDefinition(schema, table, name, u, method, columns, include, where, nullsNotDistinct,
+                storageParameters, tablespace);
+    }
+
+    public IndexDefinition withWhere(String w) {
+        return new IndexDefinition(schema, table, name, unique, method, columns, include, w, nullsNotDistinct,
+                storageParameters, tablespace);
+    }
+
+    /** Throws {@link InvalidDefinitionException} with a message a person can act on. */
+    public IndexDefinition validate() {
+        String id = Quoting.IDENTIFIER_PATTERN;
+        Quoting.checkName("schema", schema, id);
+        Quoting.checkName("table", table, id);
+        Quoting.checkName("name", name, id);
+        if (!METHODS.contains(method)) {
+            throw new InvalidDefinitionException("unknown index method '" + method + "'; use one of " + METHODS);
+        }
+        if (columns.isEmpty()) {
+            throw new InvalidDefinitionException("an index needs at least one column");
+        }
+        if (columns.size() + include.size() > 32) {
+            throw new InvalidDefinitionException("an index may have at most 32 columns including INCLUDE columns");
+        }
+        for (int i = 0; i < columns.size(); i++) {
+            Column c = columns.get(i);
+            String where = "columns[" + i + "]";
+            if ((c.name() == null) == (c.expression() == null)) {
+                throw new InvalidDefinitionException(where + " needs exactly one of name or expression");
+            }
+            if (c.name() != null) {
+                Quoting.checkName(where + ".name", c.name(), id);
+            } else {
+                SqlFragments.check(where + ".expression", c.expression());
+            }
+            if (c.opclass() != null) {
+                Quoting.checkName(where + ".opclass", c.opclass(), id);
+            }
+            if (c.collation() != null) {
+                Quoting.checkName(where + ".collation", c.collation(), Quoting.COLLATION_PATTERN);
+            }
+            if ((c.descending() != null || c.nullsFirst() != null) && !"btree".equals(method)) {
+                throw new InvalidDefinitionException(where + ": order and nulls are supported by btree only");
+            }
+        }
+        for (String inc : include) {
+            Quoting.checkName("include", inc, id);
+        }
+        if (include.size() != Set.copyOf(include).size()) {
+            throw new InvalidDefinitionException("include lists a column twice");
+        }
+        if (!include.isEmpty() && !Set.of("btree", "gist", "spgist").contains(method)) {
+            throw new InvalidDefinitionException("include is supported by btree, gist and spgist only");
+        }
+        if (unique && !"btree".equals(method)) {
+            throw new InvalidDefinitionException("unique indexes need method btree");
+        }
+        if (nullsNotDistinct && !unique) {
+            throw new InvalidDefinitionException("nullsNotDistinct needs unique");
+        }
+        if (where != null) {
+            SqlFragments.check("where", where);
+        }
+        for (Map.Entry<String, String> p : storageParameters.entrySet()) {
+            if (!p.getKey().matches("[a-z_][a-z0-9_]{0,62}")) {
+                throw new InvalidDefinitionException("storage parameter '" + p.getKey() + "' is not a valid name");
+            }
+            if (p.getValue() == null || !p.getValue().matches("[A-Za-z0-9_.+-]{1,64}")) {
+                throw new InvalidDefinitionException("storage parameter " + p.getKey()
+                        + " needs a plain word or number as its value");
+            }
+        }
+        if (tablespace != null) {
+            Quoting.checkName("tablespace", tablespace, id);
+        }
+        return this;
+    }
+
+    /** A short stable digest of the definition; stored in the ownership mark and in status.specHash. */
+    public String hash() {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            String text = Ddl.createIndexConcurrently(this) + "|tablespace=" + tablespace;
+            return HexFormat.of().formatHex(md.digest(text.getBytes(StandardCharsets.UTF_8))).substring(0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public String qualifiedName() {
+        return schema + "." + name;
+    }
+
+    public String methodLower() {
+        return method.toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,82 @@
+package dev.pgindex.operator.postgres;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Objects;
+
+/**
+ * Lets PostgreSQL itself check and normalise a definition before anything touches the real table: inside one short
+ * transaction that is always rolled back, it parses each user fragment as a single-statement cursor (a
+ * multi-statement payload fails with "cannot open multi-query plan as cursor"), creates an empty temporary copy of
+ * the table ({@code LIKE}: same columns, types, collations) and builds the candidate index on it. Unknown columns,
+ * non-IMMUTABLE functions, bad opclasses or storage parameters fail here, in milliseconds, with the server's own
+ * message. The candidate's catalog shape is then compared with an existing index of the same name.
+ */
+public final class IndexInspector {
+    static final String SCRATCH_TABLE = "pgindex_scratch";
+    static final String CANDIDATE = "pgindex_candidate";
+    private static final String PROBE_FUNCTION = "CREATE FUNCTION pg_temp.pgindex_probe(q text) RETURNS void "
+            + "LANGUAGE plpgsql AS $f$ DECLARE c refcursor; BEGIN OPEN c FOR EXECUTE q; CLOSE c; END $f$";
+
+    private IndexInspector() {
+    }
+
+    /** Checks the definition on the server and returns the candidate's shape. Throws the server's error. */
+    public static IndexShape candidate(Connection c, IndexDefinition d) throws SQLException {
+        d.validate();
+        boolean auto = c.getAutoCommit();
+        c.setAutoCommit(false);
+        try (Statement s = c.createStatement()) {
+            s.execute("SET LOCAL lock_timeout = '5s'");
+            if (d.where() != null || d.columns().stream().anyMatch(col -> col.expression() != null)) {
+                s.execute(PROBE_FUNCTION);
+                if (d.where() != null) {
+                    probe(c, Ddl.predicateProbe(d));
+                }
+                for (IndexDefinition.Column col : d.columns()) {
+                    if (col.expression() != null) {
+                        probe(c, Ddl.expressionProbe(d, col.expression()));
+                    }
+                }
+            }
+            s.execute(Ddl.scratchTable(d, SCRATCH_TABLE));
+            s.execute(Ddl.scratchIndex(d, SCRATCH_TABLE, CANDIDATE));
+            long oid;
+            try (ResultSet rs = s.executeQuery("SELECT 'pg_temp." + CANDIDATE + "'::regclass::oid")) {
+                rs.next();
+                oid = rs.getLong(1);
+            }
+            return Catalog.shape(c, oid);
+        } finally {
+            c.rollback();
+            c.setAutoCommit(auto);
+        }
+    }
+
+    /** Whether an existing index is the one the definition asks for; null when it is, else what differs. */
+    public static String mismatch(Connection c, Catalog.IndexState existing, IndexDefinition d) throws SQLException {
+        if (!Objects.equals(existing.tableSchema(), d.schema()) || !Objects.equals(existing.tableName(), d.table())) {
+            return "it indexes table " + existing.tableSchema() + "." + existing.tableName() + ", not "
+                    + d.schema() + "." + d.table();
+        }
+        IndexShape wanted = candidate(c, d);
+        IndexShape actual = Catalog.shape(c, existing.oid());
+        String diff = actual.differences(wanted);
+        String ts = Catalog.tablespace(c, existing.oid());
+        if (!Objects.equals(ts, d.tablespace())) {
+            diff = diff + (diff.isEmpty() ? "" : "; ") + "tablespace: existing " + (ts == null ? "default" : ts)
+                    + ", wanted " + (d.tablespace() == null ? "default" : d.tablespace());
+        }
+        return diff.isEmpty() ? null : diff;
+    }
+
+    private static void probe(Connection c, String sql) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT pg_temp.pgindex_probe(?)")) {
+            ps.setString(1, sql);
+            ps.execute();
+        }
+    }
+}

@@ -1,0 +1,595 @@
+package dev.pgindex.operator.reconciler;
+
+import dev.pgindex.operator.api.v1alpha1.BuildInfo;
+import dev.pgindex.operator.api.v1alpha1.ErrorInfo;
+import dev.pgindex.operator.api.v1alpha1.IndexInfo;
+import dev.pgindex.operator.api.v1alpha1.Phase;
+import dev.pgindex.operator.api.v1alpha1.PostgresIndexSpec;
+import dev.pgindex.operator.api.v1alpha1.PostgresIndexStatus;
+import dev.pgindex.operator.api.v1alpha1.Reason;
+import dev.pgindex.operator.api.v1alpha1.ReclaimPolicy;
+import dev.pgindex.operator.postgres.Catalog;
+import dev.pgindex.operator.postgres.ConnectionInfo;
+import dev.pgindex.operator.postgres.Databases;
+import dev.pgindex.operator.postgres.Ddl;
+import dev.pgindex.operator.postgres.ErrorKind;
+import dev.pgindex.operator.postgres.IndexBuilder;
+import dev.pgindex.operator.postgres.IndexDefinition;
+import dev.pgindex.operator.postgres.IndexInspector;
+import dev.pgindex.operator.postgres.InvalidDefinitionException;
+import dev.pgindex.operator.postgres.OwnershipMark;
+import dev.pgindex.operator.postgres.SqlErrors;
+import dev.pgindex.operator.status.Conditions;
+import dev.pgindex.operator.status.StatusCopies;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Optional;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Observe, decide, act, record for one PostgresIndex, against PostgreSQL only. The Kubernetes side (reading the
+ * Secret, writing status, events, the finalizer) is the {@link PostgresIndexReconciler}'s; this class gets the
+ * spec, the last status and the connection, and returns the next status and when to look again.
+ *
+ * <p>Ownership: an index is ours when its COMMENT carries our mark with this resource's UID, or, for the one
+ * window where the mark cannot exist yet (a build that ended or died before its COMMENT ran), when status records
+ * that we launched a build of exactly this name ({@code status.build}, written before the DDL was sent) and the
+ * index carries no mark at all. Anything else is never altered or dropped.
+ */
+public final class IndexEngine {
+    private static final Logger LOG = Logger.getLogger(IndexEngine.class.getName());
+
+    /** Timing and limits; see config.OperatorConfig for their meaning and defaults. */
+    public record Settings(int buildsPerDatabase, Duration resyncInterval, Duration buildPollInterval,
+            Duration retryBackoffBase, Duration retryBackoffMax, Duration permanentRecheckBase,
+            Duration permanentRecheckMax, Duration deleteGracePeriod) {
+    }
+
+    /** What the reconciler knows about the resource. connection is null when the Secret could not be used. */
+    public record Request(String uid, String namespace, String name, long generation, PostgresIndexSpec spec,
+            ConnectionInfo connection, Reason connectionProblem, String connectionMessage) {
+        String resource() {
+            return namespace + "/" + name;
+        }
+    }
+
+    /** The next status and when to reconcile again (null: only on the next change). */
+    public record Outcome(PostgresIndexStatus status, Duration requeueAfter) {
+    }
+
+    /** For deletion: whether the finalizer may go, and when to look again if not. */
+    public record DeleteOutcome(boolean done, PostgresIndexStatus status, Duration requeueAfter) {
+    }
+
+    /** Persists status now (before a DDL is sent); throws if it could not. */
+    public interface StatusSink {
+        void persist(PostgresIndexStatus status) throws Exception;
+    }
+
+    /** Kubernetes events about the resource. */
+    public interface Events {
+        void normal(Reason reason, String message);
+
+        void warning(Reason reason, String message);
+    }
+
+    static final String OP_BUILD = "Build";
+    static final String OP_DROP = "Drop";
+
+    private final Databases databases;
+    private final IndexBuilder builder;
+    private final Settings settings;
+
+    public IndexEngine(Databases databases, IndexBuilder builder, Settings settings) {
+        this.databases = databases;
+        this.builder = builder;
+        this.settings = settings;
+    }
+
+    public IndexBuilder builder() {
+        return builder;
+    }
+
+    // ------------------------------------------------------------------------------------------------ reconcile
+
+    public Outcome reconcile(Request req, PostgresIndexStatus current, StatusSink sink, Events events,
+            Runnable wakeUp) throws Exception {
+        Instant now = Instant.now();
+        PostgresIndexStatus st = StatusCopies.copy(current);
+        long gen = req.generation();
+        if (st.getObservedGeneration() != null && st.getObservedGeneration() != gen) {
+            // a new spec: failures and attempts of the old one no longer count
+            st.setAttempts(0);
+            st.setLastError(null);
+            st.setNextAttemptAt(null);
+        }
+        st.setObservedGeneration(gen);
+
+        IndexDefinition def;
+        try {
+            def = Specs.definition(req.spec());
+            Specs.duration(req.spec().getBuildDeadline());
+        } catch (InvalidDefinitionException e) {
+            return stall(st, gen, Reason.InvalidSpec, "invalid spec: " + e.getMessage(), events, now, null);
+        }
+        st.setSpecHash(def.hash());
+
+        if (req.connection() == null) {
+            recordFailure(st, req.connectionProblem().name(), null, req.connectionMessage(), false, now);
+            return stall(st, gen, req.connectionProblem(), req.connectionMessage(), events, now,
+                    permanentBackoff(st));
+        }
+
+        Optional<IndexBuilder.Job> job = builder.job(req.uid());
+        if (job.isPresent()) {
+            IndexBuilder.Job j = job.get();
+            if (!j.done()) {
+                return stillRunning(req, st, def, j, now);
+            }
+            builder.forget(req.uid(), j);
+            finishJob(req, st, def, j, events);
+        }
+
+        try (Connection c = databases.monitor(req.connection())) {
+            return observeAndAct(req, st, def, c, sink, events, wakeUp, now);
+        } catch (SQLException e) {
+            SqlErrors.Failure f = SqlErrors.classify(e);
+            recordFailure(st, f.kind().name(), f.sqlState(), f.message(), f.isTransient(), now);
+            if (f.isTransient()) {
+                Duration wait = backoff(settings.retryBackoffBase(), settings.retryBackoffMax(),
+                        st.getLastError().getOccurrences());
+                st.setNextAttemptAt(now.plus(wait).truncatedTo(ChronoUnit.SECONDS).toString());
+                if (st.getPhase() == Phase.Ready) {
+                    // the index was valid when last seen; an outage of the database does not change that
+                    return new Outcome(st, wait);
+                }
+                Conditions.reconciling(st, gen, Phase.Pending, Reason.DatabaseUnreachable,
+                        "cannot reach the database: " + f.message() + "; retrying in " + human(wait), now);
+                return new Outcome(st, wait);
+            }
+            return stall(st, gen, reasonFor(f.kind()), f.message(), events, now, permanentBackoff(st));
+        }
+    }
+
+    private Outcome observeAndAct(Request req, PostgresIndexStatus st, IndexDefinition def, Connection c,
+            StatusSink sink, Events events, Runnable wakeUp, Instant now) throws Exception {
+        long gen = req.generation();
+        int version = Catalog.serverVersionNum(c);
+        if (version >= 140000 && version < 140004) {
+            return stall(st, gen, Reason.UnsupportedServerVersion, "PostgreSQL " + versionText(version)
+                    + " has a bug that can corrupt indexes built concurrently (fixed in 14.4); upgrade the server "
+                    + "before building indexes with this operator", events, now, settings.permanentRecheckMax());
+        }
+        if (def.nullsNotDistinct() && version < 150000) {
+            return stall(st, gen, Reason.UnsupportedFeature, "nullsNotDistinct needs PostgreSQL 15 or later; this "
+                    + "server is " + versionText(version), events, now, settings.permanentRecheckMax());
+        }
+        Optional<Catalog.TableInfo> table = Catalog.findTable(c, def.schema(), def.table());
+        Optional<Catalog.IndexState> found = Catalog.findIndex(c, def.schema(), def.name());
+
+        if (found.isPresent() && !found.get().isIndex()) {
+            return stall(st, gen, Reason.NameConflict, "a relation that is not an index is already called "
+                    + def.qualifiedName() + "; pick another spec.name", events, now, permanentBackoff(st));
+        }
+        if (found.isEmpty()) {
+            return whenAbsent(req, st, def, c, table, sink, events, wakeUp, now);
+        }
+        Catalog.IndexState idx = found.get();
+        Optional<OwnershipMark> mark = OwnershipMark.parse(idx.comment());
+        boolean ours = mark.map(m -> m.ownerUid().equals(req.uid())).orElse(false);
+        boolean intent = mark.isEmpty() && launchedBuildOf(st, idx);
+
+        if (mark.isPresent() && !ours) {
+            return stall(st, gen, Reason.OwnedByOther, "index " + def.qualifiedName() + " is owned by PostgresIndex "
+                    + mark.get().resource() + " (uid " + mark.get().ownerUid() + ") and was not touched; if that "
+                    + "resource no longer exists, release the index with: COMMENT ON INDEX "
+                    + def.qualifiedName() + " IS NULL", events, now, permanentBackoff(st));
+        }
+        if (idx.buildingPid() != null) {
+            if (ours || intent || (st.getBuild() != null && idx.buildingPid().equals(st.getBuild().getBuilderPid()))) {
+                if (st.getBuild() != null) {
+                    st.getBuild().setIndexOid(idx.oid());
+                }
+                Conditions.reconciling(st, gen, Phase.Building, Reason.BuildInProgress, "the build of "
+                        + def.qualifiedName() + " by backend " + idx.buildingPid() + " is still running; waiting for "
+                        + "it (never started twice)", now);
+                return new Outcome(st, settings.buildPollInterval());
+            }
+            Conditions.reconciling(st, gen, Phase.Pending, Reason.BuildInProgress, "another session (backend "
+                    + idx.buildingPid() + ") is building an index named " + def.qualifiedName()
+                    + "; it will be compared with the spec when it ends", now);
+            return new Outcome(st, settings.buildPollInterval());
+        }
+        if (!idx.healthy()) {
+            if (ours || intent) {
+                return startJob(req, st, def, IndexBuilder.Kind.DROP, idx.tableOid(), idx.oid(), sink, events,
+                        wakeUp, now);
+            }
+            return stall(st, gen, Reason.InvalidIndexNotOwned, "index " + def.qualifiedName() + " exists but is "
+                    + "INVALID and was not built by this resource, so it was not touched; drop it (DROP INDEX "
+                    + "CONCURRENTLY " + def.qualifiedName() + ") or rebuild it (REINDEX INDEX CONCURRENTLY)",
+                    events, now, permanentBackoff(st));
+        }
+        // a valid index with our name
+        boolean adopted;
+        if (ours && mark.get().specHash().equals(def.hash())) {
+            adopted = mark.get().adopted();
+        } else {
+            String mismatch = IndexInspector.mismatch(c, idx, def);
+            if (mismatch != null) {
+                String whose = ours ? "was built by this resource from an earlier definition"
+                        : "exists with another definition";
+                return stall(st, gen, Reason.DefinitionConflict, "index " + def.qualifiedName() + " " + whose
+                        + " and was not touched (" + mismatch + "). To change an index, create a new PostgresIndex "
+                        + "with another spec.name; to take over this one, make the spec match it", events, now,
+                        permanentBackoff(st));
+            }
+            adopted = ours ? mark.get().adopted() : !intent;
+            OwnershipMark newMark = new OwnershipMark(req.uid(), req.resource(), def.hash(), adopted);
+            try (Statement s = c.createStatement()) {
+                s.execute(Ddl.commentOnIndex(def.schema(), def.name(), newMark.render()));
+            }
+            if (adopted && !ours) {
+                events.normal(Reason.Adopted, "adopted the existing valid index " + def.qualifiedName()
+                        + " without a rebuild");
+            }
+        }
+        IndexInfo info = new IndexInfo();
+        info.setName(def.qualifiedName());
+        info.setOid(idx.oid());
+        info.setDefinition(idx.definition());
+        info.setAdopted(adopted);
+        info.setSizeBytes(idx.bytes());
+        st.setIndex(info);
+        st.setLastError(null);
+        st.setNextAttemptAt(null);
+        boolean wasReady = Conditions.isTrue(st, dev.pgindex.operator.api.v1alpha1.ConditionType.READY);
+        Conditions.ready(st, gen, adopted ? Reason.Adopted : Reason.IndexReady, "index " + def.qualifiedName()
+                + " is valid" + (adopted ? " (adopted)" : ""), now);
+        if (!wasReady) {
+            events.normal(Reason.IndexReady, "index " + def.qualifiedName() + " is valid and ready");
+        }
+        return new Outcome(st, settings.resyncInterval());
+    }
+
+    private Outcome whenAbsent(Request req, PostgresIndexStatus st, IndexDefinition def, Connection c,
+            Optional<Catalog.TableInfo> table, StatusSink sink, Events events, Runnable wakeUp, Instant now)
+            throws Exception {
+        long gen = req.generation();
+        st.setIndex(null);
+        Optional<Catalog.Backend> orphan = Catalog.activeBackendNamed(c,
+                Databases.builderApplicationName(req.uid()));
+        if (orphan.isPresent()) {
+            Conditions.reconciling(st, gen, Phase.Building, Reason.BuildInProgress, "a build started earlier "
+                    + "(backend " + orphan.get().pid() + ") is still waiting to start; waiting for it", now);
+            return new Outcome(st, settings.buildPollInterval());
+        }
+        if (table.isEmpty()) {
+            recordFailure(st, ErrorKind.TableNotFound.name(), "42P01", "table " + def.schema() + "." + def.table()
+                    + " does not exist", false, now);
+            return stall(st, gen, Reason.TableNotFound, "table " + def.schema() + "." + def.table()
+                    + " does not exist; the operator checks again with backoff (up to every "
+                    + human(settings.permanentRecheckMax()) + ") and builds the index once it appears", events, now,
+                    permanentBackoff(st));
+        }
+        if (table.get().partitioned()) {
+            return stall(st, gen, Reason.UnsupportedFeature, "table " + def.schema() + "." + def.table()
+                    + " is partitioned; PostgreSQL cannot build an index on it concurrently and this version of "
+                    + "the operator does not yet build per-partition", events, now, settings.permanentRecheckMax());
+        }
+        ErrorInfo last = st.getLastError();
+        if (last != null && st.getAttempts() != null && st.getAttempts() > 0) {
+            boolean transientError = Boolean.TRUE.equals(last.getTransientError());
+            int limit = req.spec().getRetryLimit() == null ? 3 : req.spec().getRetryLimit();
+            if (transientError && st.getAttempts() > limit) {
+                return stall(st, gen, Reason.RetryLimitExceeded, "gave up after " + st.getAttempts()
+                        + " builds; the last failed with " + last.getReason() + ": " + last.getMessage()
+                        + ". Raise spec.retryLimit to try again", events, now, null);
+            }
+            Duration wait = transientError
+                    ? backoff(settings.retryBackoffBase(), settings.retryBackoffMax(), st.getAttempts())
+                    : permanentBackoff(st);
+            Instant next = Instant.parse(last.getTime()).plus(wait);
+            if (now.isBefore(next)) {
+                st.setNextAttemptAt(next.truncatedTo(ChronoUnit.SECONDS).toString());
+                Duration remaining = Duration.between(now, next);
+                if (transientError) {
+                    Conditions.reconciling(st, gen, Phase.Pending, Reason.RetryScheduled, "build failed with "
+                            + last.getReason() + " (" + last.getMessage() + "); retrying in " + human(remaining),
+                            now);
+                    return new Outcome(st, remaining);
+                }
+                return stall(st, gen, Reason.valueOf(last.getReason()), last.getMessage() + "; the operator "
+                        + "tries again at " + st.getNextAttemptAt(), events, now, remaining);
+            }
+        }
+        try {
+            IndexInspector.candidate(c, def);
+        } catch (SQLException e) {
+            SqlErrors.Failure f = SqlErrors.classify(e);
+            if (f.isTransient()) {
+                throw e;
+            }
+            recordFailure(st, f.kind().name(), f.sqlState(), "the definition was rejected by PostgreSQL: "
+                    + f.message(), false, now);
+            return stall(st, gen, reasonFor(f.kind()), st.getLastError().getMessage(), events, now,
+                    permanentBackoff(st));
+        }
+        return startJob(req, st, def, IndexBuilder.Kind.BUILD, table.get().oid(), null, sink, events, wakeUp, now);
+    }
+
+    private Outcome startJob(Request req, PostgresIndexStatus st, IndexDefinition def, IndexBuilder.Kind kind,
+            long tableOid, Long indexOid, StatusSink sink, Events events, Runnable wakeUp, Instant now) throws Exception {
+        long gen = req.generation();
+        long deadline = 0;
+        if (kind == IndexBuilder.Kind.BUILD) {
+            Duration d = Specs.duration(req.spec().getBuildDeadline());
+            deadline = d == null ? 0 : Math.max(1, d.toMillis());
+        }
+        Optional<IndexBuilder.Prepared> prepared = builder.prepare(req.connection(), req.uid(), kind, tableOid,
+                settings.buildsPerDatabase(), deadline);
+        if (prepared.isEmpty()) {
+            Conditions.reconciling(st, gen, Phase.Pending, Reason.WaitingForBuildSlot, "another index build is "
+                    + "running on this table or uses this database's build slots (limit "
+                    + settings.buildsPerDatabase() + "); waiting", now);
+            return new Outcome(st, settings.buildPollInterval());
+        }
+        IndexBuilder.Prepared p = prepared.get();
+        String sql = kind == IndexBuilder.Kind.BUILD ? Ddl.createIndexConcurrently(def)
+                : Ddl.dropIndexConcurrently(def.schema(), def.name());
+        BuildInfo b = new BuildInfo();
+        b.setOperation(kind == IndexBuilder.Kind.BUILD ? OP_BUILD : OP_DROP);
+        b.setBuilderPid(p.pid());
+        b.setStatement(sql);
+        b.setStartedAt(now.toString());
+        b.setIndexOid(indexOid);
+        st.setBuild(b);
+        st.setNextAttemptAt(null);
+        if (kind == IndexBuilder.Kind.BUILD) {
+            st.setAttempts((st.getAttempts() == null ? 0 : st.getAttempts()) + 1);
+            Conditions.reconciling(st, gen, Phase.Building, Reason.Building, "building " + def.qualifiedName()
+                    + " concurrently (backend " + p.pid() + ", attempt " + st.getAttempts() + ")", now);
+        } else {
+            Conditions.reconciling(st, gen, Phase.Building, Reason.CleaningUp, "dropping the invalid leftover "
+                    + def.qualifiedName() + " concurrently (backend " + p.pid() + ") before building again", now);
+        }
+        try {
+            sink.persist(st); // intent first: a crash from here on is recoverable from status
+        } catch (Exception e) {
+            builder.abandon(p);
+            throw e;
+        }
+        String followUp = kind == IndexBuilder.Kind.BUILD ? Ddl.commentOnIndex(def.schema(), def.name(),
+                new OwnershipMark(req.uid(), req.resource(), def.hash(), false).render()) : null;
+        builder.launch(p, sql, followUp, j -> wakeUp.run());
+        if (kind == IndexBuilder.Kind.BUILD) {
+            events.normal(Reason.Building, "started CREATE INDEX CONCURRENTLY " + def.qualifiedName()
+                    + " (backend " + p.pid() + ", attempt " + st.getAttempts() + ")");
+        } else {
+            events.normal(Reason.CleaningUp, "dropping invalid leftover " + def.qualifiedName());
+        }
+        return new Outcome(st, settings.buildPollInterval());
+    }
+
+    private Outcome stillRunning(Request req, PostgresIndexStatus st, IndexDefinition def, IndexBuilder.Job j,
+            Instant now) {
+        if (j.kind() == IndexBuilder.Kind.BUILD && st.getBuild() != null && st.getBuild().getIndexOid() == null) {
+            try (Connection c = databases.monitor(req.connection())) {
+                Catalog.findIndex(c, def.schema(), def.name())
+                        .filter(i -> Integer.valueOf(j.pid()).equals(i.buildingPid()))
+                        .ifPresent(i -> st.getBuild().setIndexOid(i.oid()));
+            } catch (SQLException e) {
+                LOG.log(Level.FINE, "could not look at the running build", e);
+            }
+        }
+        Reason reason = j.kind() == IndexBuilder.Kind.BUILD ? Reason.Building : Reason.CleaningUp;
+        String what = j.kind() == IndexBuilder.Kind.BUILD ? "building " : "dropping the invalid leftover ";
+        Conditions.reconciling(st, req.generation(), Phase.Building, reason, what + def.qualifiedName()
+                + " concurrently (backend " + j.pid() + ", running for " + human(j.elapsed()) + ")", now);
+        return new Outcome(st, settings.buildPollInterval());
+    }
+
+    private void finishJob(Request req, PostgresIndexStatus st, IndexDefinition def, IndexBuilder.Job j,
+            Events events) {
+        IndexBuilder.Result r = j.result().join();
+        BuildInfo b = st.getBuild();
+        if (b != null && Integer.valueOf(j.pid()).equals(b.getBuilderPid())) {
+            b.setFinishedAt(r.finishedAt().toString());
+            b.setDurationSeconds(Math.round(Duration.between(j.startedAt(), r.finishedAt()).toMillis() / 10.0) / 100.0);
+        }
+        if (!r.success()) {
+            SqlErrors.Failure f = r.failure();
+            recordFailure(st, f.kind().name(), f.sqlState(), f.message(), f.isTransient(), r.finishedAt());
+            String what = j.kind() == IndexBuilder.Kind.BUILD ? "CREATE INDEX CONCURRENTLY " : "DROP INDEX CONCURRENTLY ";
+            events.warning(reasonFor(f.kind()), what + def.qualifiedName() + " failed"
+                    + (f.sqlState() == null ? "" : " (SQLSTATE " + f.sqlState() + ")") + ": " + f.message()
+                    + (f.isTransient() ? "; it will be cleaned up and retried" : ""));
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------- deletion
+
+    /**
+     * Deletion. Retain: release our mark and go. Delete: drop the index with DROP INDEX CONCURRENTLY if this
+     * resource built it (never an adopted or foreign one). A build in flight is cancelled first, whatever the
+     * policy, and its invalid leftover dropped. When the Secret or the database stays unusable for
+     * deleteGracePeriod, the finalizer is removed anyway with a Warning event naming what was left behind.
+     */
+    public DeleteOutcome cleanup(Request req, PostgresIndexStatus current, Instant deletionRequested,
+            Events events) {
+        Instant now = Instant.now();
+        PostgresIndexStatus st = StatusCopies.copy(current);
+        long gen = req.generation();
+        IndexDefinition def;
+        try {
+            def = Specs.definition(req.spec());
+        } catch (InvalidDefinitionException e) {
+            return new DeleteOutcome(true, st, null); // nothing can have been built from an invalid spec
+        }
+        boolean retain = req.spec().getReclaimPolicy() != ReclaimPolicy.Delete;
+        boolean everBuilt = st.getBuild() != null || (st.getIndex() != null);
+        if (retain && !everBuilt) {
+            return new DeleteOutcome(true, st, null);
+        }
+        if (req.connection() == null) {
+            return giveUpOrWait(st, gen, def, deletionRequested, now, req.connectionMessage(), events);
+        }
+        Optional<IndexBuilder.Job> job = builder.job(req.uid());
+        try (Connection c = databases.monitor(req.connection())) {
+            if (job.isPresent() && job.get().done()) {
+                builder.forget(req.uid(), job.get());
+                job = Optional.empty();
+            }
+            if (job.isPresent()) {
+                if (job.get().kind() == IndexBuilder.Kind.BUILD) {
+                    Catalog.cancelBackend(c, job.get().pid());
+                }
+                Conditions.reconciling(st, gen, Phase.Deleting, Reason.Deleting, "waiting for backend "
+                        + job.get().pid() + " to end before deleting", now);
+                return new DeleteOutcome(false, st, settings.buildPollInterval());
+            }
+            Optional<Catalog.Backend> orphan = Catalog.activeBackendNamed(c,
+                    Databases.builderApplicationName(req.uid()));
+            if (orphan.isPresent()) {
+                Catalog.cancelBackend(c, orphan.get().pid());
+                Conditions.reconciling(st, gen, Phase.Deleting, Reason.Deleting, "cancelled the build in backend "
+                        + orphan.get().pid() + "; waiting for it to end", now);
+                return new DeleteOutcome(false, st, settings.buildPollInterval());
+            }
+            Optional<Catalog.IndexState> found = Catalog.findIndex(c, def.schema(), def.name());
+            if (found.isEmpty() || !found.get().isIndex()) {
+                return new DeleteOutcome(true, st, null);
+            }
+            Catalog.IndexState idx = found.get();
+            Optional<OwnershipMark> mark = OwnershipMark.parse(idx.comment());
+            boolean ours = mark.map(m -> m.ownerUid().equals(req.uid())).orElse(false)
+                    || (mark.isEmpty() && launchedBuildOf(st, idx));
+            if (!ours) {
+                return new DeleteOutcome(true, st, null);
+            }
+            boolean adopted = mark.map(OwnershipMark::adopted).orElse(false);
+            boolean drop = !idx.healthy() || (!retain && !adopted);
+            if (!drop) {
+                try (Statement s = c.createStatement()) {
+                    s.execute(Ddl.commentOnIndex(def.schema(), def.name(), null));
+                }
+                events.normal(Reason.IndexRetained, "index " + def.qualifiedName() + " was kept"
+                        + (adopted ? " (adopted, never dropped)" : " (reclaimPolicy Retain)"));
+                return new DeleteOutcome(true, st, null);
+            }
+            Optional<IndexBuilder.Prepared> p = builder.prepare(req.connection(), req.uid(), IndexBuilder.Kind.DROP,
+                    idx.tableOid(), settings.buildsPerDatabase(), 0);
+            if (p.isEmpty()) {
+                Conditions.reconciling(st, gen, Phase.Deleting, Reason.WaitingForBuildSlot, "waiting for another "
+                        + "build on this table to end before dropping " + def.qualifiedName(), now);
+                return new DeleteOutcome(false, st, settings.buildPollInterval());
+            }
+            builder.launch(p.get(), Ddl.dropIndexConcurrently(def.schema(), def.name()), null, null);
+            Conditions.reconciling(st, gen, Phase.Deleting, Reason.Deleting, "dropping " + def.qualifiedName()
+                    + " concurrently", now);
+            events.normal(Reason.IndexDropped, "dropping index " + def.qualifiedName()
+                    + " with DROP INDEX CONCURRENTLY (reclaimPolicy Delete)");
+            return new DeleteOutcome(false, st, settings.buildPollInterval());
+        } catch (SQLException e) {
+            return giveUpOrWait(st, gen, def, deletionRequested, now, SqlErrors.describe(e), events);
+        }
+    }
+
+    private DeleteOutcome giveUpOrWait(PostgresIndexStatus st, long gen, IndexDefinition def,
+            Instant deletionRequested, Instant now, String why, Events events) {
+        Instant deadline = deletionRequested.plus(settings.deleteGracePeriod());
+        if (now.isAfter(deadline)) {
+            events.warning(Reason.DropAbandoned, "gave up cleaning up " + def.qualifiedName() + " after "
+                    + human(settings.deleteGracePeriod()) + " (" + why + "); the index, if any, was left in the "
+                    + "database with its ownership mark");
+            return new DeleteOutcome(true, st, null);
+        }
+        Conditions.reconciling(st, gen, Phase.Deleting, Reason.DatabaseUnreachable, "cannot clean up yet (" + why
+                + "); retrying until " + deadline.truncatedTo(ChronoUnit.SECONDS)
+                + ", then the resource is released anyway", now);
+        return new DeleteOutcome(false, st, Duration.ofSeconds(Math.max(1,
+                Math.min(10, Duration.between(now, deadline).toSeconds() + 1))));
+    }
+
+    // -------------------------------------------------------------------------------------------------- helpers
+
+    /** We launched a build of this name and never marked it (the build ended or died before its COMMENT). */
+    private static boolean launchedBuildOf(PostgresIndexStatus st, Catalog.IndexState idx) {
+        BuildInfo b = st.getBuild();
+        if (b == null || b.getStatement() == null) {
+            return false;
+        }
+        if (b.getIndexOid() != null) {
+            return b.getIndexOid() == idx.oid();
+        }
+        return OP_BUILD.equals(b.getOperation());
+    }
+
+    private Outcome stall(PostgresIndexStatus st, long gen, Reason reason, String message, Events events,
+            Instant now, Duration requeue) {
+        boolean changed = !Conditions.isTrue(st, dev.pgindex.operator.api.v1alpha1.ConditionType.STALLED)
+                || !Conditions.get(st, dev.pgindex.operator.api.v1alpha1.ConditionType.STALLED)
+                        .map(c -> reason.name().equals(c.getReason())).orElse(false);
+        st.setNextAttemptAt(requeue == null ? null : now.plus(requeue).truncatedTo(ChronoUnit.SECONDS).toString());
+        Conditions.stalled(st, gen, reason, message, now);
+        if (changed) {
+            events.warning(reason, message);
+        }
+        return new Outcome(st, requeue);
+    }
+
+    private static void recordFailure(PostgresIndexStatus st, String reason, String sqlState, String message,
+            boolean transientError, Instant when) {
+        ErrorInfo prev = st.getLastError();
+        ErrorInfo e = new ErrorInfo();
+        e.setReason(reason);
+        e.setSqlState(sqlState);
+        e.setMessage(message);
+        e.setTransientError(transientError);
+        e.setTime(when.toString());
+        e.setOccurrences(prev != null && reason.equals(prev.getReason()) && prev.getOccurrences() != null
+                ? prev.getOccurrences() + 1 : 1);
+        st.setLastError(e);
+        st.setNextAttemptAt(null);
+    }
+
+    private Duration permanentBackoff(PostgresIndexStatus st) {
+        int n = st.getLastError() == null || st.getLastError().getOccurrences() == null ? 1
+                : st.getLastError().getOccurrences();
+        return backoff(settings.permanentRecheckBase(), settings.permanentRecheckMax(), n);
+    }
+
+    static Duration backoff(Duration base, Duration max, int attempt) {
+        int exp = Math.max(0, Math.min(20, attempt - 1));
+        Duration d = base.multipliedBy(1L << exp);
+        return d.compareTo(max) > 0 ? max : d;
+    }
+
+    static Reason reasonFor(ErrorKind kind) {
+        return Reason.valueOf(kind.name());
+    }
+
+    private static String versionText(int num) {
+        return (num / 10000) + "." + (num % 100);
+    }
+
+    static String human(Duration d) {
+        long s = Math.max(0, d.toSeconds());
+        if (s < 1) {
+            return d.toMillis() + "ms";
+        }
+        if (s < 120) {
+            return s + "s";
+        }
+        if (s < 7200) {
+            return (s / 60) + "m" + (s % 60 == 0 ? "" : (s % 60) + "s");
+        }
+        return (s / 3600) + "h" + ((s % 3600) / 60 == 0 ? "" : ((s % 3600) / 60) + "m");
+    }
+}

@@ -1,0 +1,230 @@
+package dev.pgindex.operator.reconciler;
+
+import dev.pgindex.operator.api.v1alpha1.PostgresIndex;
+import dev.pgindex.operator.api.v1alpha1.PostgresIndexStatus;
+import dev.pgindex.operator.api.v1alpha1.Reason;
+import dev.pgindex.operator.postgres.ConnectionInfo;
+import dev.pgindex.operator.status.StatusCopies;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
+import jakarta.inject.Inject;
+import org.jboss.logging.Logger;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The thin Kubernetes side: reads the Secret, hands spec and status to the {@link IndexEngine}, writes status
+ * (only when it changed, with optimistic locking), raises events and manages the finalizer.
+ */
+@ControllerConfiguration(name = "postgresindex")
+public class PostgresIndexReconciler implements Reconciler<PostgresIndex>, Cleaner<PostgresIndex> {
+    private static final Logger LOG = Logger.getLogger(PostgresIndexReconciler.class);
+
+    private final IndexEngine engine;
+    private final SimpleInboundEventSource<PostgresIndex> buildEvents = new SimpleInboundEventSource<>("build-events");
+
+    @Inject
+    public PostgresIndexReconciler(IndexEngine engine) {
+        this.engine = engine;
+    }
+
+    @Override
+    public List<EventSource<?, PostgresIndex>> prepareEventSources(EventSourceContext<PostgresIndex> context) {
+        return List.of(buildEvents);
+    }
+
+    @Override
+    public UpdateControl<PostgresIndex> reconcile(PostgresIndex resource, Context<PostgresIndex> context)
+            throws Exception {
+        String ns = resource.getMetadata().getNamespace();
+        String name = resource.getMetadata().getName();
+        IndexEngine.Request req = request(resource, context.getClient());
+        Events events = new Events(context.getClient(), resource);
+        StatusWriter writer = new StatusWriter(resource, context);
+        ResourceID id = ResourceID.fromResource(resource);
+        IndexEngine.Outcome outcome = engine.reconcile(req, resource.getStatus(), writer::write, events,
+                () -> buildEvents.propagateEvent(id));
+        writer.write(outcome.status());
+        LOG.debugf("%s/%s reconciled: phase %s, next look in %s", ns, name, outcome.status().getPhase(),
+                outcome.requeueAfter());
+        UpdateControl<PostgresIndex> control = UpdateControl.noUpdate();
+        if (outcome.requeueAfter() != null) {
+            control.rescheduleAfter(Math.max(100, outcome.requeueAfter().toMillis()));
+        }
+        return control;
+    }
+
+    @Override
+    public DeleteControl cleanup(PostgresIndex resource, Context<PostgresIndex> context) {
+        IndexEngine.Request req = request(resource, context.getClient());
+        Instant requested = resource.getMetadata().getDeletionTimestamp() == null ? Instant.now()
+                : Instant.parse(resource.getMetadata().getDeletionTimestamp());
+        IndexEngine.DeleteOutcome out = engine.cleanup(req, resource.getStatus(), requested,
+                new Events(context.getClient(), resource));
+        if (out.done()) {
+            LOG.infof("%s/%s: cleanup done, removing finalizer", resource.getMetadata().getNamespace(),
+                    resource.getMetadata().getName());
+            return DeleteControl.defaultDelete();
+        }
+        try {
+            new StatusWriter(resource, context).write(out.status());
+        } catch (KubernetesClientException e) {
+            LOG.debugf("status update during deletion failed: %s", e.getMessage());
+        }
+        return DeleteControl.noFinalizerRemoval()
+                .rescheduleAfter(out.requeueAfter() == null ? 5000 : out.requeueAfter().toMillis());
+    }
+
+    /** Builds the engine's request; reads and parses the connection Secret. */
+    static IndexEngine.Request request(PostgresIndex r, KubernetesClient client) {
+        String ns = r.getMetadata().getNamespace();
+        long generation = r.getMetadata().getGeneration() == null ? 0 : r.getMetadata().getGeneration();
+        var spec = r.getSpec();
+        ConnectionInfo info = null;
+        Reason problem = null;
+        String message = null;
+        String secretName = spec == null || spec.getConnection() == null ? null : spec.getConnection().getSecretName();
+        if (secretName == null) {
+            problem = Reason.SecretInvalid;
+            message = "spec.connection.secretName is missing";
+        } else {
+            try {
+                Secret secret = client.secrets().inNamespace(ns).withName(secretName).get();
+                if (secret == null) {
+                    problem = Reason.SecretNotFound;
+                    message = "Secret " + ns + "/" + secretName + " not found; the operator checks again with "
+                            + "backoff and continues once it exists";
+                } else {
+                    String ssl = spec.getConnection().getSslMode() == null ? null
+                            : spec.getConnection().getSslMode().value();
+                    info = ConnectionInfo.fromSecret(decode(secret), ssl);
+                }
+            } catch (ConnectionInfo.IncompleteSecretException e) {
+                problem = Reason.SecretInvalid;
+                message = "Secret " + ns + "/" + secretName + ": " + e.getMessage();
+            } catch (KubernetesClientException e) {
+                if (e.getCode() == 403) {
+                    problem = Reason.SecretNotFound;
+                    message = "the operator may not read Secret " + ns + "/" + secretName + " (" + e.getMessage()
+                            + "); grant it get on secrets in this namespace";
+                } else {
+                    throw e; // transient API trouble: let the framework retry with backoff
+                }
+            }
+        }
+        return new IndexEngine.Request(r.getMetadata().getUid(), ns, r.getMetadata().getName(), generation, spec,
+                info, problem, message);
+    }
+
+    private static Map<String, String> decode(Secret secret) {
+        Map<String, String> out = new HashMap<>();
+        if (secret.getData() != null) {
+            secret.getData().forEach((k, v) -> out.put(k,
+                    v == null ? null : new String(Base64.getDecoder().decode(v), StandardCharsets.UTF_8)));
+        }
+        if (secret.getStringData() != null) {
+            out.putAll(secret.getStringData());
+        }
+        return out;
+    }
+
+    /** Writes status only when it differs from what was last written, with optimistic locking. */
+    static final class StatusWriter {
+        private PostgresIndex resource;
+        private final Context<PostgresIndex> context;
+        private PostgresIndexStatus last;
+
+        StatusWriter(PostgresIndex resource, Context<PostgresIndex> context) {
+            this.resource = resource;
+            this.context = context;
+            this.last = resource.getStatus();
+        }
+
+        void write(PostgresIndexStatus status) {
+            if (StatusCopies.same(last, status)) {
+                return;
+            }
+            PostgresIndexStatus copy = StatusCopies.copy(status);
+            resource = PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(resource, context, r -> {
+                r.setStatus(StatusCopies.copy(copy));
+                return r;
+            });
+            last = copy;
+        }
+    }
+
+    /** Kubernetes Events for one resource, deduplicated by reason and message within this process. */
+    static final class Events implements IndexEngine.Events {
+        private static final Map<String, String> LAST = new java.util.concurrent.ConcurrentHashMap<>();
+        private final KubernetesClient client;
+        private final PostgresIndex resource;
+
+        Events(KubernetesClient client, PostgresIndex resource) {
+            this.client = client;
+            this.resource = resource;
+        }
+
+        @Override
+        public void normal(Reason reason, String message) {
+            emit("Normal", reason, message);
+        }
+
+        @Override
+        public void warning(Reason reason, String message) {
+            emit("Warning", reason, message);
+        }
+
+        private void emit(String type, Reason reason, String message) {
+            String key = resource.getMetadata().getUid() + "/" + type + "/" + reason;
+            if (message.equals(LAST.put(key, message))) {
+                return;
+            }
+            String ns = resource.getMetadata().getNamespace();
+            String now = Instant.now().toString();
+            try {
+                client.v1().events().inNamespace(ns).resource(new io.fabric8.kubernetes.api.model.EventBuilder()
+                        .withNewMetadata().withGenerateName(resource.getMetadata().getName() + ".")
+                        .withNamespace(ns).endMetadata()
+                        .withNewInvolvedObject().withApiVersion(resource.getApiVersion())
+                        .withKind(resource.getKind()).withName(resource.getMetadata().getName()).withNamespace(ns)
+                        .withUid(resource.getMetadata().getUid())
+                        .withResourceVersion(resource.getMetadata().getResourceVersion()).endInvolvedObject()
+                        .withType(type).withReason(reason.name())
+                        .withMessage(message.length() > 1000 ? message.substring(0, 1000) : message)
+                        .withFirstTimestamp(now).withLastTimestamp(now).withCount(1)
+                        .withNewSource().withComponent("pgindex-operator").endSource()
+                        .withReportingComponent("pgindex.dev/operator").build()).create();
+            } catch (KubernetesClientException e) {
+                LOG.warnf("%s/%s: could not record event %s: %s", ns, resource.getMetadata().getName(), reason,
+                        e.getMessage());
+            }
+            if ("Warning".equals(type)) {
+                LOG.warnf("%s/%s: %s: %s", ns, resource.getMetadata().getName(), reason, message);
+            } else {
+                LOG.infof("%s/%s: %s: %s", ns, resource.getMetadata().getName(), reason, message);
+            }
+        }
+    }
+
+    static Duration orDefault(Duration d, Duration fallback) {
+        return d == null ? fallback : d;
+    }
+}

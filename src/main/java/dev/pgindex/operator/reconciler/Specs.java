@@ -1,0 +1,75 @@
+package dev.pgindex.operator.reconciler;
+
+import dev.pgindex.operator.api.v1alpha1.IndexColumn;
+import dev.pgindex.operator.api.v1alpha1.IndexMethod;
+import dev.pgindex.operator.api.v1alpha1.NullsOrder;
+import dev.pgindex.operator.api.v1alpha1.PostgresIndexSpec;
+import dev.pgindex.operator.api.v1alpha1.SortOrder;
+import dev.pgindex.operator.postgres.IndexDefinition;
+import dev.pgindex.operator.postgres.InvalidDefinitionException;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Maps the Kubernetes spec to the Kubernetes-free {@link IndexDefinition}, and parses durations. */
+public final class Specs {
+    private static final Pattern DURATION_PART = Pattern.compile("([0-9]+)(ms|s|m|h)");
+
+    private Specs() {
+    }
+
+    public static IndexDefinition definition(PostgresIndexSpec spec) {
+        if (spec == null) {
+            throw new InvalidDefinitionException("spec is missing");
+        }
+        if (spec.getColumns() == null || spec.getColumns().isEmpty()) {
+            throw new InvalidDefinitionException("spec.columns needs at least one column");
+        }
+        List<IndexDefinition.Column> cols = new ArrayList<>();
+        for (IndexColumn c : spec.getColumns()) {
+            if (c == null) {
+                throw new InvalidDefinitionException("spec.columns has an empty entry");
+            }
+            cols.add(new IndexDefinition.Column(c.getName(), c.getExpression(),
+                    c.getOrder() == null ? null : c.getOrder() == SortOrder.DESC,
+                    c.getNulls() == null ? null : c.getNulls() == NullsOrder.FIRST,
+                    c.getOpclass(), c.getCollation()));
+        }
+        IndexMethod method = spec.getMethod() == null ? IndexMethod.BTREE : spec.getMethod();
+        return new IndexDefinition(spec.getSchema() == null ? "public" : spec.getSchema(), spec.getTable(),
+                spec.getName(), Boolean.TRUE.equals(spec.getUnique()), method.sql(), cols, spec.getInclude(),
+                spec.getWhere(), Boolean.TRUE.equals(spec.getNullsNotDistinct()),
+                spec.getStorageParameters() == null ? null : new java.util.TreeMap<>(spec.getStorageParameters()),
+                spec.getTablespace()).validate();
+    }
+
+    /** Parses Go-style durations such as 90s, 30m, 1h30m, 500ms; null or blank means none. */
+    public static Duration duration(String text) {
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        Matcher m = DURATION_PART.matcher(text.trim());
+        Duration d = Duration.ZERO;
+        int end = 0;
+        while (m.find()) {
+            if (m.start() != end) {
+                throw new InvalidDefinitionException("'" + text + "' is not a duration such as 30m or 1h30m");
+            }
+            long n = Long.parseLong(m.group(1));
+            d = d.plus(switch (m.group(2)) {
+                case "ms" -> Duration.ofMillis(n);
+                case "s" -> Duration.ofSeconds(n);
+                case "m" -> Duration.ofMinutes(n);
+                default -> Duration.ofHours(n);
+            });
+            end = m.end();
+        }
+        if (end != text.trim().length() || end == 0) {
+            throw new InvalidDefinitionException("'" + text + "' is not a duration such as 30m or 1h30m");
+        }
+        return d;
+    }
+}

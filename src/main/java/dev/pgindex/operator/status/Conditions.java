@@ -1,0 +1,91 @@
+package dev.pgindex.operator.status;
+
+import dev.pgindex.operator.api.v1alpha1.ConditionType;
+import dev.pgindex.operator.api.v1alpha1.Phase;
+import dev.pgindex.operator.api.v1alpha1.PostgresIndexStatus;
+import dev.pgindex.operator.api.v1alpha1.Reason;
+import io.fabric8.kubernetes.api.model.Condition;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Sets the three conditions consistently. lastTransitionTime moves only when a condition's status flips; reason,
+ * message and observedGeneration are updated in place.
+ */
+public final class Conditions {
+    public static final String TRUE = "True";
+    public static final String FALSE = "False";
+
+    private Conditions() {
+    }
+
+    /** Ready=True, Reconciling and Stalled False. */
+    public static void ready(PostgresIndexStatus s, long generation, Reason reason, String message, Instant now) {
+        s.setPhase(Phase.Ready);
+        set(s, ConditionType.READY, TRUE, reason, message, generation, now);
+        set(s, ConditionType.RECONCILING, FALSE, reason, message, generation, now);
+        set(s, ConditionType.STALLED, FALSE, reason, message, generation, now);
+    }
+
+    /** Working towards Ready: Reconciling=True, Ready=False, Stalled=False. */
+    public static void reconciling(PostgresIndexStatus s, long generation, Phase phase, Reason reason,
+            String message, Instant now) {
+        s.setPhase(phase);
+        set(s, ConditionType.READY, FALSE, reason, message, generation, now);
+        set(s, ConditionType.RECONCILING, TRUE, reason, message, generation, now);
+        set(s, ConditionType.STALLED, FALSE, reason, message, generation, now);
+    }
+
+    /** Needs a person: Stalled=True, Ready=False, Reconciling=False. */
+    public static void stalled(PostgresIndexStatus s, long generation, Reason reason, String message, Instant now) {
+        s.setPhase(Phase.Stalled);
+        set(s, ConditionType.READY, FALSE, reason, message, generation, now);
+        set(s, ConditionType.RECONCILING, FALSE, reason, message, generation, now);
+        set(s, ConditionType.STALLED, TRUE, reason, message, generation, now);
+    }
+
+    public static void set(PostgresIndexStatus s, String type, String status, Reason reason, String message,
+            long generation, Instant now) {
+        List<Condition> list = s.getConditions() == null ? new ArrayList<>() : new ArrayList<>(s.getConditions());
+        Condition existing = list.stream().filter(c -> type.equals(c.getType())).findFirst().orElse(null);
+        Condition c = new Condition();
+        c.setType(type);
+        c.setStatus(status);
+        c.setReason(reason.name());
+        c.setMessage(message == null ? "" : message);
+        c.setObservedGeneration(generation);
+        c.setLastTransitionTime(existing != null && status.equals(existing.getStatus())
+                ? existing.getLastTransitionTime() : now.truncatedTo(ChronoUnit.SECONDS).toString());
+        if (existing != null) {
+            list.set(list.indexOf(existing), c);
+        } else {
+            list.add(c);
+        }
+        list.sort((a, b) -> Integer.compare(order(a.getType()), order(b.getType())));
+        s.setConditions(list);
+    }
+
+    public static Optional<Condition> get(PostgresIndexStatus s, String type) {
+        if (s == null || s.getConditions() == null) {
+            return Optional.empty();
+        }
+        return s.getConditions().stream().filter(c -> type.equals(c.getType())).findFirst();
+    }
+
+    public static boolean isTrue(PostgresIndexStatus s, String type) {
+        return get(s, type).map(c -> TRUE.equals(c.getStatus())).orElse(false);
+    }
+
+    private static int order(String type) {
+        return switch (type) {
+            case ConditionType.READY -> 0;
+            case ConditionType.RECONCILING -> 1;
+            case ConditionType.STALLED -> 2;
+            default -> 3;
+        };
+    }
+}

@@ -1,0 +1,95 @@
+package dev.pgindex.operator.support;
+
+import dev.pgindex.operator.postgres.ConnectionInfo;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A real PostgreSQL server (embedded binaries from Maven Central; the version is the pom's pg.binaries.version),
+ * started once per test JVM, with one fresh database per test so tests never see each other's tables.
+ */
+public final class TestPostgres {
+    private static EmbeddedPostgres server;
+    private static final AtomicInteger DATABASES = new AtomicInteger();
+
+    private TestPostgres() {
+    }
+
+    public static synchronized EmbeddedPostgres server() {
+        if (server == null) {
+            try {
+                server = EmbeddedPostgres.builder()
+                        .setServerConfig("max_connections", "200")
+                        .setServerConfig("log_lock_waits", "on")
+                        .setServerConfig("deadlock_timeout", "500ms")
+                        .setServerConfig("fsync", "off")
+                        .setServerConfig("synchronous_commit", "off")
+                        .start();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return server;
+    }
+
+    /** Creates a new empty database and returns how to reach it. */
+    public static ConnectionInfo newDatabase() {
+        String name = "t" + ProcessHandle.current().pid() + "_" + DATABASES.incrementAndGet();
+        try (Connection c = DriverManager.getConnection(server().getJdbcUrl("postgres", "postgres"));
+                Statement s = c.createStatement()) {
+            s.execute("CREATE DATABASE " + name);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        return new ConnectionInfo("localhost", server().getPort(), name, "postgres", "postgres", "disable");
+    }
+
+    public static Connection connect(ConnectionInfo info) throws SQLException {
+        Connection c = DriverManager.getConnection("jdbc:postgresql://localhost:" + info.port() + "/"
+                + info.database(), info.user(), info.password());
+        c.setAutoCommit(true);
+        return c;
+    }
+
+    public static void exec(ConnectionInfo info, String... sql) {
+        try (Connection c = connect(info); Statement s = c.createStatement()) {
+            for (String q : sql) {
+                s.execute(q);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static List<List<String>> query(ConnectionInfo info, String sql) {
+        try (Connection c = connect(info); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            List<List<String>> rows = new ArrayList<>();
+            int n = rs.getMetaData().getColumnCount();
+            while (rs.next()) {
+                List<String> row = new ArrayList<>();
+                for (int i = 1; i <= n; i++) {
+                    row.add(rs.getString(i));
+                }
+                rows.add(row);
+            }
+            return rows;
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static String scalar(ConnectionInfo info, String sql) {
+        List<List<String>> rows = query(info, sql);
+        return rows.isEmpty() ? null : rows.get(0).get(0);
+    }
+}
