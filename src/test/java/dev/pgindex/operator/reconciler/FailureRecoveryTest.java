@@ -156,9 +156,10 @@ class FailureRecoveryTest {
             h.reconcile();
             awaitWaitingBuild(db);
             exec(db, "SELECT pg_cancel_backend(" + h.status.getBuild().getBuilderPid() + ")");
-            h.reconcileUntil(IndexLifecycleTest::stalled, WAIT);
-            writer.rollback();
+            h.reconcileUntil(s -> s.getLastError() != null, WAIT);
+            writer.rollback(); // DROP INDEX CONCURRENTLY of the leftover waits for this writer too
             writer.close();
+            h.reconcileUntil(IndexLifecycleTest::stalled, WAIT);
             assertThat(reason(h.status, ConditionType.STALLED)).isEqualTo(Reason.RetryLimitExceeded.name());
             assertThat(h.status.getLastError().getReason()).isEqualTo("Cancelled");
             assertThat(h.status.getLastError().getSqlState()).isEqualTo("57014");
@@ -180,9 +181,10 @@ class FailureRecoveryTest {
         spec.setRetryLimit(0);
         try (EngineHarness h = new EngineHarness("deadline", db, spec)) {
             Connection writer = openWriter(db, "accounts");
-            h.reconcileUntil(IndexLifecycleTest::stalled, WAIT);
+            h.reconcileUntil(s -> s.getLastError() != null, WAIT);
             writer.rollback();
             writer.close();
+            h.reconcileUntil(IndexLifecycleTest::stalled, WAIT);
             assertThat(h.status.getLastError().getReason()).isEqualTo(Reason.BuildDeadlineExceeded.name());
             assertThat(h.status.getLastError().getMessage()).contains("statement timeout");
         }
@@ -230,9 +232,10 @@ class FailureRecoveryTest {
             Connection writer = openWriter(db, "accounts");
             h.reconcile();
             awaitWaitingBuild(db);
-            h.deleteUntilDone(WAIT);
+            assertThat(h.delete(Instant.now()).done()).isFalse(); // cancels the build
             writer.rollback();
             writer.close();
+            h.deleteUntilDone(WAIT);
             assertThat(scalar(db, "SELECT to_regclass('accounts_balance_idx')")).isNull();
             assertThat(invalidIndexes(db)).isEqualTo("0");
         }
