@@ -1,0 +1,120 @@
+package dev.pgindex.operator.api;
+
+import dev.pgindex.operator.api.v1alpha1.PostgresIndex;
+import io.fabric8.crdv2.generator.CRDGenerator;
+import io.fabric8.crdv2.generator.CRDPostProcessor;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceColumnDefinition;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaProps;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * crds/ holds the CRD generated from the Java types. This test regenerates it and fails when the committed file
+ * is stale; run {@code hack/update-crds.sh} (or this test with -Dcrds.update=true) to rewrite it.
+ */
+class CrdGenerationTest {
+    static final String FILE = "postgresindexes.pgindex.dev-v1.yml";
+    static final List<String> COLUMN_ORDER = List.of("Table", "Index", "Phase", "Ready", "Age");
+
+    /** The standard condition fields (io.fabric8 Condition carries no descriptions of its own). */
+    static final java.util.Map<String, String> CONDITION_FIELDS = java.util.Map.of(
+            "type", "Ready, Reconciling or Stalled.",
+            "status", "True, False or Unknown.",
+            "reason", "CamelCase reason from a fixed set (see the README's conditions table).",
+            "message", "What is happening, for a person.",
+            "lastTransitionTime", "When status last changed from one value to another (RFC 3339).",
+            "observedGeneration", "The metadata.generation this condition was computed for.");
+
+    /** Fabric8 emits printer columns in no fixed order; kubectl shows them in list order. */
+    static final CRDPostProcessor ORDER_COLUMNS = new CRDPostProcessor() {
+        @Override
+        public io.fabric8.kubernetes.api.model.HasMetadata process(io.fabric8.kubernetes.api.model.HasMetadata crd,
+                String version) {
+            if (crd instanceof CustomResourceDefinition d) {
+                d.getSpec().getVersions().forEach(v -> {
+                    JSONSchemaProps conditions = v.getSchema().getOpenAPIV3Schema().getProperties().get("status")
+                            .getProperties().get("conditions").getItems().getSchema();
+                    CONDITION_FIELDS.forEach((name, text) -> conditions.getProperties().get(name).setDescription(text));
+                    List<CustomResourceColumnDefinition> cols = new ArrayList<>(v.getAdditionalPrinterColumns());
+                    cols.sort(Comparator.comparingInt(c -> COLUMN_ORDER.indexOf(c.getName()) < 0
+                            ? 99 : COLUMN_ORDER.indexOf(c.getName())));
+                    v.setAdditionalPrinterColumns(cols);
+                });
+            }
+            return crd;
+        }
+    };
+
+    static String generate() throws IOException {
+        Path dir = Files.createTempDirectory("crd");
+        new CRDGenerator().inOutputDir(dir.toFile()).forCRDVersions("v1").withPostProcessor(ORDER_COLUMNS)
+                .customResourceClasses(PostgresIndex.class).generate();
+        return Files.readString(dir.resolve(FILE));
+    }
+
+    @Test
+    void shouldMatchTheCommittedCrd() throws IOException {
+        String generated = generate();
+        Path committed = Path.of("crds", FILE);
+        if (Boolean.getBoolean("crds.update")) {
+            Files.createDirectories(committed.getParent());
+            Files.writeString(committed, generated);
+            Path chart = Path.of("helm", "pgindex-operator", "crds");
+            if (Files.isDirectory(chart)) {
+                Files.writeString(chart.resolve(FILE), generated);
+            }
+        }
+        assertThat(Files.readString(committed))
+                .as("crds/%s is stale: run hack/update-crds.sh and commit the result", FILE)
+                .isEqualTo(generated);
+    }
+
+    @Test
+    void shouldOrderPrinterColumnsForKubectlGet() throws IOException {
+        String crd = generate();
+        int last = -1;
+        for (String col : COLUMN_ORDER) {
+            int at = crd.indexOf("name: \"" + col + "\"");
+            assertThat(at).as(col).isGreaterThan(last);
+            last = at;
+        }
+    }
+
+    @Test
+    void shouldDescribeEverySpecAndStatusField() throws IOException {
+        // every property in the schema carries a description, so kubectl explain teaches the whole API
+        CustomResourceDefinition crd = io.fabric8.kubernetes.client.utils.Serialization.unmarshal(generate(),
+                CustomResourceDefinition.class);
+        JSONSchemaProps root = crd.getSpec().getVersions().get(0).getSchema().getOpenAPIV3Schema();
+        List<String> undocumented = new ArrayList<>();
+        walk("spec", root.getProperties().get("spec"), undocumented);
+        walk("status", root.getProperties().get("status"), undocumented);
+        assertThat(undocumented).isEmpty();
+    }
+
+    private static void walk(String path, JSONSchemaProps p, List<String> undocumented) {
+        if (p == null) {
+            return;
+        }
+        if (p.getProperties() != null) {
+            p.getProperties().forEach((name, child) -> {
+                if (child.getDescription() == null || child.getDescription().isBlank()) {
+                    undocumented.add(path + "." + name);
+                }
+                walk(path + "." + name, child, undocumented);
+            });
+        }
+        if (p.getItems() != null && p.getItems().getSchema() != null) {
+            walk(path + "[]", p.getItems().getSchema(), undocumented);
+        }
+    }
+}
