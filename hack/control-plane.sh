@@ -11,6 +11,9 @@
 #     `hack/control-plane.sh delete-ns X` is a minimal stand-in: it deletes the
 #     namespace's objects and then calls the namespace /finalize subresource.
 #   * No garbage collector: ownerReferences do not cascade deletes.
+#   * No clusterrole-aggregation controller: the built-in admin/edit/view
+#     ClusterRoles would have no rules. `start` fills them in once
+#     (`aggregate-roles`); re-run that after adding aggregated ClusterRoles.
 #   * No serviceaccount/token controllers: namespaces get no `default`
 #     ServiceAccount. The ServiceAccount admission plugin is therefore disabled
 #     so Pods can be created without one; tokens for explicitly created
@@ -27,6 +30,7 @@
 #                                               with a bound token (default DURATION 24h)
 #   hack/control-plane.sh delete-ns NS [TIMEOUT] delete a namespace completely (see above); fails
 #                                               if objects with finalizers remain after TIMEOUT (60s)
+#   hack/control-plane.sh aggregate-roles       fill in aggregated ClusterRoles (admin/edit/view); done by start
 #
 # Environment:
 #   PGINDEX_CACHE               cache root (default $HOME/.cache/pgindex-operator)
@@ -274,6 +278,7 @@ cmd_start() {
     sleep 0.5
   done
   START_OK=1
+  cmd_aggregate_roles || log "warning: aggregating admin/edit/view ClusterRoles failed"
   log "ready: kube-apiserver https://127.0.0.1:$APISERVER_PORT (pid $(live_pid kube-apiserver)), etcd (pid $(live_pid etcd)); logs in $STATE_DIR"
   log "kubeconfig: $KUBECONFIG_FILE"
   echo "$KUBECONFIG_FILE"
@@ -348,6 +353,41 @@ cmd_sa_kubeconfig() {
   log "wrote kubeconfig for system:serviceaccount:$ns:$sa (token valid $duration) to $out"
 }
 
+# Minimal stand-in for kube-controller-manager's clusterrole-aggregation
+# controller: fills in the rules of every ClusterRole that has an
+# aggregationRule (the built-in admin/edit/view, and e.g. roles labelled
+# rbac.authorization.k8s.io/aggregate-to-edit that a CRD installer adds).
+# Only matchLabels selectors are supported. Runs once at `start`; run it again
+# after adding ClusterRoles that should be aggregated.
+cmd_aggregate_roles() {
+  is_ready || die "control plane is not running (hack/control-plane.sh start)"
+  local pass role sel rules changed out sel_tpl
+  # One "k1=v1,k2=v2," line per selector ($k/$v are go-template variables).
+  # shellcheck disable=SC2016
+  sel_tpl='{{range .aggregationRule.clusterRoleSelectors}}{{range $k, $v := .matchLabels}}{{$k}}={{$v}},{{end}}{{"\n"}}{{end}}'
+  # admin aggregates edit, which aggregates view: iterate to a fixed point.
+  for ((pass = 0; pass < 5; pass++)); do
+    changed=0
+    for role in $(admin_kubectl get clusterroles -o jsonpath='{range .items[?(@.aggregationRule)]}{.metadata.name}{"\n"}{end}' 2>/dev/null); do
+      rules=""
+      while IFS= read -r sel; do
+        sel="${sel%,}"
+        if [[ -z "$sel" ]]; then
+          log "warning: clusterrole $role has a selector without matchLabels; not aggregated"
+          continue
+        fi
+        rules+="$(admin_kubectl get clusterroles -l "$sel" --field-selector "metadata.name!=$role" \
+          -o jsonpath='{range .items[*]}{range .rules[*]}{@}{","}{end}{end}' 2>/dev/null)"
+      done < <(admin_kubectl get clusterrole "$role" -o go-template="$sel_tpl" 2>/dev/null)
+      out="$(admin_kubectl patch clusterrole "$role" --type=merge -p "{\"rules\":[${rules%,}]}" 2>/dev/null)" \
+        || die "could not update clusterrole $role"
+      [[ "$out" == *"(no change)"* ]] || changed=1
+    done
+    ((changed)) || return 0
+  done
+  log "warning: clusterrole aggregation did not converge"
+}
+
 # Minimal stand-in for the namespace controller's `kubernetes` finalizer: delete
 # every namespaced object, and only once none is left (objects with their own
 # finalizers wait for whoever owns those), remove the finalizer via /finalize.
@@ -381,8 +421,9 @@ case "${1:-}" in
   env) cmd_env ;;
   sa-kubeconfig) shift; cmd_sa_kubeconfig "$@" ;;
   delete-ns) shift; cmd_delete_ns "$@" ;;
+  aggregate-roles) cmd_aggregate_roles ;;
   *)
-    echo "usage: $0 start|stop|status|env|sa-kubeconfig NS SA OUT [DURATION]|delete-ns NS [TIMEOUT]" >&2
+    echo "usage: $0 start|stop|status|env|sa-kubeconfig NS SA OUT [DURATION]|delete-ns NS [TIMEOUT]|aggregate-roles" >&2
     exit 2
     ;;
 esac

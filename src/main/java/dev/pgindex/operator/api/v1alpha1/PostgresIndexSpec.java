@@ -21,22 +21,22 @@ import java.util.Map;
  * the first one (docs/changing-an-index.md).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@ValidationRule(value = "self.schema == oldSelf.schema", message = "schema is immutable: " + PostgresIndexSpec.HOW_TO_CHANGE)
-@ValidationRule(value = "self.table == oldSelf.table", message = "table is immutable: " + PostgresIndexSpec.HOW_TO_CHANGE)
-@ValidationRule(value = "self.name == oldSelf.name", message = "name is immutable: " + PostgresIndexSpec.HOW_TO_CHANGE)
-@ValidationRule(value = "self.unique == oldSelf.unique", message = "unique is immutable: " + PostgresIndexSpec.HOW_TO_CHANGE)
-@ValidationRule(value = "self.method == oldSelf.method", message = "method is immutable: " + PostgresIndexSpec.HOW_TO_CHANGE)
-@ValidationRule(value = "self.columns == oldSelf.columns", message = "columns are immutable: " + PostgresIndexSpec.HOW_TO_CHANGE)
+@ValidationRule(value = "self.schema == oldSelf.schema", fieldPath = ".schema", message = "schema is immutable: " + PostgresIndexSpec.HOW_TO_CHANGE)
+@ValidationRule(value = "self.table == oldSelf.table", fieldPath = ".table", message = "table is immutable: " + PostgresIndexSpec.HOW_TO_CHANGE)
+@ValidationRule(value = "self.name == oldSelf.name", fieldPath = ".name", message = "name is immutable: " + PostgresIndexSpec.HOW_TO_CHANGE)
+@ValidationRule(value = "self.unique == oldSelf.unique", fieldPath = ".unique", message = "unique is immutable: " + PostgresIndexSpec.HOW_TO_CHANGE)
+@ValidationRule(value = "self.method == oldSelf.method", fieldPath = ".method", message = "method is immutable: " + PostgresIndexSpec.HOW_TO_CHANGE)
+@ValidationRule(value = "self.columns == oldSelf.columns", fieldPath = ".columns", message = "columns are immutable: " + PostgresIndexSpec.HOW_TO_CHANGE)
 @ValidationRule(value = "has(self.include) == has(oldSelf.include) && (!has(self.include) || self.include == oldSelf.include)",
-        message = "include is immutable: " + PostgresIndexSpec.HOW_TO_CHANGE)
+        fieldPath = ".include", message = "include is immutable: " + PostgresIndexSpec.HOW_TO_CHANGE)
 @ValidationRule(value = "has(self.where) == has(oldSelf.where) && (!has(self.where) || self.where == oldSelf.where)",
-        message = "where is immutable: " + PostgresIndexSpec.HOW_TO_CHANGE)
+        fieldPath = ".where", message = "where is immutable: " + PostgresIndexSpec.HOW_TO_CHANGE)
 @ValidationRule(value = "has(self.nullsNotDistinct) == has(oldSelf.nullsNotDistinct) && (!has(self.nullsNotDistinct) || self.nullsNotDistinct == oldSelf.nullsNotDistinct)",
-        message = "nullsNotDistinct is immutable: " + PostgresIndexSpec.HOW_TO_CHANGE)
+        fieldPath = ".nullsNotDistinct", message = "nullsNotDistinct is immutable: " + PostgresIndexSpec.HOW_TO_CHANGE)
 @ValidationRule(value = "has(self.storageParameters) == has(oldSelf.storageParameters) && (!has(self.storageParameters) || self.storageParameters == oldSelf.storageParameters)",
-        message = "storageParameters are immutable: " + PostgresIndexSpec.HOW_TO_CHANGE)
+        fieldPath = ".storageParameters", message = "storageParameters are immutable: " + PostgresIndexSpec.HOW_TO_CHANGE)
 @ValidationRule(value = "has(self.tablespace) == has(oldSelf.tablespace) && (!has(self.tablespace) || self.tablespace == oldSelf.tablespace)",
-        message = "tablespace is immutable: " + PostgresIndexSpec.HOW_TO_CHANGE)
+        fieldPath = ".tablespace", message = "tablespace is immutable: " + PostgresIndexSpec.HOW_TO_CHANGE)
 @ValidationRule(value = "!self.unique || self.method == 'btree'", message = "unique indexes need method btree")
 @ValidationRule(value = "!has(self.nullsNotDistinct) || !self.nullsNotDistinct || self.unique",
         message = "nullsNotDistinct needs unique: true")
@@ -95,11 +95,8 @@ public class PostgresIndexSpec {
     private List<IndexColumn> columns = new ArrayList<>();
 
     @Size(max = 32)
-    @ValidationRule(value = "self.all(c, c.matches('" + Identifiers.PATTERN + "') && size(c) <= 63)",
-            message = "include entries must be column names: " + Identifiers.RULE)
-    @ValidationRule(value = "self.all(c, self.exists_one(d, d == c))", message = "include entries must be distinct")
     @JsonPropertyDescription("Non-key columns stored in the index (covering index). Maps to INCLUDE ( column, ... ). "
-            + "btree, gist and spgist only. Immutable.")
+            + "btree, gist and spgist only. Distinct column names. Immutable. " + Identifiers.RULE)
     private List<String> include;
 
     @Size(min = 1, max = 4096)
@@ -114,12 +111,11 @@ public class PostgresIndexSpec {
     private Boolean nullsNotDistinct;
 
     @Size(max = 16)
-    @ValidationRule(value = "self.all(k, k.matches('^[a-z_][a-z0-9_]*$') && size(k) <= 63)",
+    @ValidationRule(value = "self.all(k, size(k) <= 63 && k.matches('^[a-z_][a-z0-9_]*$'))",
             message = "storage parameter names are lower-case identifiers, for example fillfactor")
-    @ValidationRule(value = "self.all(k, self[k].matches('^[A-Za-z0-9_.+-]+$') && size(self[k]) <= 64)",
-            message = "storage parameter values are plain words or numbers, for example 70 or off")
     @JsonPropertyDescription("Index storage parameters, for example {fillfactor: \"70\"} or {fastupdate: \"off\"}. "
-            + "Maps to WITH ( name = value, ... ). Immutable.")
+            + "Maps to WITH ( name = value, ... ). Values are plain words or numbers (at most 64 characters). "
+            + "Immutable.")
     private Map<String, String> storageParameters;
 
     @Size(min = 1, max = 63)
