@@ -39,6 +39,12 @@ public class PostgresIndexReconciler implements Reconciler<PostgresIndex>, Clean
     private static final Logger LOG = Logger.getLogger(PostgresIndexReconciler.class);
 
     private final IndexEngine engine;
+    /**
+     * The last connection that worked for each resource (by UID). When a namespace is deleted its Secrets may go
+     * before the PostgresIndex finalizer runs; deletion then uses this to still drop (reclaimPolicy Delete) or
+     * release the index. Only held in memory: after an operator restart the delete grace period applies.
+     */
+    private final Map<String, ConnectionInfo> lastConnection = new java.util.concurrent.ConcurrentHashMap<>();
     private final SimpleInboundEventSource<PostgresIndex> buildEvents = new SimpleInboundEventSource<>("build-events");
 
     @Inject
@@ -57,6 +63,9 @@ public class PostgresIndexReconciler implements Reconciler<PostgresIndex>, Clean
         String ns = resource.getMetadata().getNamespace();
         String name = resource.getMetadata().getName();
         IndexEngine.Request req = request(resource, context.getClient());
+        if (req.connection() != null) {
+            lastConnection.put(resource.getMetadata().getUid(), req.connection());
+        }
         Events events = new Events(context.getClient(), resource);
         StatusWriter writer = new StatusWriter(resource, context);
         ResourceID id = ResourceID.fromResource(resource);
@@ -75,11 +84,17 @@ public class PostgresIndexReconciler implements Reconciler<PostgresIndex>, Clean
     @Override
     public DeleteControl cleanup(PostgresIndex resource, Context<PostgresIndex> context) {
         IndexEngine.Request req = request(resource, context.getClient());
+        ConnectionInfo remembered = lastConnection.get(resource.getMetadata().getUid());
+        if (req.connection() == null && req.connectionProblem() == Reason.SecretNotFound && remembered != null) {
+            req = new IndexEngine.Request(req.uid(), req.namespace(), req.name(), req.generation(), req.spec(),
+                    remembered, null, null);
+        }
         Instant requested = resource.getMetadata().getDeletionTimestamp() == null ? Instant.now()
                 : Instant.parse(resource.getMetadata().getDeletionTimestamp());
         IndexEngine.DeleteOutcome out = engine.cleanup(req, resource.getStatus(), requested,
                 new Events(context.getClient(), resource));
         if (out.done()) {
+            lastConnection.remove(resource.getMetadata().getUid());
             LOG.infof("%s/%s: cleanup done, removing finalizer", resource.getMetadata().getNamespace(),
                     resource.getMetadata().getName());
             return DeleteControl.defaultDelete();

@@ -13,7 +13,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Sets the three conditions consistently. lastTransitionTime moves only when a condition's status flips; reason,
+ * Sets the three conditions consistently: all three carry the same reason; the message sits on Ready and on the
+ * condition that is True (a False Reconciling or Stalled has an empty message). lastTransitionTime moves only when a condition's status flips; reason,
  * message and observedGeneration are updated in place.
  */
 public final class Conditions {
@@ -27,8 +28,8 @@ public final class Conditions {
     public static void ready(PostgresIndexStatus s, long generation, Reason reason, String message, Instant now) {
         s.setPhase(Phase.Ready);
         set(s, ConditionType.READY, TRUE, reason, message, generation, now);
-        set(s, ConditionType.RECONCILING, FALSE, reason, message, generation, now);
-        set(s, ConditionType.STALLED, FALSE, reason, message, generation, now);
+        set(s, ConditionType.RECONCILING, FALSE, reason, "", generation, now);
+        set(s, ConditionType.STALLED, FALSE, reason, "", generation, now);
     }
 
     /** Working towards Ready: Reconciling=True, Ready=False, Stalled=False. */
@@ -37,14 +38,14 @@ public final class Conditions {
         s.setPhase(phase);
         set(s, ConditionType.READY, FALSE, reason, message, generation, now);
         set(s, ConditionType.RECONCILING, TRUE, reason, message, generation, now);
-        set(s, ConditionType.STALLED, FALSE, reason, message, generation, now);
+        set(s, ConditionType.STALLED, FALSE, reason, "", generation, now);
     }
 
     /** Needs a person: Stalled=True, Ready=False, Reconciling=False. */
     public static void stalled(PostgresIndexStatus s, long generation, Reason reason, String message, Instant now) {
         s.setPhase(Phase.Stalled);
         set(s, ConditionType.READY, FALSE, reason, message, generation, now);
-        set(s, ConditionType.RECONCILING, FALSE, reason, message, generation, now);
+        set(s, ConditionType.RECONCILING, FALSE, reason, "", generation, now);
         set(s, ConditionType.STALLED, TRUE, reason, message, generation, now);
     }
 

@@ -1,0 +1,126 @@
+package dev.pgindex.operator.e2e;
+
+import dev.pgindex.operator.postgres.ConnectionInfo;
+import dev.pgindex.operator.support.TestPostgres;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One control plane, one PostgreSQL and one operator for the whole end-to-end suite. The operator is installed
+ * the way a cluster admin would (kubectl apply -k deploy/) and runs as the deploy/ ServiceAccount, never as
+ * cluster-admin. Everything is stopped when the JVM exits.
+ */
+final class E2eEnvironment {
+    static final String OPERATOR_NS = "pgindex-system";
+    static final String OPERATOR_SA = "pgindex-operator";
+    private static E2eEnvironment instance;
+    private static final AtomicInteger NAMESPACES = new AtomicInteger();
+
+    final ControlPlane controlPlane;
+    final Path logDir = Path.of("target", "e2e").toAbsolutePath();
+    final Path operatorKubeconfig;
+    OperatorProcess operator;
+
+    static synchronized E2eEnvironment get() {
+        if (instance == null) {
+            instance = new E2eEnvironment();
+            Runtime.getRuntime().addShutdownHook(new Thread(instance::shutdown));
+        }
+        return instance;
+    }
+
+    private E2eEnvironment() {
+        controlPlane = new ControlPlane(Path.of("target", "e2e", "cp"));
+        controlPlane.start();
+        kubectl("apply", "-k", "deploy/").check();
+        kubectl("wait", "--for=condition=Established", "crd/postgresindexes.pgindex.dev", "--timeout=60s").check();
+        operatorKubeconfig = controlPlane.serviceAccountKubeconfig(OPERATOR_NS, OPERATOR_SA);
+        TestPostgres.server();
+        operator = new OperatorProcess(operatorKubeconfig, logDir, Map.of());
+    }
+
+    void shutdown() {
+        if (operator != null) {
+            operator.stop();
+        }
+        controlPlane.stop();
+    }
+
+    void restartOperator(Map<String, String> env, Path kubeconfig) {
+        operator.stop();
+        operator = new OperatorProcess(kubeconfig, logDir, env);
+    }
+
+    Cli.Result kubectl(String... args) {
+        return kubectlIn(null, args);
+    }
+
+    Cli.Result kubectlIn(String stdin, String... args) {
+        List<String> cmd = Cli.args("kubectl", args);
+        Map<String, String> env = new HashMap<>();
+        env.put("KUBECONFIG", controlPlane.kubeconfig.toString());
+        return Cli.run(env, Duration.ofMinutes(2), stdin, cmd.toArray(String[]::new));
+    }
+
+    Cli.Result apply(String namespace, String yaml) {
+        return kubectlIn(yaml, "apply", "-n", namespace, "-f", "-");
+    }
+
+    /** A fresh namespace with a database of its own and a CNPG-shaped Secret named db-app pointing at it. */
+    Tenant newTenant(String prefix) {
+        return newTenant(prefix, "db-app");
+    }
+
+    Tenant newTenant(String prefix, String secretName) {
+        String ns = prefix + "-" + NAMESPACES.incrementAndGet() + "-" + Long.toString(System.nanoTime() % 100000, 36);
+        kubectl("create", "namespace", ns).check();
+        ConnectionInfo db = TestPostgres.newDatabase();
+        String secret = """
+                apiVersion: v1
+                kind: Secret
+                metadata:
+                  name: %s
+                stringData:
+                  username: %s
+                  password: %s
+                  host: 127.0.0.1
+                  port: "%d"
+                  dbname: %s
+                  uri: postgresql://%s:%s@127.0.0.1:%d/%s
+                """.formatted(secretName, db.user(), db.password(), db.port(), db.database(), db.user(), db.password(),
+                db.port(), db.database());
+        apply(ns, secret).check();
+        return new Tenant(ns, db);
+    }
+
+    record Tenant(String namespace, ConnectionInfo db) {
+    }
+
+    /** Polls a jsonpath until it equals the expected value; fails with the resource and operator log if not. */
+    String awaitJsonPath(String namespace, String resource, String jsonPath, String expected, Duration timeout) {
+        Instant end = Instant.now().plus(timeout);
+        String last = null;
+        while (Instant.now().isBefore(end)) {
+            Cli.Result r = kubectl("get", "-n", namespace, resource, "-o", "jsonpath={" + jsonPath + "}");
+            last = r.out();
+            if (r.ok() && expected.equals(last)) {
+                return last;
+            }
+            OperatorProcess.sleep(250);
+        }
+        throw new AssertionError(resource + " " + jsonPath + " is '" + last + "', not '" + expected + "' after "
+                + timeout + "\n" + kubectl("get", "-n", namespace, resource, "-o", "yaml").out() + "\noperator log tail:\n"
+                + tail(operator.logText(), 60));
+    }
+
+    static String tail(String text, int lines) {
+        List<String> all = text.lines().toList();
+        return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+    }
+}
