@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
-# Builds the real upstream kube-apiserver and etcd binaries from their published
-# Go modules (see hack/k8s/apiserver and hack/k8s/etcd) into a per-user cache:
+# Builds the real upstream etcd, kube-apiserver and kube-controller-manager
+# binaries from their published Go modules (see hack/k8s/apiserver, which also
+# provides kube-controller-manager, and hack/k8s/etcd) into a per-user cache:
 #
-#   ${PGINDEX_CACHE:-$HOME/.cache/pgindex-operator}/k8s/<KUBE_VERSION>/{kube-apiserver,etcd}
+#   ${PGINDEX_CACHE:-$HOME/.cache/pgindex-operator}/k8s/<KUBE_VERSION>/{etcd,kube-apiserver,kube-controller-manager}
 #
 # Nothing is written into the repository. A cold build takes many minutes on a
-# 2-core machine; afterwards the cached binaries are reused as long as both run
-# `--version` and report the expected versions.
+# 2-core machine; afterwards the cached binaries are reused as long as each one
+# runs `--version` and reports the expected version. Only missing or wrong
+# binaries are (re)built, e.g. a cache from before kube-controller-manager was
+# added only gets kube-controller-manager.
 #
 # Environment:
 #   PGINDEX_CACHE        cache root (default $HOME/.cache/pgindex-operator)
@@ -18,6 +21,7 @@ set -euo pipefail
 
 KUBE_VERSION=v1.34.4   # keep in sync with hack/k8s/apiserver/go.mod
 ETCD_VERSION=v3.6.16   # keep in sync with hack/k8s/etcd/go.mod
+BINARIES=(etcd kube-apiserver kube-controller-manager)
 
 HACK_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 CACHE_ROOT="${PGINDEX_CACHE:-$HOME/.cache/pgindex-operator}"
@@ -26,18 +30,30 @@ BIN_DIR="$CACHE_ROOT/k8s/$KUBE_VERSION"
 log() { echo "build-control-plane: $*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 
-# True if the binaries in $1 exist and report the expected versions.
-binaries_ok() {
-  local dir="$1" out
-  [[ -x "$dir/kube-apiserver" && -x "$dir/etcd" ]] || return 1
-  out="$("$dir/kube-apiserver" --version 2>/dev/null)" || return 1
-  [[ "$out" == "Kubernetes $KUBE_VERSION" ]] || return 1
-  out="$("$dir/etcd" --version 2>/dev/null)" || return 1
-  grep -qx "etcd Version: ${ETCD_VERSION#v}" <<<"$out" || return 1
+# True if binary $2 in directory $1 exists and reports the expected version.
+binary_ok() {
+  local dir="$1" name="$2" out
+  [[ -x "$dir/$name" ]] || return 1
+  out="$("$dir/$name" --version 2>/dev/null)" || return 1
+  case "$name" in
+    etcd) grep -qx "etcd Version: ${ETCD_VERSION#v}" <<<"$out" ;;
+    *) [[ "$out" == "Kubernetes $KUBE_VERSION" ]] ;;
+  esac
 }
 
-if binaries_ok "$BIN_DIR"; then
-  log "reusing cached kube-apiserver $KUBE_VERSION and etcd $ETCD_VERSION in $BIN_DIR"
+# Prints the names of the binaries in $1 that are missing or wrong.
+missing_binaries() {
+  local name
+  for name in "${BINARIES[@]}"; do
+    binary_ok "$1" "$name" || echo "$name"
+  done
+}
+
+reuse_message() { log "reusing cached ${BINARIES[*]} ($KUBE_VERSION, etcd $ETCD_VERSION) in $BIN_DIR"; }
+
+missing="$(missing_binaries "$BIN_DIR")"
+if [[ -z "$missing" ]]; then
+  reuse_message
   echo "$BIN_DIR"
   exit 0
 fi
@@ -52,15 +68,16 @@ mkdir -p "$BIN_DIR"
 if command -v flock >/dev/null 2>&1; then
   exec 9>"$BIN_DIR/.build.lock"
   flock 9
-  if binaries_ok "$BIN_DIR"; then   # another process finished the build meanwhile
-    log "reusing cached kube-apiserver $KUBE_VERSION and etcd $ETCD_VERSION in $BIN_DIR"
+  missing="$(missing_binaries "$BIN_DIR")"   # another process may have built some meanwhile
+  if [[ -z "$missing" ]]; then
+    reuse_message
     echo "$BIN_DIR"
     exit 0
   fi
 fi
+mapfile -t to_build <<<"$missing"
 
-log "building kube-apiserver $KUBE_VERSION and etcd $ETCD_VERSION from Go modules" \
-    "(cold build takes many minutes; cached in $BIN_DIR)"
+log "building ${to_build[*]} from Go modules (a cold build takes many minutes; cached in $BIN_DIR)"
 
 TMP_OUT="$(mktemp -d "$BIN_DIR/.build.XXXXXX")"
 trap 'rm -rf "$TMP_OUT"' EXIT
@@ -80,18 +97,20 @@ export CGO_ENABLED=0 GOWORK=off GOFLAGS="-mod=readonly -buildvcs=false"
 nice_level="${PGINDEX_BUILD_NICE:-10}"
 
 start=$SECONDS
-log "go build go.etcd.io/etcd/server/v3 -> etcd"
-(cd "$HACK_DIR/k8s/etcd" &&
-  nice -n "$nice_level" "$GO" build -trimpath -ldflags "-s -w" \
-    -o "$TMP_OUT/etcd" go.etcd.io/etcd/server/v3) || die "etcd build failed"
-
-log "go build k8s.io/kubernetes/cmd/kube-apiserver -> kube-apiserver"
-(cd "$HACK_DIR/k8s/apiserver" &&
-  nice -n "$nice_level" "$GO" build -trimpath -ldflags "$kube_ldflags" \
-    -o "$TMP_OUT/kube-apiserver" k8s.io/kubernetes/cmd/kube-apiserver) || die "kube-apiserver build failed"
-
-binaries_ok "$TMP_OUT" || die "freshly built binaries do not report $KUBE_VERSION / $ETCD_VERSION"
-mv -f "$TMP_OUT/etcd" "$BIN_DIR/etcd"
-mv -f "$TMP_OUT/kube-apiserver" "$BIN_DIR/kube-apiserver"
-log "built in $((SECONDS - start))s: $BIN_DIR"
+for name in "${to_build[@]}"; do
+  t=$SECONDS
+  case "$name" in
+    etcd) module_dir="$HACK_DIR/k8s/etcd" pkg=go.etcd.io/etcd/server/v3 ldflags="-s -w" ;;
+    *) module_dir="$HACK_DIR/k8s/apiserver" pkg="k8s.io/kubernetes/cmd/$name" ldflags="$kube_ldflags" ;;
+  esac
+  log "go build $pkg -> $name"
+  (cd "$module_dir" &&
+    nice -n "$nice_level" "$GO" build -trimpath -ldflags "$ldflags" -o "$TMP_OUT/$name" "$pkg") \
+    || die "$name build failed"
+  binary_ok "$TMP_OUT" "$name" || die "freshly built $name does not report the expected version"
+  # Rename within the same directory: atomic, running processes keep their inode.
+  mv -f "$TMP_OUT/$name" "$BIN_DIR/$name"
+  log "built $name in $((SECONDS - t))s"
+done
+log "built ${to_build[*]} in $((SECONDS - start))s: $BIN_DIR"
 echo "$BIN_DIR"

@@ -1,47 +1,61 @@
 #!/usr/bin/env bash
 # A real, minimal local Kubernetes control plane for tests and demos:
-# etcd + kube-apiserver (built from source by hack/build-control-plane.sh),
-# bound to 127.0.0.1 only. There is NO kube-controller-manager, scheduler or
-# kubelet: objects are stored and served, but nothing reconciles them.
+# etcd + kube-apiserver + kube-controller-manager (built from source by
+# hack/build-control-plane.sh), bound to 127.0.0.1 only. There is NO scheduler
+# and NO kubelet.
 #
-# Consequences of not running kube-controller-manager (by design):
-#   * Namespace deletion never completes: the namespace stays "Terminating"
-#     with the `kubernetes` finalizer, because that finalizer is removed by the
-#     namespace controller. `kubectl delete ns X` blocks (use --wait=false).
-#     `hack/control-plane.sh delete-ns X` is a minimal stand-in: it deletes the
-#     namespace's objects and then calls the namespace /finalize subresource.
-#   * No garbage collector: ownerReferences do not cascade deletes.
-#   * No clusterrole-aggregation controller: the built-in admin/edit/view
-#     ClusterRoles would have no rules. `start` fills them in once
-#     (`aggregate-roles`); re-run that after adding aggregated ClusterRoles.
-#   * No serviceaccount/token controllers: namespaces get no `default`
-#     ServiceAccount. The ServiceAccount admission plugin is therefore disabled
-#     so Pods can be created without one; tokens for explicitly created
-#     ServiceAccounts come from the TokenRequest API (`kubectl create token`).
-#   * No scheduler/kubelet: Pods stay Pending, Deployments/Jobs create nothing.
+# kube-controller-manager runs only these controllers (see KCM_CONTROLLERS):
+#   namespace-controller               deleting a namespace deletes its content and
+#                                      removes the `kubernetes` finalizer, so
+#                                      `kubectl delete ns X` completes (once objects
+#                                      with their own finalizers are released)
+#   garbage-collector-controller       ownerReferences cascade (background/foreground
+#                                      deletion, orphaning)
+#   serviceaccount-controller          every namespace gets a `default` ServiceAccount
+#   serviceaccount-token-controller    fills in legacy kubernetes.io/service-account-token
+#                                      Secrets that are created explicitly
+#   clusterrole-aggregation-controller admin/edit/view (and any ClusterRole with an
+#                                      aggregationRule) get the rules of the
+#                                      ClusterRoles labelled aggregate-to-*
+# It authenticates with a client certificate for `system:kube-controller-manager`
+# (bound by the default RBAC bootstrap policy), runs without leader election and
+# serves no port (--secure-port=0).
+#
+# Not running (by design): scheduler/kubelet, so Pods stay Pending; the
+# workload controllers (Deployments/ReplicaSets/Jobs/... create nothing),
+# endpoints/endpointslice, resourcequota, root-ca-certificate-publisher (no
+# kube-root-ca.crt ConfigMap), node, volume and certificate controllers.
+# Bound service-account tokens come from the TokenRequest API
+# (`kubectl create token`, `sa-kubeconfig`).
 #
 # Usage:
 #   hack/control-plane.sh start                 start (building binaries if needed), wait for /readyz
-#   hack/control-plane.sh stop                  stop both processes, delete etcd data
+#                                               and for kube-controller-manager to be working
+#   hack/control-plane.sh stop                  stop all three processes, delete etcd data
 #   hack/control-plane.sh status                exit 0 if ready, 3 if stopped, 1 otherwise
 #   hack/control-plane.sh env                   print `export KUBECONFIG=...` (use with eval)
 #   hack/control-plane.sh sa-kubeconfig NS SA OUT [DURATION]
 #                                               write a kubeconfig authenticating as ServiceAccount NS/SA
 #                                               with a bound token (default DURATION 24h)
-#   hack/control-plane.sh delete-ns NS [TIMEOUT] delete a namespace completely (see above); fails
-#                                               if objects with finalizers remain after TIMEOUT (60s)
-#   hack/control-plane.sh aggregate-roles       fill in aggregated ClusterRoles (admin/edit/view); done by start
+#   hack/control-plane.sh delete-ns NS [TIMEOUT] `kubectl delete ns NS` with a timeout (default 60s)
+#                                               that prints what is left on failure; if
+#                                               kube-controller-manager is not running, falls back
+#                                               to a stand-in (delete the content, call /finalize)
+#   hack/control-plane.sh aggregate-roles       fallback only: no-op while kube-controller-manager
+#                                               runs; otherwise fills in aggregated ClusterRoles once
 #
 # Environment:
 #   PGINDEX_CACHE               cache root (default $HOME/.cache/pgindex-operator)
 #   PGINDEX_APISERVER_PORT      kube-apiserver secure port (default 6443)
 #   PGINDEX_ETCD_CLIENT_PORT    etcd client port (default 23790)
 #   PGINDEX_ETCD_PEER_PORT      etcd peer port (default 23800)
-#   PGINDEX_K8S_BIN_DIR         use kube-apiserver/etcd from this dir instead of building
+#   PGINDEX_K8S_BIN_DIR         use etcd/kube-apiserver/kube-controller-manager from this dir
+#                               instead of building
 #   PGINDEX_APISERVER_EXTRA_ARGS extra kube-apiserver flags (word-split)
+#   PGINDEX_KCM_EXTRA_ARGS      extra kube-controller-manager flags (word-split)
 #   KUBECTL                     kubectl binary (default kubectl)
 #
-# State (PKI, logs, pid files, kubeconfig) lives in ${PGINDEX_CACHE}/control-plane;
+# State (PKI, logs, pid files, kubeconfigs) lives in ${PGINDEX_CACHE}/control-plane;
 # the admin kubeconfig is ${PGINDEX_CACHE}/control-plane/kubeconfig (user in
 # group system:masters, client-certificate auth, certificates embedded).
 set -euo pipefail
@@ -51,6 +65,7 @@ CACHE_ROOT="${PGINDEX_CACHE:-$HOME/.cache/pgindex-operator}"
 STATE_DIR="$CACHE_ROOT/control-plane"
 PKI_DIR="$STATE_DIR/pki"
 KUBECONFIG_FILE="$STATE_DIR/kubeconfig"
+KCM_KUBECONFIG_FILE="$STATE_DIR/kube-controller-manager.kubeconfig"
 APISERVER_PORT="${PGINDEX_APISERVER_PORT:-6443}"
 ETCD_CLIENT_PORT="${PGINDEX_ETCD_CLIENT_PORT:-23790}"
 ETCD_PEER_PORT="${PGINDEX_ETCD_PEER_PORT:-23800}"
@@ -59,6 +74,7 @@ SA_ISSUER="https://kubernetes.default.svc.cluster.local"
 SERVICE_CIDR="10.0.0.0/24"
 SERVICE_IP="10.0.0.1"   # first address of SERVICE_CIDR: the `kubernetes` Service
 READY_TIMEOUT="${PGINDEX_READY_TIMEOUT:-180}"
+KCM_CONTROLLERS="namespace-controller,garbage-collector-controller,serviceaccount-controller,serviceaccount-token-controller,clusterrole-aggregation-controller"
 
 log() { echo "control-plane: $*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
@@ -118,10 +134,13 @@ gen_pki() {
   mkdir -p "$PKI_DIR"
   chmod 700 "$PKI_DIR"
   local d="$PKI_DIR"
-  if [[ -s "$d/ca.crt" && -s "$d/apiserver.crt" && -s "$d/admin.crt" && -s "$d/sa.key" ]]; then
-    return 0   # reuse: keeps previously written kubeconfigs valid across restarts
+  if [[ -s "$d/ca.crt" && -s "$d/ca.key" && -s "$d/apiserver.crt" && -s "$d/admin.crt" && -s "$d/sa.key" ]]; then
+    # Reuse: keeps previously written kubeconfigs valid across restarts. State
+    # dirs from before kube-controller-manager was added lack its certificate.
+    [[ -s "$d/kube-controller-manager.crt" ]] || gen_client_cert kube-controller-manager "/CN=system:kube-controller-manager"
+    return 0
   fi
-  log "generating CA, serving/admin certificates and service-account key pair in $d"
+  log "generating CA, serving/client certificates and service-account key pair in $d"
   (
     set -e
     umask 077
@@ -142,40 +161,116 @@ EOF
     openssl x509 -req -in apiserver.csr -CA ca.crt -CAkey ca.key -CAcreateserial \
       -days 3650 -sha256 -extfile apiserver.ext -out apiserver.crt 2>/dev/null
 
-    # Admin client certificate: group system:masters bypasses RBAC.
-    cat >client.ext <<EOF
-basicConstraints=CA:FALSE
-keyUsage=critical,digitalSignature,keyEncipherment
-extendedKeyUsage=clientAuth
-EOF
-    openssl genrsa -out admin.key 2048 2>/dev/null
-    openssl req -new -key admin.key -subj "/O=system:masters/CN=pgindex-admin" -out admin.csr 2>/dev/null
-    openssl x509 -req -in admin.csr -CA ca.crt -CAkey ca.key -CAcreateserial \
-      -days 3650 -sha256 -extfile client.ext -out admin.crt 2>/dev/null
-
-    # ServiceAccount token signing key pair (TokenRequest API / bound tokens).
+    # ServiceAccount token signing key pair (TokenRequest API / bound tokens;
+    # kube-controller-manager signs legacy Secret-based tokens with it).
     openssl genrsa -out sa.key 2048 2>/dev/null
     openssl rsa -in sa.key -pubout -out sa.pub 2>/dev/null
     rm -f ./*.csr ./*.ext ca.srl
   ) || die "certificate generation failed"
+  # Admin: group system:masters bypasses RBAC.
+  gen_client_cert admin "/O=system:masters/CN=pgindex-admin"
+  # The default RBAC bootstrap policy binds ClusterRole system:kube-controller-manager
+  # (and the kube-system Role extension-apiserver-authentication-reader) to this user.
+  gen_client_cert kube-controller-manager "/CN=system:kube-controller-manager"
 }
 
-write_admin_kubeconfig() {
-  local tmp="$KUBECONFIG_FILE.tmp"
+# gen_client_cert NAME SUBJECT: $PKI_DIR/NAME.{key,crt}, a client certificate
+# signed by our CA.
+gen_client_cert() {
+  local name="$1" subj="$2"
+  (
+    set -e
+    umask 077
+    cd "$PKI_DIR"
+    printf '%s\n' "basicConstraints=CA:FALSE" "keyUsage=critical,digitalSignature,keyEncipherment" \
+      "extendedKeyUsage=clientAuth" >"$name.ext"
+    openssl genrsa -out "$name.key" 2048 2>/dev/null
+    openssl req -new -key "$name.key" -subj "$subj" -out "$name.csr" 2>/dev/null
+    openssl x509 -req -in "$name.csr" -CA ca.crt -CAkey ca.key -CAcreateserial \
+      -days 3650 -sha256 -extfile "$name.ext" -out "$name.crt" 2>/dev/null
+    rm -f "$name.csr" "$name.ext" ca.srl
+  ) || die "generating the $name client certificate failed"
+}
+
+# write_cert_kubeconfig OUT CERT_NAME USER: kubeconfig for the client
+# certificate $PKI_DIR/CERT_NAME.{crt,key} (embedded).
+write_cert_kubeconfig() {
+  local out="$1" cert="$2" user="$3" tmp="$1.tmp"
   rm -f "$tmp"
   (
     umask 077
     "$KUBECTL" --kubeconfig "$tmp" config set-cluster pgindex-local \
       --server "https://127.0.0.1:$APISERVER_PORT" \
       --certificate-authority "$PKI_DIR/ca.crt" --embed-certs=true >/dev/null
-    "$KUBECTL" --kubeconfig "$tmp" config set-credentials pgindex-admin \
-      --client-certificate "$PKI_DIR/admin.crt" --client-key "$PKI_DIR/admin.key" \
+    "$KUBECTL" --kubeconfig "$tmp" config set-credentials "$user" \
+      --client-certificate "$PKI_DIR/$cert.crt" --client-key "$PKI_DIR/$cert.key" \
       --embed-certs=true >/dev/null
     "$KUBECTL" --kubeconfig "$tmp" config set-context pgindex-local \
-      --cluster pgindex-local --user pgindex-admin --namespace default >/dev/null
+      --cluster pgindex-local --user "$user" --namespace default >/dev/null
     "$KUBECTL" --kubeconfig "$tmp" config use-context pgindex-local >/dev/null
   )
-  mv -f "$tmp" "$KUBECONFIG_FILE"
+  mv -f "$tmp" "$out"
+}
+
+write_admin_kubeconfig() { write_cert_kubeconfig "$KUBECONFIG_FILE" admin pgindex-admin; }
+
+# Directory with etcd, kube-apiserver and kube-controller-manager (built if needed).
+resolve_bin_dir() {
+  local bin_dir name
+  if [[ -n "${PGINDEX_K8S_BIN_DIR:-}" ]]; then
+    bin_dir="$PGINDEX_K8S_BIN_DIR"
+  else
+    bin_dir="$("$HACK_DIR/build-control-plane.sh" | tail -n 1)"
+  fi
+  for name in etcd kube-apiserver kube-controller-manager; do
+    [[ -x "$bin_dir/$name" ]] || die "no $name in $bin_dir"
+  done
+  echo "$bin_dir"
+}
+
+# Starts kube-controller-manager against the running kube-apiserver and waits
+# until it works: the serviceaccount controller has created the `default`
+# ServiceAccount in namespace `default`. All controllers share one informer
+# factory that is started after every controller, so by then the namespace,
+# garbage-collector and clusterrole-aggregation controllers are running too
+# (the garbage collector may still be syncing its monitors; it catches up on
+# objects created meanwhile).
+start_controller_manager() {
+  local bin_dir="$1" i
+  write_cert_kubeconfig "$KCM_KUBECONFIG_FILE" kube-controller-manager system:kube-controller-manager
+  log "starting kube-controller-manager (controllers: $KCM_CONTROLLERS)"
+  # --secure-port=0: no HTTPS endpoint, nothing to bind (--bind-address is moot).
+  # --use-service-account-credentials=false: all controllers use the
+  #   system:kube-controller-manager identity, no per-controller ServiceAccounts.
+  # --kube-api-qps/burst: the namespace controller issues ~2 requests per API
+  #   resource type when deleting a namespace; the defaults (20/30) make that
+  #   take seconds.
+  # shellcheck disable=SC2086  # PGINDEX_KCM_EXTRA_ARGS is intentionally word-split
+  setsid "$bin_dir/kube-controller-manager" \
+    --kubeconfig "$KCM_KUBECONFIG_FILE" \
+    --controllers "$KCM_CONTROLLERS" \
+    --use-service-account-credentials=false \
+    --leader-elect=false \
+    --secure-port 0 \
+    --bind-address 127.0.0.1 \
+    --service-account-private-key-file "$PKI_DIR/sa.key" \
+    --root-ca-file "$PKI_DIR/ca.crt" \
+    --kube-api-qps 100 \
+    --kube-api-burst 200 \
+    --profiling=false \
+    ${PGINDEX_KCM_EXTRA_ARGS:-} \
+    </dev/null >"$STATE_DIR/kube-controller-manager.log" 2>&1 &
+  echo $! >"$STATE_DIR/kube-controller-manager.pid"
+
+  for ((i = 0; i < 120; i++)); do
+    [[ -n "$(live_pid kube-controller-manager)" ]] || {
+      tail -n 30 "$STATE_DIR/kube-controller-manager.log" >&2
+      die "kube-controller-manager exited (log: $STATE_DIR/kube-controller-manager.log)"
+    }
+    admin_kubectl get serviceaccount default -n default --request-timeout=5s >/dev/null 2>&1 && return 0
+    sleep 0.5
+  done
+  die "kube-controller-manager did not create the default ServiceAccount within 60s (log: $STATE_DIR/kube-controller-manager.log)"
 }
 
 # --- commands ------------------------------------------------------------------
@@ -184,8 +279,18 @@ cmd_start() {
   command -v "$KUBECTL" >/dev/null 2>&1 || die "kubectl not found (set KUBECTL)"
   mkdir -p "$STATE_DIR"
 
+  local bin_dir
   if [[ -n "$(live_pid kube-apiserver)" && -n "$(live_pid etcd)" ]] && is_ready; then
-    log "already running"
+    if [[ -n "$(live_pid kube-controller-manager)" ]]; then
+      log "already running"
+    else
+      # Started by an older version of this script, or kube-controller-manager
+      # died: add it without touching etcd/kube-apiserver (keeps their data).
+      log "etcd and kube-apiserver are running, kube-controller-manager is not; starting it"
+      bin_dir="$(resolve_bin_dir)"
+      gen_pki
+      start_controller_manager "$bin_dir"
+    fi
     echo "$KUBECONFIG_FILE"
     return 0
   fi
@@ -199,13 +304,7 @@ cmd_start() {
     fi
   done
 
-  local bin_dir
-  if [[ -n "${PGINDEX_K8S_BIN_DIR:-}" ]]; then
-    bin_dir="$PGINDEX_K8S_BIN_DIR"
-  else
-    bin_dir="$("$HACK_DIR/build-control-plane.sh" | tail -n 1)"
-  fi
-  [[ -x "$bin_dir/etcd" && -x "$bin_dir/kube-apiserver" ]] || die "no etcd/kube-apiserver in $bin_dir"
+  bin_dir="$(resolve_bin_dir)"
 
   gen_pki
 
@@ -260,7 +359,6 @@ cmd_start() {
     --service-account-key-file "$PKI_DIR/sa.pub" \
     --service-account-signing-key-file "$PKI_DIR/sa.key" \
     --authorization-mode RBAC \
-    --disable-admission-plugins ServiceAccount \
     --allow-privileged=true \
     --profiling=false \
     ${PGINDEX_APISERVER_EXTRA_ARGS:-} \
@@ -277,15 +375,16 @@ cmd_start() {
     ((SECONDS < deadline)) || die "kube-apiserver not ready after ${READY_TIMEOUT}s (log: $STATE_DIR/kube-apiserver.log)"
     sleep 0.5
   done
+  start_controller_manager "$bin_dir"
   START_OK=1
-  cmd_aggregate_roles || log "warning: aggregating admin/edit/view ClusterRoles failed"
-  log "ready: kube-apiserver https://127.0.0.1:$APISERVER_PORT (pid $(live_pid kube-apiserver)), etcd (pid $(live_pid etcd)); logs in $STATE_DIR"
+  log "ready: kube-apiserver https://127.0.0.1:$APISERVER_PORT (pid $(live_pid kube-apiserver)), etcd (pid $(live_pid etcd)), kube-controller-manager (pid $(live_pid kube-controller-manager)); logs in $STATE_DIR"
   log "kubeconfig: $KUBECONFIG_FILE"
   echo "$KUBECONFIG_FILE"
 }
 
 cmd_stop() {
   mkdir -p "$STATE_DIR"
+  stop_process kube-controller-manager
   stop_process kube-apiserver
   stop_process etcd
   if [[ -f "$STATE_DIR/etcd-data-dir" ]]; then
@@ -295,32 +394,38 @@ cmd_stop() {
     if [[ "$d" == "$STATE_DIR"/etcd-data.* && -d "$d" ]]; then rm -rf "$d"; fi
     rm -f "$STATE_DIR/etcd-data-dir"
   fi
-  rm -f "$KUBECONFIG_FILE"
+  rm -f "$KUBECONFIG_FILE" "$KCM_KUBECONFIG_FILE"
   log "stopped"
 }
 
 cmd_status() {
-  local api etcd rc
+  local api etcd kcm rc
   api="$(live_pid kube-apiserver)"
   etcd="$(live_pid etcd)"
+  kcm="$(live_pid kube-controller-manager)"
   if [[ -n "$etcd" ]]; then
-    echo "etcd:           running (pid $etcd, http://127.0.0.1:$ETCD_CLIENT_PORT)"
+    echo "etcd:                    running (pid $etcd, http://127.0.0.1:$ETCD_CLIENT_PORT)"
   else
-    echo "etcd:           not running"
+    echo "etcd:                    not running"
   fi
   if [[ -n "$api" ]]; then
-    echo "kube-apiserver: running (pid $api, https://127.0.0.1:$APISERVER_PORT)"
+    echo "kube-apiserver:          running (pid $api, https://127.0.0.1:$APISERVER_PORT)"
   else
-    echo "kube-apiserver: not running"
+    echo "kube-apiserver:          not running"
+  fi
+  if [[ -n "$kcm" ]]; then
+    echo "kube-controller-manager: running (pid $kcm, log $STATE_DIR/kube-controller-manager.log)"
+  else
+    echo "kube-controller-manager: not running"
   fi
   if [[ -n "$api" && -n "$etcd" ]] && is_ready; then
-    echo "readyz:         ok"
-    echo "kubeconfig:     $KUBECONFIG_FILE"
-    rc=0
-  elif [[ -z "$api" && -z "$etcd" ]]; then
+    echo "readyz:                  ok"
+    echo "kubeconfig:              $KUBECONFIG_FILE"
+    if [[ -n "$kcm" ]]; then rc=0; else rc=1; fi
+  elif [[ -z "$api" && -z "$etcd" && -z "$kcm" ]]; then
     rc=3
   else
-    echo "readyz:         not ready"
+    echo "readyz:                  not ready"
     rc=1
   fi
   return "$rc"
@@ -353,14 +458,20 @@ cmd_sa_kubeconfig() {
   log "wrote kubeconfig for system:serviceaccount:$ns:$sa (token valid $duration) to $out"
 }
 
-# Minimal stand-in for kube-controller-manager's clusterrole-aggregation
-# controller: fills in the rules of every ClusterRole that has an
-# aggregationRule (the built-in admin/edit/view, and e.g. roles labelled
-# rbac.authorization.k8s.io/aggregate-to-edit that a CRD installer adds).
-# Only matchLabels selectors are supported. Runs once at `start`; run it again
-# after adding ClusterRoles that should be aggregated.
+# Fallback only. While kube-controller-manager runs, its clusterrole-aggregation
+# controller keeps every ClusterRole with an aggregationRule up to date and this
+# is a no-op. Otherwise (kube-controller-manager not running) a minimal
+# stand-in: fills in the rules of every ClusterRole that has an aggregationRule
+# (the built-in admin/edit/view, and e.g. roles labelled
+# rbac.authorization.k8s.io/aggregate-to-edit that a CRD installer adds), once.
+# Only matchLabels selectors are supported.
 cmd_aggregate_roles() {
   is_ready || die "control plane is not running (hack/control-plane.sh start)"
+  if [[ -n "$(live_pid kube-controller-manager)" ]]; then
+    log "kube-controller-manager's clusterrole-aggregation controller is running; nothing to do"
+    return 0
+  fi
+  log "kube-controller-manager is not running; aggregating ClusterRoles once (stand-in)"
   local pass role sel rules changed out sel_tpl
   # One "k1=v1,k2=v2," line per selector ($k/$v are go-template variables).
   # shellcheck disable=SC2016
@@ -388,14 +499,31 @@ cmd_aggregate_roles() {
   log "warning: clusterrole aggregation did not converge"
 }
 
-# Minimal stand-in for the namespace controller's `kubernetes` finalizer: delete
-# every namespaced object, and only once none is left (objects with their own
-# finalizers wait for whoever owns those), remove the finalizer via /finalize.
+# `kubectl delete namespace NS` with a timeout; on timeout prints the
+# namespace's status conditions (which name the remaining resources and
+# finalizers). Plain `kubectl delete ns NS` works just as well.
+#
+# Fallback when kube-controller-manager is not running: a minimal stand-in for
+# the namespace controller's `kubernetes` finalizer: delete every namespaced
+# object, and only once none is left (objects with their own finalizers wait for
+# whoever owns those), remove the finalizer via /finalize.
 cmd_delete_ns() {
   [[ $# -ge 1 && $# -le 2 ]] || die "usage: $0 delete-ns NAMESPACE [TIMEOUT]"
   local ns="$1" timeout="${2:-60s}" types left obj
   is_ready || die "control plane is not running (hack/control-plane.sh start)"
   admin_kubectl get namespace "$ns" >/dev/null 2>&1 || die "namespace $ns not found"
+  if [[ -n "$(live_pid kube-controller-manager)" ]]; then
+    if admin_kubectl delete namespace "$ns" --wait=true --timeout="$timeout" >/dev/null 2>&1 \
+      || ! admin_kubectl get namespace "$ns" >/dev/null 2>&1; then
+      log "namespace $ns deleted"
+      return 0
+    fi
+    log "namespace $ns still Terminating after $timeout:"
+    admin_kubectl get namespace "$ns" \
+      -o go-template='{{range .status.conditions}}{{if eq .status "True"}}  {{.type}}: {{.message}}{{"\n"}}{{end}}{{end}}' >&2 || true
+    die "namespace $ns left Terminating"
+  fi
+  log "kube-controller-manager is not running; deleting namespace $ns with the stand-in"
   admin_kubectl delete namespace "$ns" --wait=false >/dev/null 2>&1 || true
   types="$(admin_kubectl api-resources --namespaced=true --verbs=list,delete -o name 2>/dev/null | paste -sd, -)"
   admin_kubectl delete "$types" --all -n "$ns" --ignore-not-found --wait=true --timeout="$timeout" \
