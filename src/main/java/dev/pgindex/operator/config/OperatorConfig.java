@@ -38,6 +38,17 @@ public interface OperatorConfig {
     @WithDefault("5m")
     Duration deleteGracePeriod();
 
+    /** A build blocked by other sessions for this long raises a BuildBlocked Warning event (once per build). */
+    @WithDefault("2m")
+    Duration blockedEventThreshold();
+
+    /**
+     * Shortest time between two status writes that only update progress or blockers; condition changes are
+     * always written at once. Keeps a long build from hammering the API server.
+     */
+    @WithDefault("5s")
+    Duration progressWriteInterval();
+
     /** TCP connect timeout for PostgreSQL connections. */
     @WithDefault("10s")
     Duration connectTimeout();

@@ -1,24 +1,39 @@
 package dev.pgindex.operator.reconciler;
 
 import dev.pgindex.operator.config.OperatorConfig;
+import dev.pgindex.operator.metrics.OperatorMetrics;
 import dev.pgindex.operator.postgres.Databases;
 import dev.pgindex.operator.postgres.IndexBuilder;
-import jakarta.enterprise.context.ApplicationScoped;
+import io.micrometer.core.instrument.MeterRegistry;
+
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
 /** Wires the Kubernetes-free engine from the typed configuration. */
-@ApplicationScoped
+@Singleton
 public class EngineProducer {
+    private final Databases databases;
+    private final IndexBuilder builder;
+
+    EngineProducer(OperatorConfig config) {
+        this.databases = new Databases((int) Math.max(1, config.connectTimeout().toSeconds()), 30);
+        this.builder = new IndexBuilder(databases);
+    }
+
     @Produces
     @Singleton
-    IndexEngine engine(OperatorConfig config) {
-        Databases databases = new Databases((int) Math.max(1, config.connectTimeout().toSeconds()), 30);
-        return new IndexEngine(databases, new IndexBuilder(databases), new IndexEngine.Settings(
+    OperatorMetrics metrics(MeterRegistry registry) {
+        return new OperatorMetrics(registry, builder);
+    }
+
+    @Produces
+    @Singleton
+    IndexEngine engine(OperatorConfig config, OperatorMetrics metrics) {
+        return new IndexEngine(databases, builder, new IndexEngine.Settings(
                 config.buildsPerDatabase(), config.resyncInterval(), config.buildPollInterval(),
                 config.retryBackoffBase(), config.retryBackoffMax(), config.permanentRecheckBase(),
-                config.permanentRecheckMax(), config.deleteGracePeriod()));
+                config.permanentRecheckMax(), config.deleteGracePeriod(), config.blockedEventThreshold()), metrics);
     }
 
     void close(@Disposes IndexEngine engine) {

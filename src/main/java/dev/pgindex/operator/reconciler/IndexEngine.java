@@ -48,7 +48,25 @@ public final class IndexEngine {
     /** Timing and limits; see config.OperatorConfig for their meaning and defaults. */
     public record Settings(int buildsPerDatabase, Duration resyncInterval, Duration buildPollInterval,
             Duration retryBackoffBase, Duration retryBackoffMax, Duration permanentRecheckBase,
-            Duration permanentRecheckMax, Duration deleteGracePeriod) {
+            Duration permanentRecheckMax, Duration deleteGracePeriod, Duration blockedEventThreshold) {
+    }
+
+    /** What the engine reports for Prometheus; implemented with Micrometer by metrics.OperatorMetrics. */
+    public interface Metrics {
+        Metrics NOOP = new Metrics() {
+        };
+
+        default void jobStarted(IndexBuilder.Kind kind) {
+        }
+
+        default void jobFinished(IndexBuilder.Kind kind, boolean success, String reason, Duration took) {
+        }
+
+        default void invalidIndexFound() {
+        }
+
+        default void invalidIndexRepaired() {
+        }
     }
 
     /** What the reconciler knows about the resource. connection is null when the Secret could not be used. */
@@ -85,11 +103,17 @@ public final class IndexEngine {
     private final Databases databases;
     private final IndexBuilder builder;
     private final Settings settings;
+    private final Metrics metrics;
 
     public IndexEngine(Databases databases, IndexBuilder builder, Settings settings) {
+        this(databases, builder, settings, Metrics.NOOP);
+    }
+
+    public IndexEngine(Databases databases, IndexBuilder builder, Settings settings, Metrics metrics) {
         this.databases = databases;
         this.builder = builder;
         this.settings = settings;
+        this.metrics = metrics;
     }
 
     public IndexBuilder builder() {
@@ -130,7 +154,7 @@ public final class IndexEngine {
         if (job.isPresent()) {
             IndexBuilder.Job j = job.get();
             if (!j.done()) {
-                return stillRunning(req, st, def, j, now);
+                return stillRunning(req, st, def, j, now, events);
             }
             builder.forget(req.uid(), j);
             finishJob(req, st, def, j, events);
@@ -196,9 +220,11 @@ public final class IndexEngine {
                 if (st.getBuild() != null) {
                     st.getBuild().setIndexOid(idx.oid());
                 }
-                Conditions.reconciling(st, gen, Phase.Building, Reason.BuildInProgress, "the build of "
-                        + def.qualifiedName() + " by backend " + idx.buildingPid() + " is still running; waiting for "
-                        + "it (never started twice)", now);
+                Reason blocked = observeBuild(c, st, idx.buildingPid(), def, now, events);
+                Conditions.reconciling(st, gen, Phase.Building, blocked == null ? Reason.BuildInProgress : blocked,
+                        "the build of " + def.qualifiedName() + " by backend " + idx.buildingPid() + " is still "
+                        + "running; waiting for it (never started twice)"
+                        + (blocked == null ? "" : "; it waits for " + st.getBlockedBy()), now);
                 return new Outcome(st, settings.buildPollInterval());
             }
             Conditions.reconciling(st, gen, Phase.Pending, Reason.BuildInProgress, "another session (backend "
@@ -208,6 +234,7 @@ public final class IndexEngine {
         }
         if (!idx.healthy()) {
             if (ours || intent) {
+                metrics.invalidIndexFound();
                 return startJob(req, st, def, IndexBuilder.Kind.DROP, idx.tableOid(), idx.oid(), sink, events,
                         wakeUp, now);
             }
@@ -249,6 +276,14 @@ public final class IndexEngine {
         st.setIndex(info);
         st.setLastError(null);
         st.setNextAttemptAt(null);
+        st.setBlockers(null);
+        st.setBlockedBy(null);
+        st.setBlockedSince(null);
+        if (st.getProgress() != null) {
+            st.getProgress().setPhase("done");
+            st.getProgress().setPercent(100);
+            st.getProgress().setDisplay("100%");
+        }
         boolean wasReady = Conditions.isTrue(st, dev.pgindex.operator.api.v1alpha1.ConditionType.READY);
         Conditions.ready(st, gen, adopted ? Reason.Adopted : Reason.IndexReady, "index " + def.qualifiedName()
                 + " is valid" + (adopted ? " (adopted)" : ""), now);
@@ -351,6 +386,17 @@ public final class IndexEngine {
         b.setIndexOid(indexOid);
         st.setBuild(b);
         st.setNextAttemptAt(null);
+        st.setBlockers(null);
+        st.setBlockedBy(null);
+        st.setBlockedSince(null);
+        if (kind == IndexBuilder.Kind.BUILD) {
+            var progress = new dev.pgindex.operator.api.v1alpha1.ProgressInfo();
+            progress.setPhase("starting");
+            progress.setPercent(0);
+            progress.setDisplay("0%");
+            progress.setUpdatedAt(now.truncatedTo(ChronoUnit.SECONDS).toString());
+            st.setProgress(progress);
+        }
         if (kind == IndexBuilder.Kind.BUILD) {
             st.setAttempts((st.getAttempts() == null ? 0 : st.getAttempts()) + 1);
             Conditions.reconciling(st, gen, Phase.Building, Reason.Building, "building " + def.qualifiedName()
@@ -368,6 +414,7 @@ public final class IndexEngine {
         String followUp = kind == IndexBuilder.Kind.BUILD ? Ddl.commentOnIndex(def.schema(), def.name(),
                 new OwnershipMark(req.uid(), req.resource(), def.hash(), false).render()) : null;
         builder.launch(p, sql, followUp, j -> wakeUp.run());
+        metrics.jobStarted(kind);
         if (kind == IndexBuilder.Kind.BUILD) {
             events.normal(Reason.Building, "started CREATE INDEX CONCURRENTLY " + def.qualifiedName()
                     + " (backend " + p.pid() + ", attempt " + st.getAttempts() + ")");
@@ -378,26 +425,103 @@ public final class IndexEngine {
     }
 
     private Outcome stillRunning(Request req, PostgresIndexStatus st, IndexDefinition def, IndexBuilder.Job j,
-            Instant now) {
-        if (j.kind() == IndexBuilder.Kind.BUILD && st.getBuild() != null && st.getBuild().getIndexOid() == null) {
-            try (Connection c = databases.monitor(req.connection())) {
+            Instant now, Events events) {
+        Reason reason = j.kind() == IndexBuilder.Kind.BUILD ? Reason.Building : Reason.CleaningUp;
+        String what = (j.kind() == IndexBuilder.Kind.BUILD ? "building " : "dropping the invalid leftover ")
+                + def.qualifiedName() + " concurrently (backend " + j.pid() + ", running for " + human(j.elapsed())
+                + ")";
+        try (Connection c = databases.monitor(req.connection())) {
+            if (j.kind() == IndexBuilder.Kind.BUILD && st.getBuild() != null && st.getBuild().getIndexOid() == null) {
                 Catalog.findIndex(c, def.schema(), def.name())
                         .filter(i -> Integer.valueOf(j.pid()).equals(i.buildingPid()))
                         .ifPresent(i -> st.getBuild().setIndexOid(i.oid()));
-            } catch (SQLException e) {
-                LOG.log(Level.FINE, "could not look at the running build", e);
             }
+            Reason blocked = observeBuild(c, st, j.pid(), def, now, events);
+            if (blocked != null) {
+                reason = blocked;
+                what = what + "; waiting for " + st.getBlockedBy();
+            }
+        } catch (SQLException e) {
+            LOG.log(Level.FINE, "could not look at the running build", e);
         }
-        Reason reason = j.kind() == IndexBuilder.Kind.BUILD ? Reason.Building : Reason.CleaningUp;
-        String what = j.kind() == IndexBuilder.Kind.BUILD ? "building " : "dropping the invalid leftover ";
-        Conditions.reconciling(st, req.generation(), Phase.Building, reason, what + def.qualifiedName()
-                + " concurrently (backend " + j.pid() + ", running for " + human(j.elapsed()) + ")", now);
+        Conditions.reconciling(st, req.generation(), Phase.Building, reason, what, now);
         return new Outcome(st, settings.buildPollInterval());
+    }
+
+    /**
+     * Samples pg_stat_progress_create_index and the sessions the builder waits for into status. Returns the
+     * blocked reason (WaitingForTransactions or WaitingForLock) or null when the build is not blocked.
+     */
+    private Reason observeBuild(Connection c, PostgresIndexStatus st, int pid, IndexDefinition def, Instant now,
+            Events events) throws SQLException {
+        Optional<dev.pgindex.operator.postgres.Progress> sample = dev.pgindex.operator.postgres.Progress.read(c, pid);
+        if (sample.isPresent()) {
+            var p = sample.get();
+            var info = st.getProgress() == null ? new dev.pgindex.operator.api.v1alpha1.ProgressInfo() : st.getProgress();
+            int pct = Math.max(p.percent(), info.getPercent() == null ? 0 : info.getPercent());
+            info.setCommand(p.command());
+            info.setPhase(p.phase());
+            info.setPercent(pct);
+            info.setDisplay(pct + "%");
+            info.setBlocksDone(p.blocksDone());
+            info.setBlocksTotal(p.blocksTotal());
+            info.setTuplesDone(p.tuplesDone());
+            info.setTuplesTotal(p.tuplesTotal());
+            info.setLockersDone(p.lockersDone());
+            info.setLockersTotal(p.lockersTotal());
+            info.setUpdatedAt(now.truncatedTo(ChronoUnit.SECONDS).toString());
+            st.setProgress(info);
+        }
+        java.util.List<dev.pgindex.operator.postgres.Blocker> blockers =
+                dev.pgindex.operator.postgres.Blocker.of(c, pid, 200, 5);
+        if (blockers.isEmpty()) {
+            st.setBlockers(null);
+            st.setBlockedBy(null);
+            st.setBlockedSince(null);
+            return null;
+        }
+        java.util.List<dev.pgindex.operator.api.v1alpha1.BlockerInfo> infos = new java.util.ArrayList<>();
+        for (var b : blockers) {
+            var i = new dev.pgindex.operator.api.v1alpha1.BlockerInfo();
+            i.setPid(b.pid());
+            i.setUser(b.user());
+            i.setApplicationName(b.applicationName());
+            i.setState(b.state());
+            i.setTransactionAgeSeconds(b.transactionAgeSeconds());
+            i.setQuery(b.query());
+            i.setWaitingOn(b.waitingOn());
+            infos.add(i);
+        }
+        st.setBlockers(infos);
+        String summary = blockers.get(0).summary() + (blockers.size() > 1 ? " (+" + (blockers.size() - 1) + " more)" : "");
+        if (blockers.stream().anyMatch(dev.pgindex.operator.postgres.Blocker::queryHidden)) {
+            summary = summary + " [grant pg_read_all_stats to the operator's role to see other sessions' queries]";
+        }
+        st.setBlockedBy(summary);
+        if (st.getBlockedSince() == null) {
+            st.setBlockedSince(now.truncatedTo(ChronoUnit.SECONDS).toString());
+        }
+        Duration blockedFor = Duration.between(Instant.parse(st.getBlockedSince()), now);
+        if (blockedFor.compareTo(settings.blockedEventThreshold()) >= 0 && st.getBuild() != null
+                && !Boolean.TRUE.equals(st.getBuild().getBlockedWarningSent())) {
+            st.getBuild().setBlockedWarningSent(true);
+            events.warning(Reason.BuildBlocked, "the build of " + def.qualifiedName() + " has been waiting for "
+                    + human(blockedFor) + " for " + summary);
+        }
+        return "relation".equals(blockers.get(0).waitingOn()) ? Reason.WaitingForLock : Reason.WaitingForTransactions;
     }
 
     private void finishJob(Request req, PostgresIndexStatus st, IndexDefinition def, IndexBuilder.Job j,
             Events events) {
         IndexBuilder.Result r = j.result().join();
+        metrics.jobFinished(j.kind(), r.success(), r.success() ? null : r.failure().kind().name(),
+                Duration.between(j.startedAt(), r.finishedAt()));
+        if (r.success() && j.kind() == IndexBuilder.Kind.DROP) {
+            metrics.invalidIndexRepaired();
+        }
+        st.setBlockers(null);
+        st.setBlockedBy(null);
+        st.setBlockedSince(null);
         BuildInfo b = st.getBuild();
         if (b != null && Integer.valueOf(j.pid()).equals(b.getBuilderPid())) {
             b.setFinishedAt(r.finishedAt().toString());

@@ -3,6 +3,8 @@ package dev.pgindex.operator.reconciler;
 import dev.pgindex.operator.api.v1alpha1.PostgresIndex;
 import dev.pgindex.operator.api.v1alpha1.PostgresIndexStatus;
 import dev.pgindex.operator.api.v1alpha1.Reason;
+import dev.pgindex.operator.config.OperatorConfig;
+import dev.pgindex.operator.metrics.OperatorMetrics;
 import dev.pgindex.operator.postgres.ConnectionInfo;
 import dev.pgindex.operator.status.StatusCopies;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -39,6 +41,9 @@ public class PostgresIndexReconciler implements Reconciler<PostgresIndex>, Clean
     private static final Logger LOG = Logger.getLogger(PostgresIndexReconciler.class);
 
     private final IndexEngine engine;
+    private final OperatorMetrics metrics;
+    private final Duration progressWriteInterval;
+    private final Map<String, Instant> lastStatusWrite = new java.util.concurrent.ConcurrentHashMap<>();
     /**
      * The last connection that worked for each resource (by UID). When a namespace is deleted its Secrets may go
      * before the PostgresIndex finalizer runs; deletion then uses this to still drop (reclaimPolicy Delete) or
@@ -48,8 +53,10 @@ public class PostgresIndexReconciler implements Reconciler<PostgresIndex>, Clean
     private final SimpleInboundEventSource<PostgresIndex> buildEvents = new SimpleInboundEventSource<>("build-events");
 
     @Inject
-    public PostgresIndexReconciler(IndexEngine engine) {
+    public PostgresIndexReconciler(IndexEngine engine, OperatorMetrics metrics, OperatorConfig config) {
         this.engine = engine;
+        this.metrics = metrics;
+        this.progressWriteInterval = config.progressWriteInterval();
     }
 
     @Override
@@ -69,14 +76,26 @@ public class PostgresIndexReconciler implements Reconciler<PostgresIndex>, Clean
         Events events = new Events(context.getClient(), resource);
         StatusWriter writer = new StatusWriter(resource, context);
         ResourceID id = ResourceID.fromResource(resource);
-        IndexEngine.Outcome outcome = engine.reconcile(req, resource.getStatus(), writer::write, events,
-                () -> buildEvents.propagateEvent(id));
-        writer.write(outcome.status());
-        LOG.debugf("%s/%s reconciled: phase %s, next look in %s", ns, name, outcome.status().getPhase(),
-                outcome.requeueAfter());
+        IndexEngine.Outcome outcome;
+        try {
+            outcome = engine.reconcile(req, resource.getStatus(), st -> writer.write(st, true), events,
+                    () -> buildEvents.propagateEvent(id));
+        } catch (Exception e) {
+            metrics.reconcileError();
+            throw e;
+        }
+        Duration requeue = outcome.requeueAfter();
+        if (!writer.write(outcome.status(), false)) {
+            // a progress-only change held back by the rate limit: look again when the next write is allowed
+            Duration wait = progressWriteInterval.minus(Duration.between(lastStatusWrite.getOrDefault(
+                    resource.getMetadata().getUid(), Instant.EPOCH), Instant.now()));
+            requeue = requeue == null || wait.compareTo(requeue) < 0 ? wait : requeue;
+        }
+        metrics.phase(resource.getMetadata().getUid(), outcome.status().getPhase());
+        LOG.debugf("%s/%s reconciled: phase %s, next look in %s", ns, name, outcome.status().getPhase(), requeue);
         UpdateControl<PostgresIndex> control = UpdateControl.noUpdate();
-        if (outcome.requeueAfter() != null) {
-            control.rescheduleAfter(Math.max(100, outcome.requeueAfter().toMillis()));
+        if (requeue != null) {
+            control.rescheduleAfter(Math.max(100, requeue.toMillis()));
         }
         return control;
     }
@@ -95,12 +114,14 @@ public class PostgresIndexReconciler implements Reconciler<PostgresIndex>, Clean
                 new Events(context.getClient(), resource));
         if (out.done()) {
             lastConnection.remove(resource.getMetadata().getUid());
+            lastStatusWrite.remove(resource.getMetadata().getUid());
+            metrics.phase(resource.getMetadata().getUid(), null);
             LOG.infof("%s/%s: cleanup done, removing finalizer", resource.getMetadata().getNamespace(),
                     resource.getMetadata().getName());
             return DeleteControl.defaultDelete();
         }
         try {
-            new StatusWriter(resource, context).write(out.status());
+            new StatusWriter(resource, context).write(out.status(), true);
         } catch (KubernetesClientException e) {
             LOG.debugf("status update during deletion failed: %s", e.getMessage());
         }
@@ -161,8 +182,11 @@ public class PostgresIndexReconciler implements Reconciler<PostgresIndex>, Clean
         return out;
     }
 
-    /** Writes status only when it differs from what was last written, with optimistic locking. */
-    static final class StatusWriter {
+    /**
+     * Writes status only when it differs from what was last written, with optimistic locking. Progress-only
+     * changes are written at most once per progressWriteInterval per resource.
+     */
+    final class StatusWriter {
         private PostgresIndex resource;
         private final Context<PostgresIndex> context;
         private PostgresIndexStatus last;
@@ -173,9 +197,17 @@ public class PostgresIndexReconciler implements Reconciler<PostgresIndex>, Clean
             this.last = resource.getStatus();
         }
 
-        void write(PostgresIndexStatus status) {
+        /** Returns false when a change was held back by the rate limit. */
+        boolean write(PostgresIndexStatus status, boolean force) {
             if (StatusCopies.same(last, status)) {
-                return;
+                return true;
+            }
+            String uid = resource.getMetadata().getUid();
+            Instant now = Instant.now();
+            Instant previous = lastStatusWrite.get(uid);
+            if (!force && previous != null && StatusCopies.onlyProgressDiffers(last, status)
+                    && Duration.between(previous, now).compareTo(progressWriteInterval) < 0) {
+                return false;
             }
             PostgresIndexStatus copy = StatusCopies.copy(status);
             resource = PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(resource, context, r -> {
@@ -183,6 +215,9 @@ public class PostgresIndexReconciler implements Reconciler<PostgresIndex>, Clean
                 return r;
             });
             last = copy;
+            lastStatusWrite.put(uid, now);
+            metrics.statusWrite();
+            return true;
         }
     }
 

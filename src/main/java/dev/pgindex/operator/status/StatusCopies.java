@@ -17,6 +17,29 @@ public final class StatusCopies {
         return MAPPER.convertValue(MAPPER.valueToTree(s), PostgresIndexStatus.class);
     }
 
+    /**
+     * Whether two statuses differ only in what moves during a build (progress, blockers, condition messages with
+     * elapsed times): such a change may wait for the next rate-limited write; anything else is written at once.
+     */
+    public static boolean onlyProgressDiffers(PostgresIndexStatus a, PostgresIndexStatus b) {
+        return same(withoutProgress(a), withoutProgress(b));
+    }
+
+    private static PostgresIndexStatus withoutProgress(PostgresIndexStatus s) {
+        PostgresIndexStatus c = copy(s);
+        c.setProgress(null);
+        c.setBlockers(null);
+        c.setBlockedBy(null);
+        c.setBlockedSince(null);
+        if (c.getBuild() != null) {
+            c.getBuild().setIndexOid(null);
+        }
+        if (c.getConditions() != null) {
+            c.getConditions().forEach(cond -> cond.setMessage(null));
+        }
+        return c;
+    }
+
     public static boolean same(PostgresIndexStatus a, PostgresIndexStatus b) {
         return MAPPER.valueToTree(a == null ? new PostgresIndexStatus() : a)
                 .equals(MAPPER.valueToTree(b == null ? new PostgresIndexStatus() : b));

@@ -63,10 +63,10 @@ class KubectlUserJourneyIT {
 
         String table = env.kubectl("get", "pgindex", "-n", t.namespace()).check().out();
         List<String> lines = table.lines().toList();
-        assertThat(lines.get(0).split("\\s+")).containsExactly("NAME", "TABLE", "INDEX", "PHASE", "READY", "AGE");
-        assertThat(lines).anyMatch(l -> l.matches("users-email\\s+users\\s+users_email_uniq\\s+Ready\\s+True\\s+\\S+"));
-        assertThat(lines).anyMatch(l -> l.matches("orders-open-by-customer\\s+orders\\s+orders_open_by_customer\\s+Ready\\s+True\\s+\\S+"));
-        assertThat(lines).anyMatch(l -> l.matches("users-lower-email\\s+users\\s+users_lower_email\\s+Ready\\s+True\\s+\\S+"));
+        assertThat(lines.get(0).split("\\s+")).containsExactly("NAME", "TABLE", "INDEX", "PHASE", "PROGRESS", "READY", "AGE");
+        assertThat(lines).anyMatch(l -> l.matches("users-email\\s+users\\s+users_email_uniq\\s+Ready\\s+100%\\s+True\\s+\\S+"));
+        assertThat(lines).anyMatch(l -> l.matches("orders-open-by-customer\\s+orders\\s+orders_open_by_customer\\s+Ready\\s+100%\\s+True\\s+\\S+"));
+        assertThat(lines).anyMatch(l -> l.matches("users-lower-email\\s+users\\s+users_lower_email\\s+Ready\\s+100%\\s+True\\s+\\S+"));
         // the short names work too
         assertThat(env.kubectl("get", "pgidx", "-n", t.namespace()).check().out()).contains("users-email");
 

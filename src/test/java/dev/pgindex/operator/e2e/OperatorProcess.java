@@ -42,6 +42,7 @@ final class OperatorProcess {
             env.put("PGINDEX_PERMANENT_RECHECK_BASE", "2s");
             env.put("PGINDEX_PERMANENT_RECHECK_MAX", "5s");
             env.put("PGINDEX_DELETE_GRACE_PERIOD", "20s");
+            env.put("PGINDEX_BLOCKED_EVENT_THRESHOLD", "3s");
             env.putAll(extraEnv);
             pb.environment().putAll(env);
             pb.redirectErrorStream(true).redirectOutput(log.toFile());
@@ -72,6 +73,27 @@ final class OperatorProcess {
         } catch (IOException e) {
             return "";
         }
+    }
+
+    /** The Prometheus text of /q/metrics. */
+    String metrics() {
+        try {
+            var client = java.net.http.HttpClient.newHttpClient();
+            var req = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + httpPort + "/q/metrics"))
+                    .timeout(Duration.ofSeconds(10)).build();
+            return client.send(req, java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Sum of the samples of one metric (all label sets), 0 when absent. */
+    double metric(String name) {
+        return metrics().lines().filter(l -> l.startsWith(name + "{") || l.startsWith(name + " "))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
 
     boolean alive() {

@@ -27,7 +27,7 @@ import java.util.function.Predicate;
 public final class EngineHarness implements AutoCloseable {
     public static final IndexEngine.Settings FAST = new IndexEngine.Settings(1, Duration.ofSeconds(1),
             Duration.ofMillis(100), Duration.ofMillis(200), Duration.ofSeconds(1), Duration.ofMillis(300),
-            Duration.ofSeconds(1), Duration.ofSeconds(2));
+            Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(1));
 
     public final String uid = UUID.randomUUID().toString();
     public final String name;

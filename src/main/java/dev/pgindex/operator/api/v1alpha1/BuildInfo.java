@@ -24,6 +24,8 @@ public class BuildInfo {
     private Double durationSeconds;
     @JsonPropertyDescription("OID of the index being built, once PostgreSQL created its catalog entry.")
     private Long indexOid;
+    @JsonPropertyDescription("True once a BuildBlocked Warning event was raised for this build.")
+    private Boolean blockedWarningSent;
 
     public String getOperation() { return operation; }
     public void setOperation(String operation) { this.operation = operation; }
@@ -37,6 +39,8 @@ public class BuildInfo {
     public void setFinishedAt(String finishedAt) { this.finishedAt = finishedAt; }
     public Double getDurationSeconds() { return durationSeconds; }
     public void setDurationSeconds(Double durationSeconds) { this.durationSeconds = durationSeconds; }
+    public Boolean getBlockedWarningSent() { return blockedWarningSent; }
+    public void setBlockedWarningSent(Boolean blockedWarningSent) { this.blockedWarningSent = blockedWarningSent; }
     public Long getIndexOid() { return indexOid; }
     public void setIndexOid(Long indexOid) { this.indexOid = indexOid; }
 }

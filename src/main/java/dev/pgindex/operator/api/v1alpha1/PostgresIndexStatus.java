@@ -34,6 +34,18 @@ public class PostgresIndexStatus {
     @JsonPropertyDescription("The latest build or cleanup.")
     private BuildInfo build;
 
+    @JsonPropertyDescription("Live progress of the running build; 100% once the built index is Ready.")
+    private ProgressInfo progress;
+
+    @JsonPropertyDescription("Sessions the running build is waiting for (at most 5, oldest transaction first).")
+    private List<BlockerInfo> blockers;
+
+    @JsonPropertyDescription("One-line summary of the first blocker, for kubectl get -o wide.")
+    private String blockedBy;
+
+    @JsonPropertyDescription("Since when the running build has been blocked (RFC 3339).")
+    private String blockedSince;
+
     @JsonPropertyDescription("The latest failure; cleared when the index becomes Ready.")
     private ErrorInfo lastError;
 
@@ -54,6 +66,14 @@ public class PostgresIndexStatus {
     public void setAttempts(Integer attempts) { this.attempts = attempts; }
     public BuildInfo getBuild() { return build; }
     public void setBuild(BuildInfo build) { this.build = build; }
+    public ProgressInfo getProgress() { return progress; }
+    public void setProgress(ProgressInfo progress) { this.progress = progress; }
+    public List<BlockerInfo> getBlockers() { return blockers; }
+    public void setBlockers(List<BlockerInfo> blockers) { this.blockers = blockers; }
+    public String getBlockedBy() { return blockedBy; }
+    public void setBlockedBy(String blockedBy) { this.blockedBy = blockedBy; }
+    public String getBlockedSince() { return blockedSince; }
+    public void setBlockedSince(String blockedSince) { this.blockedSince = blockedSince; }
     public ErrorInfo getLastError() { return lastError; }
     public void setLastError(ErrorInfo lastError) { this.lastError = lastError; }
     public String getNextAttemptAt() { return nextAttemptAt; }

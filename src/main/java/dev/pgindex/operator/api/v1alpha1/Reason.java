@@ -12,6 +12,8 @@ public enum Reason {
     Pending,
     Building,
     BuildInProgress,
+    WaitingForTransactions,
+    WaitingForLock,
     WaitingForBuildSlot,
     CleaningUp,
     RetryScheduled,
@@ -43,6 +45,9 @@ public enum Reason {
     ConnectionLost,
     ResourceExhausted,
     BuildFailed,
+    // events
+    BuildBlocked,
+    BuildSucceeded,
     // deletion
     Deleting,
     IndexDropped,
