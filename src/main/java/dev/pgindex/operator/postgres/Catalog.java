@@ -157,6 +157,36 @@ public final class Catalog {
         }
     }
 
+    /**
+     * What stops the current role from building an index on the table, or null: CREATE INDEX needs the table's
+     * owner (or a member of the owning role) and CREATE on the schema.
+     */
+    public static String missingPrivilege(Connection c, long tableOid) throws SQLException {
+        String sql = "SELECT current_user, n.nspname, t.relname, pg_catalog.pg_get_userbyid(t.relowner), "
+                + "pg_catalog.pg_has_role(t.relowner, 'USAGE'), pg_catalog.has_schema_privilege(n.oid, 'CREATE') "
+                + "FROM pg_catalog.pg_class t JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace WHERE t.oid = ?";
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setLong(1, tableOid);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return null;
+                }
+                String me = rs.getString(1);
+                String table = rs.getString(2) + "." + rs.getString(3);
+                if (!rs.getBoolean(5)) {
+                    return "role " + me + " does not own table " + table + " (owner: " + rs.getString(4)
+                            + "); CREATE INDEX requires the owner or a member of the owning role: GRANT "
+                            + rs.getString(4) + " TO " + me;
+                }
+                if (!rs.getBoolean(6)) {
+                    return "role " + me + " lacks CREATE on schema " + rs.getString(2) + ", which an index needs: "
+                            + "GRANT CREATE ON SCHEMA " + rs.getString(2) + " TO " + me;
+                }
+                return null;
+            }
+        }
+    }
+
     /** Asks our own backend (same role) to cancel its current statement. */
     public static boolean cancelBackend(Connection c, int pid) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT pg_catalog.pg_cancel_backend(?)")) {

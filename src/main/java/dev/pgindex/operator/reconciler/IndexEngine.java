@@ -341,8 +341,13 @@ public final class IndexEngine {
                     return new Outcome(st, remaining);
                 }
                 return stall(st, gen, Reason.valueOf(last.getReason()), last.getMessage() + "; the operator "
-                        + "tries again at " + st.getNextAttemptAt(), events, now, remaining);
+                        + "tries again with backoff (status.nextAttemptAt)", events, now, remaining);
             }
+        }
+        String missing = Catalog.missingPrivilege(c, table.get().oid());
+        if (missing != null) {
+            recordFailure(st, ErrorKind.InsufficientPrivilege.name(), "42501", missing, false, now);
+            return stall(st, gen, Reason.InsufficientPrivilege, missing, events, now, permanentBackoff(st));
         }
         try {
             IndexInspector.candidate(c, def);

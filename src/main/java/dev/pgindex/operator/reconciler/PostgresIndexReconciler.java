@@ -266,10 +266,11 @@ public class PostgresIndexReconciler implements Reconciler<PostgresIndex>, Clean
                 LOG.warnf("%s/%s: could not record event %s: %s", ns, resource.getMetadata().getName(), reason,
                         e.getMessage());
             }
+            // the namespace and name come from the MDC that the framework sets for the reconciling thread
             if ("Warning".equals(type)) {
-                LOG.warnf("%s/%s: %s: %s", ns, resource.getMetadata().getName(), reason, message);
+                LOG.warnf("%s: %s", reason, message);
             } else {
-                LOG.infof("%s/%s: %s: %s", ns, resource.getMetadata().getName(), reason, message);
+                LOG.infof("%s: %s", reason, message);
             }
         }
     }

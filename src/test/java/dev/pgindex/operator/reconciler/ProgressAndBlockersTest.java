@@ -94,4 +94,32 @@ class ProgressAndBlockersTest {
             assertThat(h.status.getBlockedBy()).isNull();
         }
     }
+
+    @Test
+    void shouldSayWhichGrantIsMissingWhenBlockerQueriesAreHidden() throws Exception {
+        ConnectionInfo admin = TestPostgres.newDatabase();
+        exec(admin, "DO $$ BEGIN CREATE ROLE pgindex_op LOGIN PASSWORD 'op'; EXCEPTION WHEN duplicate_object THEN NULL; END $$",
+                "CREATE TABLE accounts (id int PRIMARY KEY, balance int)", "ALTER TABLE accounts OWNER TO pgindex_op",
+                "INSERT INTO accounts SELECT g, g FROM generate_series(1, 1000) g");
+        ConnectionInfo asOperator = new ConnectionInfo(admin.host(), admin.port(), admin.database(), "pgindex_op", "op", "disable");
+        try (EngineHarness h = new EngineHarness("noschema", asOperator, EngineHarness.spec("accounts", "accounts_balance_idx", "balance"))) {
+            h.reconcileUntil(s -> Conditions.isTrue(s, ConditionType.STALLED), Duration.ofSeconds(20));
+            assertThat(Conditions.get(h.status, ConditionType.STALLED).orElseThrow().getMessage())
+                    .contains("role pgindex_op lacks CREATE on schema public").contains("GRANT CREATE ON SCHEMA public TO pgindex_op");
+            assertThat(h.status.getAttempts()).isNull(); // found before any build was started
+        }
+        exec(admin, "GRANT CREATE ON SCHEMA public TO pgindex_op");
+        try (Connection blocker = TestPostgres.connect(admin);
+                EngineHarness h = new EngineHarness("hidden", asOperator, EngineHarness.spec("accounts", "accounts_balance_idx", "balance"))) {
+            blocker.setAutoCommit(false);
+            try (Statement s = blocker.createStatement()) {
+                s.execute("UPDATE accounts SET balance = 0 WHERE id = 1");
+            }
+            PostgresIndexStatus st = h.reconcileUntil(s -> s.getBlockers() != null, Duration.ofSeconds(20));
+            assertThat(st.getBlockers().get(0).getQuery()).isEqualTo("<insufficient privilege>");
+            assertThat(st.getBlockedBy()).contains("grant pg_read_all_stats");
+            blocker.rollback();
+            h.reconcileUntil(s -> Conditions.isTrue(s, ConditionType.READY), Duration.ofSeconds(20));
+        }
+    }
 }
