@@ -5,9 +5,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -36,17 +33,9 @@ class ObservabilityIT {
         double writesBefore = op.metric("pgindex_status_writes_total");
         double startedBefore = op.metric("pgindex_builds_started_total");
 
-        try (Connection blocker = TestPostgres.connect(t.db())) {
-            int blockerPid;
-            try (Statement s = blocker.createStatement()) {
-                s.execute("SET application_name = 'nightly-report'");
-                try (ResultSet rs = s.executeQuery("SELECT pg_backend_pid()")) {
-                    rs.next();
-                    blockerPid = rs.getInt(1);
-                }
-                blocker.setAutoCommit(false);
-                s.execute("UPDATE events SET email = email WHERE id = 42");
-            }
+        try (TestPostgres.OpenTransaction blocker = TestPostgres.openTransaction(t.db(), "nightly-report",
+                "UPDATE events SET email = email WHERE id = 42")) {
+            int blockerPid = blocker.pid();
             Instant applied = Instant.now();
             env.apply(t.namespace(), KubectlUserJourneyIT.manifest("events-email", "events", "events_email_idx", "")).check();
             String blockedBy = awaitNonEmpty(t.namespace(), "pgindex/events-email", ".status.blockedBy", Duration.ofSeconds(60));

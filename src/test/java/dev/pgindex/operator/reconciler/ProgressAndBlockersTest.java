@@ -10,7 +10,6 @@ import dev.pgindex.operator.support.TestPostgres;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -58,18 +57,10 @@ class ProgressAndBlockersTest {
         ConnectionInfo db = TestPostgres.newDatabase();
         exec(db, "CREATE TABLE accounts (id int PRIMARY KEY, balance int)",
                 "INSERT INTO accounts SELECT g, g FROM generate_series(1, 10000) g");
-        try (Connection blocker = TestPostgres.connect(db);
+        try (TestPostgres.OpenTransaction blocker = TestPostgres.openTransaction(db, "nightly-report",
+                "UPDATE accounts SET balance = balance + 1 WHERE id = 42");
                 EngineHarness h = new EngineHarness("blocked", db, EngineHarness.spec("accounts", "accounts_balance_idx", "balance"))) {
-            int blockerPid;
-            try (Statement s = blocker.createStatement()) {
-                s.execute("SET application_name = 'nightly-report'");
-                try (ResultSet rs = s.executeQuery("SELECT pg_backend_pid()")) {
-                    rs.next();
-                    blockerPid = rs.getInt(1);
-                }
-                blocker.setAutoCommit(false);
-                s.execute("UPDATE accounts SET balance = balance + 1 WHERE id = 42");
-            }
+            int blockerPid = blocker.pid();
             PostgresIndexStatus st = h.reconcileUntil(s -> s.getBlockers() != null
                     && h.events.stream().anyMatch(e -> e.startsWith("Warning BuildBlocked")), Duration.ofSeconds(20));
 

@@ -90,6 +90,19 @@ class HelmChartTest {
         assertThat(Helm.<Integer>at(only(objects, "Deployment"), "spec.replicas")).isEqualTo(1);
     }
 
+    @Test
+    void shouldBindAnExistingServiceAccountOrLeaveRbacToTheAdmin() {
+        List<Map<String, Object>> objects = render("--set", "serviceAccount.create=false",
+                "--set", "serviceAccount.name=platform-operators");
+        assertThat(ids(objects)).noneMatch(id -> id.startsWith("ServiceAccount"));
+        assertThat(Helm.<List<Map<String, Object>>>at(only(objects, "ClusterRoleBinding"), "subjects")).containsExactly(
+                Map.of("kind", "ServiceAccount", "name", "platform-operators", "namespace", NS));
+        assertThat(Helm.<String>at(only(objects, "Deployment"), "spec.template.spec.serviceAccountName"))
+                .isEqualTo("platform-operators");
+        assertThat(ids(render("--set", "rbac.create=false", "--set", "replicaCount=2")))
+                .noneMatch(id -> id.startsWith("ClusterRole") || id.startsWith("Role"));
+    }
+
     /** Only what the operator uses: its own resources, one Secret at a time, Events. Never delete, never list Secrets. */
     static void assertLeastPrivilege(List<Map<String, Object>> rules) {
         Map<String, List<String>> verbs = new TreeMap<>();

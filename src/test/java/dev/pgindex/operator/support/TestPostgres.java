@@ -92,4 +92,32 @@ public final class TestPostgres {
         List<List<String>> rows = query(info, sql);
         return rows.isEmpty() ? null : rows.get(0).get(0);
     }
+
+    /** A session with an open transaction that has run one statement (a blocker for concurrent builds). */
+    public record OpenTransaction(Connection connection, int pid) implements AutoCloseable {
+        public void commit() throws SQLException {
+            connection.commit();
+        }
+
+        @Override
+        public void close() throws SQLException {
+            connection.close();
+        }
+    }
+
+    public static OpenTransaction openTransaction(ConnectionInfo info, String applicationName, String sql)
+            throws SQLException {
+        Connection c = connect(info);
+        try (Statement s = c.createStatement()) {
+            s.execute("SET application_name = " + dev.pgindex.operator.postgres.Quoting.literal(applicationName));
+            int pid;
+            try (ResultSet rs = s.executeQuery("SELECT pg_backend_pid()")) {
+                rs.next();
+                pid = rs.getInt(1);
+            }
+            c.setAutoCommit(false);
+            s.execute(sql);
+            return new OpenTransaction(c, pid);
+        }
+    }
 }
