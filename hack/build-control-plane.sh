@@ -112,5 +112,6 @@ for name in "${to_build[@]}"; do
   mv -f "$TMP_OUT/$name" "$BIN_DIR/$name"
   log "built $name in $((SECONDS - t))s"
 done
-log "built ${to_build[*]} in $((SECONDS - start))s: $BIN_DIR"
+((${#to_build[@]} == 1)) || log "built ${to_build[*]} in $((SECONDS - start))s"
+log "binaries in $BIN_DIR"
 echo "$BIN_DIR"

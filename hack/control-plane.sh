@@ -7,19 +7,31 @@
 # kube-controller-manager runs only these controllers (see KCM_CONTROLLERS):
 #   namespace-controller               deleting a namespace deletes its content and
 #                                      removes the `kubernetes` finalizer, so
-#                                      `kubectl delete ns X` completes (once objects
-#                                      with their own finalizers are released)
+#                                      `kubectl delete ns X` completes: ~5.2 s (the
+#                                      controller waits a hard-coded 5 s before acting);
+#                                      objects with their own finalizers hold it until
+#                                      released, then it is gone within ~8.5 s (re-check
+#                                      interval while finalizers remain)
 #   garbage-collector-controller       ownerReferences cascade (background/foreground
-#                                      deletion, orphaning)
+#                                      deletion, orphaning); it re-reads discovery every
+#                                      30 s, so owners of a just-created CRD's kind are
+#                                      only tracked after 20-45 s
 #   serviceaccount-controller          every namespace gets a `default` ServiceAccount
+#                                      (within ~0.1 s; the ServiceAccount admission
+#                                      plugin is enabled as in real clusters and retries
+#                                      the `default` lookup for 1-2 s, so creating a Pod
+#                                      right after its namespace works)
 #   serviceaccount-token-controller    fills in legacy kubernetes.io/service-account-token
 #                                      Secrets that are created explicitly
 #   clusterrole-aggregation-controller admin/edit/view (and any ClusterRole with an
 #                                      aggregationRule) get the rules of the
 #                                      ClusterRoles labelled aggregate-to-*
 # It authenticates with a client certificate for `system:kube-controller-manager`
-# (bound by the default RBAC bootstrap policy), runs without leader election and
-# serves no port (--secure-port=0).
+# (bound by the default RBAC bootstrap policy) and, like kubeadm, runs each
+# controller with its own ServiceAccount in kube-system
+# (--use-service-account-credentials=true: namespace-controller,
+# generic-garbage-collector, ... bound to the system:controller:* ClusterRoles).
+# No leader election, no serving port (--secure-port=0).
 #
 # Not running (by design): scheduler/kubelet, so Pods stay Pending; the
 # workload controllers (Deployments/ReplicaSets/Jobs/... create nothing),
@@ -27,6 +39,7 @@
 # kube-root-ca.crt ConfigMap), node, volume and certificate controllers.
 # Bound service-account tokens come from the TokenRequest API
 # (`kubectl create token`, `sa-kubeconfig`).
+# `stop` stops kube-controller-manager first, then kube-apiserver, then etcd.
 #
 # Usage:
 #   hack/control-plane.sh start                 start (building binaries if needed), wait for /readyz
@@ -94,6 +107,18 @@ live_pid() {
 }
 
 is_zombie() { grep -q '^State:[[:space:]]*Z' "/proc/$1/status" 2>/dev/null; }
+
+# Right after `setsid BINARY ... &`, the child may not have exec'd yet, so
+# live_pid would not recognise it: wait (up to 5s) until it has, or has exited.
+wait_exec() {
+  local name="$1" pid i
+  pid="$(cat "$STATE_DIR/$name.pid")"
+  for ((i = 0; i < 50; i++)); do
+    [[ -n "$(live_pid "$name")" ]] && return 0
+    [[ -d "/proc/$pid" ]] && ! is_zombie "$pid" || return 0
+    sleep 0.1
+  done
+}
 
 stop_process() {
   local name="$1" pid i
@@ -229,48 +254,55 @@ resolve_bin_dir() {
 }
 
 # Starts kube-controller-manager against the running kube-apiserver and waits
-# until it works: the serviceaccount controller has created the `default`
-# ServiceAccount in namespace `default`. All controllers share one informer
-# factory that is started after every controller, so by then the namespace,
-# garbage-collector and clusterrole-aggregation controllers are running too
-# (the garbage collector may still be syncing its monitors; it catches up on
-# objects created meanwhile).
+# until it works: its log reports synced informer caches for the namespace,
+# serviceaccount, token and clusterrole-aggregation controllers (the garbage
+# collector may still be syncing its monitors; it catches up on objects created
+# meanwhile), and the `default` ServiceAccount of namespace `default` exists.
 start_controller_manager() {
-  local bin_dir="$1" i
+  local bin_dir="$1" i log="$STATE_DIR/kube-controller-manager.log" synced c
   write_cert_kubeconfig "$KCM_KUBECONFIG_FILE" kube-controller-manager system:kube-controller-manager
   log "starting kube-controller-manager (controllers: $KCM_CONTROLLERS)"
   # --secure-port=0: no HTTPS endpoint, nothing to bind (--bind-address is moot).
-  # --use-service-account-credentials=false: all controllers use the
-  #   system:kube-controller-manager identity, no per-controller ServiceAccounts.
-  # --kube-api-qps/burst: the namespace controller issues ~2 requests per API
-  #   resource type when deleting a namespace; the defaults (20/30) make that
-  #   take seconds.
+  # --use-service-account-credentials=true (as kubeadm does): the
+  #   system:kube-controller-manager user only has the bootstrap permissions to
+  #   create one ServiceAccount per controller in kube-system (namespace-controller,
+  #   generic-garbage-collector, ...) and bound tokens for them; each controller
+  #   then runs with its own system:controller:* ClusterRole. With `false` every
+  #   controller would run as system:kube-controller-manager, which may not
+  #   delete namespace content or update ClusterRoles (Forbidden).
   # shellcheck disable=SC2086  # PGINDEX_KCM_EXTRA_ARGS is intentionally word-split
   setsid "$bin_dir/kube-controller-manager" \
     --kubeconfig "$KCM_KUBECONFIG_FILE" \
     --controllers "$KCM_CONTROLLERS" \
-    --use-service-account-credentials=false \
+    --use-service-account-credentials=true \
     --leader-elect=false \
     --secure-port 0 \
     --bind-address 127.0.0.1 \
     --service-account-private-key-file "$PKI_DIR/sa.key" \
     --root-ca-file "$PKI_DIR/ca.crt" \
-    --kube-api-qps 100 \
-    --kube-api-burst 200 \
     --profiling=false \
     ${PGINDEX_KCM_EXTRA_ARGS:-} \
     </dev/null >"$STATE_DIR/kube-controller-manager.log" 2>&1 &
   echo $! >"$STATE_DIR/kube-controller-manager.pid"
+  wait_exec kube-controller-manager
 
   for ((i = 0; i < 120; i++)); do
     [[ -n "$(live_pid kube-controller-manager)" ]] || {
-      tail -n 30 "$STATE_DIR/kube-controller-manager.log" >&2
-      die "kube-controller-manager exited (log: $STATE_DIR/kube-controller-manager.log)"
+      tail -n 30 "$log" >&2
+      die "kube-controller-manager exited (log: $log)"
     }
-    admin_kubectl get serviceaccount default -n default --request-timeout=5s >/dev/null 2>&1 && return 0
+    synced=1
+    for c in namespace "service account" tokens ClusterRoleAggregator; do
+      grep -qF "\"Caches are synced\" controller=\"$c\"" "$log" || { synced=0; break; }
+    done
+    if ((synced)) && admin_kubectl get serviceaccount default -n default --request-timeout=5s >/dev/null 2>&1; then
+      return 0
+    fi
     sleep 0.5
   done
-  die "kube-controller-manager did not create the default ServiceAccount within 60s (log: $STATE_DIR/kube-controller-manager.log)"
+  tail -n 30 "$log" >&2
+  stop_process kube-controller-manager
+  die "kube-controller-manager not working after 60s (no synced caches in its log or no default ServiceAccount; log: $log)"
 }
 
 # --- commands ------------------------------------------------------------------
@@ -332,6 +364,7 @@ cmd_start() {
     --log-level warn \
     </dev/null >"$STATE_DIR/etcd.log" 2>&1 &
   echo $! >"$STATE_DIR/etcd.pid"
+  wait_exec etcd
 
   local i
   for ((i = 0; i < 150; i++)); do
@@ -364,6 +397,7 @@ cmd_start() {
     ${PGINDEX_APISERVER_EXTRA_ARGS:-} \
     </dev/null >"$STATE_DIR/kube-apiserver.log" 2>&1 &
   echo $! >"$STATE_DIR/kube-apiserver.pid"
+  wait_exec kube-apiserver
 
   write_admin_kubeconfig
 
