@@ -104,17 +104,23 @@ final class E2eEnvironment {
 
     /** Polls a jsonpath until it equals the expected value; fails with the resource and operator log if not. */
     String awaitJsonPath(String namespace, String resource, String jsonPath, String expected, Duration timeout) {
+        return awaitJsonPath(namespace, resource, jsonPath, expected::equals, "'" + expected + "'", timeout);
+    }
+
+    /** Polls a jsonpath until its value passes the test. */
+    String awaitJsonPath(String namespace, String resource, String jsonPath, java.util.function.Predicate<String> test,
+            String expected, Duration timeout) {
         Instant end = Instant.now().plus(timeout);
         String last = null;
         while (Instant.now().isBefore(end)) {
             Cli.Result r = kubectl("get", "-n", namespace, resource, "-o", "jsonpath={" + jsonPath + "}");
             last = r.out();
-            if (r.ok() && expected.equals(last)) {
+            if (r.ok() && test.test(last)) {
                 return last;
             }
             OperatorProcess.sleep(250);
         }
-        throw new AssertionError(resource + " " + jsonPath + " is '" + last + "', not '" + expected + "' after "
+        throw new AssertionError(resource + " " + jsonPath + " is '" + last + "', not " + expected + " after "
                 + timeout + "\n" + kubectl("get", "-n", namespace, resource, "-o", "yaml").out() + "\noperator log tail:\n"
                 + tail(operator.logText(), 60));
     }

@@ -13,6 +13,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,6 +38,9 @@ class HelmIT {
             "--set", "config.retryBackoffBase=1s", "--set", "config.retryBackoffMax=4s",
             "--set", "config.permanentRecheckBase=2s", "--set", "config.permanentRecheckMax=5s",
             "--set", "config.deleteGracePeriod=20s", "--set", "config.blockedEventThreshold=3s"};
+    /** A Lease's renewTime (metav1.MicroTime). */
+    static final DateTimeFormatter MICRO_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'")
+            .withZone(ZoneOffset.UTC);
     private static final AtomicInteger NAMESPACES = new AtomicInteger();
     static E2eEnvironment env;
 
@@ -276,15 +281,31 @@ class HelmIT {
             env.awaitJsonPath(t.namespace(), "pgindex/first", ".status.phase", "Ready", WAIT);
             assertThat(replicas.get(follower).logText()).doesNotContain("Started event processing");
 
-            // the leader's node dies: the follower takes the Lease once it expires, and reconciles from then on
-            replicas.get(leader).kill();
+            // the leader's pod is deleted (SIGTERM): it exits promptly (JOSDK 5.2 alone would hang in System.exit
+            // inside the shutdown hook until the kubelet's SIGKILL), and the follower takes over once the Lease,
+            // which is not released, expires
+            Instant stopping = Instant.now();
+            replicas.get(leader).stop();
+            assertThat(OperatorProcess.since(stopping)).as("graceful stop of the leader").isLessThan(Duration.ofSeconds(15));
+            assertThat(replicas.get(leader).logText()).contains("Shutting down: no longer leading");
             assertThat(awaitLeaseHolder(ns, "ha-pgindex-operator", List.of(follower), WAIT)).isEqualTo(follower);
             env.operator = replicas.get(follower);
-            env.apply(t.namespace(), KubectlUserJourneyIT.manifest("second", "orders", "orders_email_second", "")
+            env.apply(t.namespace(), KubectlUserJourneyIT.manifest("second", "orders", "orders_status_second", "")
                     .replace("- name: email", "- name: status")).check();
             env.awaitJsonPath(t.namespace(), "pgindex/second", ".status.phase", "Ready", WAIT);
             assertThat(replicas.get(follower).logText()).contains("New leader with identity: " + follower)
                     .contains("Started event processing").doesNotContainIgnoringCase("forbidden");
+
+            // a leader that loses the Lease while running (a partition, a stolen Lease) stops reconciling by exiting
+            env.kubectl("patch", "lease", "ha-pgindex-operator", "-n", ns, "--type", "merge", "-p",
+                    "{\"spec\":{\"holderIdentity\":\"elsewhere\",\"leaseDurationSeconds\":300,\"renewTime\":\""
+                            + MICRO_TIME.format(Instant.now()) + "\"}}").check();
+            Instant deadline = Instant.now().plus(WAIT);
+            while (replicas.get(follower).alive() && Instant.now().isBefore(deadline)) {
+                OperatorProcess.sleep(250);
+            }
+            assertThat(replicas.get(follower).alive()).as("the replica that lost the Lease exits").isFalse();
+            assertThat(replicas.get(follower).logText()).contains("Lost the leader-election Lease; exiting");
         } finally {
             replicas.values().forEach(OperatorProcess::stop);
             env.restartOperator(Map.of(), env.operatorKubeconfig);
