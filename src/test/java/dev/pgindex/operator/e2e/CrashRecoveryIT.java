@@ -32,9 +32,9 @@ class CrashRecoveryIT {
         try (TestPostgres.OpenTransaction blocker = TestPostgres.openTransaction(t.db(), "blocker",
                 "UPDATE users SET email = email WHERE id = 1")) {
             env.apply(t.namespace(), KubectlUserJourneyIT.manifest("idx", "users", "users_email_idx", "")).check();
-            pid = ObservabilityIT.awaitNonEmpty(t.namespace(), "pgindex/idx", ".status.build.builderPid",
+            pid = env.awaitNonEmpty(t.namespace(), "pgindex/idx", ".status.build.builderPid",
                     Duration.ofSeconds(60));
-            ObservabilityIT.awaitNonEmpty(t.namespace(), "pgindex/idx", ".status.blockedBy", Duration.ofSeconds(60));
+            env.awaitNonEmpty(t.namespace(), "pgindex/idx", ".status.blockedBy", Duration.ofSeconds(60));
 
             env.operator.kill();
             env.restartOperator(Map.of(), env.operatorKubeconfig);

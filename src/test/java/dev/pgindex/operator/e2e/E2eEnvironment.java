@@ -24,30 +24,48 @@ final class E2eEnvironment {
 
     final ControlPlane controlPlane;
     final Path logDir = Path.of("target", "e2e").toAbsolutePath();
-    final Path operatorKubeconfig;
+    Path operatorKubeconfig;
     OperatorProcess operator;
 
+    private static RuntimeException failure;
+
+    /** The shared environment; if it could not be set up once, every later caller gets the same failure. */
     static synchronized E2eEnvironment get() {
+        if (failure != null) {
+            throw new IllegalStateException("the end-to-end environment failed to start earlier", failure);
+        }
         if (instance == null) {
-            instance = new E2eEnvironment();
-            Runtime.getRuntime().addShutdownHook(new Thread(instance::shutdown));
+            try {
+                instance = new E2eEnvironment();
+            } catch (RuntimeException e) {
+                failure = e;
+                throw e;
+            }
         }
         return instance;
     }
 
     private E2eEnvironment() {
-        controlPlane = new ControlPlane(Path.of("target", "e2e", "cp"));
-        controlPlane.start();
-        kubectl("apply", "-k", "deploy/").check();
-        kubectl("wait", "--for=condition=Established", "crd/postgresindexes.pgindex.dev", "--timeout=60s").check();
-        operatorKubeconfig = controlPlane.serviceAccountKubeconfig(OPERATOR_NS, OPERATOR_SA);
-        TestPostgres.server();
-        operator = new OperatorProcess(operatorKubeconfig, logDir, Map.of());
+        // a state directory of its own per run, so a run never adopts or stops another run's control plane
+        controlPlane = new ControlPlane(Path.of("target", "e2e", "cp-" + ProcessHandle.current().pid()));
+        Runtime.getRuntime().addShutdownHook(new Thread(this::shutdown));
+        try {
+            controlPlane.start();
+            kubectl("apply", "-k", "deploy/").check();
+            kubectl("wait", "--for=condition=Established", "crd/postgresindexes.pgindex.dev", "--timeout=60s").check();
+            operatorKubeconfig = controlPlane.serviceAccountKubeconfig(OPERATOR_NS, OPERATOR_SA);
+            TestPostgres.server();
+            operator = new OperatorProcess(operatorKubeconfig, logDir, Map.of());
+        } catch (RuntimeException | Error e) {
+            shutdown();
+            throw e;
+        }
     }
 
-    void shutdown() {
+    synchronized void shutdown() {
         if (operator != null) {
             operator.stop();
+            operator = null;
         }
         controlPlane.stop();
     }
@@ -123,6 +141,11 @@ final class E2eEnvironment {
         throw new AssertionError(resource + " " + jsonPath + " is '" + last + "', not " + expected + " after "
                 + timeout + "\n" + kubectl("get", "-n", namespace, resource, "-o", "yaml").out() + "\noperator log tail:\n"
                 + tail(operator.logText(), 60));
+    }
+
+    /** Polls a jsonpath until it is not empty and returns its value. */
+    String awaitNonEmpty(String namespace, String resource, String jsonPath, Duration timeout) {
+        return awaitJsonPath(namespace, resource, jsonPath, v -> !v.isBlank(), "a value", timeout);
     }
 
     static String tail(String text, int lines) {

@@ -38,7 +38,7 @@ class ObservabilityIT {
             int blockerPid = blocker.pid();
             Instant applied = Instant.now();
             env.apply(t.namespace(), KubectlUserJourneyIT.manifest("events-email", "events", "events_email_idx", "")).check();
-            String blockedBy = awaitNonEmpty(t.namespace(), "pgindex/events-email", ".status.blockedBy", Duration.ofSeconds(60));
+            String blockedBy = env.awaitNonEmpty(t.namespace(), "pgindex/events-email", ".status.blockedBy", Duration.ofSeconds(60));
             assertThat(blockedBy).startsWith("pid " + blockerPid).contains("idle in transaction").contains("nightly-report")
                     .contains("UPDATE events SET email = email WHERE id = 42");
             assertThat(env.kubectl("get", "pgindex", "events-email", "-n", t.namespace(), "-o",
@@ -95,17 +95,5 @@ class ObservabilityIT {
         // describe tells the story
         String describe = env.kubectl("describe", "pgindex", "events-email", "-n", t.namespace()).check().out();
         assertThat(describe).contains("Progress:", "Percent:", "100", "BuildBlocked", "IndexReady");
-    }
-
-    static String awaitNonEmpty(String ns, String resource, String jsonPath, Duration timeout) {
-        Instant end = Instant.now().plus(timeout);
-        while (Instant.now().isBefore(end)) {
-            Cli.Result r = env.kubectl("get", "-n", ns, resource, "-o", "jsonpath={" + jsonPath + "}");
-            if (r.ok() && !r.out().isBlank()) {
-                return r.out();
-            }
-            OperatorProcess.sleep(200);
-        }
-        throw new AssertionError(jsonPath + " stayed empty\n" + env.kubectl("get", "-n", ns, resource, "-o", "yaml").out());
     }
 }
