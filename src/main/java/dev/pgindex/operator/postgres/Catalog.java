@@ -187,6 +187,39 @@ public final class Catalog {
         }
     }
 
+    /** A constraint backed by an index: name, contype ('u' unique, 'p' primary key, 'x' exclusion) and text. */
+    public record ConstraintInfo(String name, char type, String definition) {
+    }
+
+    public static Optional<ConstraintInfo> constraintOf(Connection c, long indexOid) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT conname, contype, pg_catalog.pg_get_constraintdef(oid) "
+                + "FROM pg_catalog.pg_constraint WHERE conindid = ? AND contype IN ('u', 'p', 'x') LIMIT 1")) {
+            ps.setLong(1, indexOid);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(new ConstraintInfo(rs.getString(1), rs.getString(2).charAt(0),
+                        rs.getString(3))) : Optional.empty();
+            }
+        }
+    }
+
+    /** Key columns of the index that are nullable (a primary key needs them NOT NULL). */
+    public static java.util.List<String> nullableKeyColumns(Connection c, long indexOid) throws SQLException {
+        String sql = "SELECT a.attname FROM pg_catalog.pg_index i "
+                + "JOIN LATERAL unnest(i.indkey::int2[]) WITH ORDINALITY k(attnum, ord) ON k.ord <= i.indnkeyatts "
+                + "JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum "
+                + "WHERE i.indexrelid = ? AND NOT a.attnotnull ORDER BY k.ord";
+        java.util.List<String> out = new java.util.ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setLong(1, indexOid);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+        }
+        return out;
+    }
+
     /** Asks our own backend (same role) to cancel its current statement. */
     public static boolean cancelBackend(Connection c, int pid) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT pg_catalog.pg_cancel_backend(?)")) {

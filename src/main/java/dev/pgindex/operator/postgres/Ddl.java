@@ -44,6 +44,17 @@ public final class Ddl {
         return "DROP INDEX CONCURRENTLY IF EXISTS " + Quoting.qualified(schema, name);
     }
 
+    /** Makes a valid unique index back a constraint; PostgreSQL renames the index to the constraint's name. */
+    public static String addConstraintUsingIndex(String schema, String table, String name, boolean primaryKey) {
+        return "ALTER TABLE " + Quoting.qualified(schema, table) + " ADD CONSTRAINT " + Quoting.ident(name)
+                + (primaryKey ? " PRIMARY KEY" : " UNIQUE") + " USING INDEX " + Quoting.ident(name);
+    }
+
+    /** Drops a constraint together with the index that backs it. */
+    public static String dropConstraint(String schema, String table, String name) {
+        return "ALTER TABLE " + Quoting.qualified(schema, table) + " DROP CONSTRAINT " + Quoting.ident(name);
+    }
+
     public static String commentOnIndex(String schema, String name, String comment) {
         return "COMMENT ON INDEX " + Quoting.qualified(schema, name) + " IS "
                 + (comment == null ? "NULL" : Quoting.literal(comment));

@@ -18,6 +18,7 @@ import dev.pgindex.operator.postgres.IndexDefinition;
 import dev.pgindex.operator.postgres.IndexInspector;
 import dev.pgindex.operator.postgres.InvalidDefinitionException;
 import dev.pgindex.operator.postgres.OwnershipMark;
+import dev.pgindex.operator.postgres.Quoting;
 import dev.pgindex.operator.postgres.SqlErrors;
 import dev.pgindex.operator.status.Conditions;
 import dev.pgindex.operator.status.StatusCopies;
@@ -274,6 +275,10 @@ public final class IndexEngine {
         info.setAdopted(adopted);
         info.setSizeBytes(idx.bytes());
         st.setIndex(info);
+        Outcome constraintOutcome = ensureConstraint(req, st, def, c, idx, events, now);
+        if (constraintOutcome != null) {
+            return constraintOutcome;
+        }
         st.setLastError(null);
         st.setNextAttemptAt(null);
         st.setBlockers(null);
@@ -291,6 +296,76 @@ public final class IndexEngine {
             events.normal(Reason.IndexReady, "index " + def.qualifiedName() + " is valid and ready");
         }
         return new Outcome(st, settings.resyncInterval());
+    }
+
+    /**
+     * spec.constraint: once the index is valid, ALTER TABLE ... ADD CONSTRAINT ... USING INDEX with a short
+     * lock_timeout (the statement needs a brief exclusive lock, and while it queues for it, it would hold up
+     * every write behind it). Returns null when the constraint is in place (or none is asked for).
+     */
+    private Outcome ensureConstraint(Request req, PostgresIndexStatus st, IndexDefinition def, Connection c,
+            Catalog.IndexState idx, Events events, Instant now) throws SQLException {
+        var wanted = req.spec().getConstraint();
+        long gen = req.generation();
+        Optional<Catalog.ConstraintInfo> existing = Catalog.constraintOf(c, idx.oid());
+        if (wanted == null || wanted.getType() == null) {
+            st.setConstraint(existing.map(IndexEngine::constraintStatus).orElse(null));
+            return null;
+        }
+        boolean primaryKey = wanted.getType() == dev.pgindex.operator.api.v1alpha1.ConstraintType.PrimaryKey;
+        if (existing.isPresent()) {
+            if (existing.get().type() != (primaryKey ? 'p' : 'u')) {
+                return stall(st, gen, Reason.ConstraintConflict, "index " + def.qualifiedName() + " already backs "
+                        + "the constraint " + existing.get().name() + " (" + existing.get().definition() + "), not the "
+                        + wanted.getType() + " constraint the spec asks for", events, now, permanentBackoff(st));
+            }
+            st.setConstraint(constraintStatus(existing.get()));
+            return null;
+        }
+        if (primaryKey) {
+            java.util.List<String> nullable = Catalog.nullableKeyColumns(c, idx.oid());
+            if (!nullable.isEmpty()) {
+                String col = nullable.get(0);
+                String t = Quoting.qualified(def.schema(), def.table());
+                return stall(st, gen, Reason.NullableColumn, "a primary key needs NOT NULL columns, and "
+                        + String.join(", ", nullable) + " may be NULL; the operator will not set NOT NULL itself "
+                        + "(that scans the table under an ACCESS EXCLUSIVE lock). Without blocking writes: ALTER TABLE "
+                        + t + " ADD CONSTRAINT " + col + "_not_null CHECK (" + Quoting.ident(col) + " IS NOT NULL) "
+                        + "NOT VALID; ALTER TABLE " + t + " VALIDATE CONSTRAINT " + col + "_not_null; ALTER TABLE " + t
+                        + " ALTER COLUMN " + Quoting.ident(col) + " SET NOT NULL; ALTER TABLE " + t
+                        + " DROP CONSTRAINT " + col + "_not_null", events, now, permanentBackoff(st));
+            }
+        }
+        try (Statement s = c.createStatement()) {
+            s.execute("SET lock_timeout = '2s'");
+            s.execute(Ddl.addConstraintUsingIndex(def.schema(), def.table(), def.name(), primaryKey));
+        } catch (SQLException e) {
+            SqlErrors.Failure f = SqlErrors.classify(e);
+            recordFailure(st, f.kind().name(), f.sqlState(), f.message(), f.isTransient(), now);
+            if (f.isTransient()) {
+                Duration wait = backoff(settings.retryBackoffBase(), settings.retryBackoffMax(),
+                        st.getLastError().getOccurrences());
+                Conditions.reconciling(st, gen, Phase.Building, Reason.AddingConstraint, "the index is valid; "
+                        + "adding the " + wanted.getType() + " constraint failed (" + f.message() + "), retrying in "
+                        + human(wait), now);
+                return new Outcome(st, wait);
+            }
+            return stall(st, gen, Reason.ConstraintConflict, "could not add the " + wanted.getType()
+                    + " constraint " + def.name() + ": " + f.message(), events, now, permanentBackoff(st));
+        }
+        Catalog.constraintOf(c, idx.oid()).ifPresent(ci -> st.setConstraint(constraintStatus(ci)));
+        events.normal(Reason.AddingConstraint, "added constraint " + def.name() + " "
+                + (st.getConstraint() == null ? "" : st.getConstraint().getDefinition()) + " using index "
+                + def.qualifiedName());
+        return null;
+    }
+
+    private static dev.pgindex.operator.api.v1alpha1.ConstraintStatus constraintStatus(Catalog.ConstraintInfo ci) {
+        var cs = new dev.pgindex.operator.api.v1alpha1.ConstraintStatus();
+        cs.setName(ci.name());
+        cs.setType(ci.type() == 'p' ? "PrimaryKey" : ci.type() == 'u' ? "Unique" : "Exclusion");
+        cs.setDefinition(ci.definition());
+        return cs;
     }
 
     private Outcome whenAbsent(Request req, PostgresIndexStatus st, IndexDefinition def, Connection c,
@@ -604,6 +679,21 @@ public final class IndexEngine {
             }
             boolean adopted = mark.map(OwnershipMark::adopted).orElse(false);
             boolean drop = !idx.healthy() || (!retain && !adopted);
+            Optional<Catalog.ConstraintInfo> constraint = Catalog.constraintOf(c, idx.oid());
+            if (drop && constraint.isPresent()) {
+                // DROP INDEX cannot remove an index a constraint needs; dropping the constraint drops both
+                try (Statement s = c.createStatement()) {
+                    s.execute("SET lock_timeout = '2s'");
+                    s.execute(Ddl.dropConstraint(idx.tableSchema(), idx.tableName(), constraint.get().name()));
+                } catch (SQLException e) {
+                    Conditions.reconciling(st, gen, Phase.Deleting, Reason.Deleting, "dropping constraint "
+                            + constraint.get().name() + " failed (" + SqlErrors.describe(e) + "); retrying", now);
+                    return new DeleteOutcome(false, st, settings.buildPollInterval().multipliedBy(4));
+                }
+                events.normal(Reason.IndexDropped, "dropped constraint " + constraint.get().name() + " and its index "
+                        + def.qualifiedName() + " (reclaimPolicy Delete)");
+                return new DeleteOutcome(true, st, null);
+            }
             if (!drop) {
                 try (Statement s = c.createStatement()) {
                     s.execute(Ddl.commentOnIndex(def.schema(), def.name(), null));

@@ -38,6 +38,21 @@ public final class Specs {
                     c.getNulls() == null ? null : c.getNulls() == NullsOrder.FIRST,
                     c.getOpclass(), c.getCollation()));
         }
+        if (spec.getConstraint() != null) {
+            if (!Boolean.TRUE.equals(spec.getUnique())) {
+                throw new InvalidDefinitionException("a constraint needs unique: true");
+            }
+            if (spec.getWhere() != null) {
+                throw new InvalidDefinitionException("a constraint cannot use a partial index (where)");
+            }
+            if (spec.getColumns().stream().anyMatch(c -> c.getName() == null || c.getOrder() != null
+                    || c.getNulls() != null)) {
+                throw new InvalidDefinitionException("a constraint needs plain column names with the default sort order");
+            }
+            if (spec.getConstraint().getName() != null && !spec.getConstraint().getName().equals(spec.getName())) {
+                throw new InvalidDefinitionException("constraint.name must equal spec.name");
+            }
+        }
         IndexMethod method = spec.getMethod() == null ? IndexMethod.BTREE : spec.getMethod();
         return new IndexDefinition(spec.getSchema() == null ? "public" : spec.getSchema(), spec.getTable(),
                 spec.getName(), Boolean.TRUE.equals(spec.getUnique()), method.sql(), cols, spec.getInclude(),

@@ -75,6 +75,7 @@ class AdmissionIT {
         "{\"spec\":{\"include\":[\"b\"]}}|include is immutable",
         "{\"spec\":{\"tablespace\":\"fast\"}}|tablespace is immutable",
         "{\"spec\":{\"storageParameters\":{\"fillfactor\":\"50\"}}}|storageParameters are immutable",
+        "{\"spec\":{\"constraint\":{\"type\":\"Unique\"}}}|spec.constraint: Invalid value: \"object\": constraint is immutable",
     })
     void shouldRejectChangesToFieldsThatDefineTheIndex(String patch, String expected) {
         env.apply(namespace, VALID).check();

@@ -86,6 +86,16 @@ class DdlTest {
     }
 
     @Test
+    void shouldRenderConstraintStatements() {
+        assertThat(Ddl.addConstraintUsingIndex("public", "users", "users_email_key", false))
+                .isEqualTo("ALTER TABLE \"public\".\"users\" ADD CONSTRAINT \"users_email_key\" UNIQUE USING INDEX \"users_email_key\"");
+        assertThat(Ddl.addConstraintUsingIndex("public", "users", "users_pkey", true))
+                .isEqualTo("ALTER TABLE \"public\".\"users\" ADD CONSTRAINT \"users_pkey\" PRIMARY KEY USING INDEX \"users_pkey\"");
+        assertThat(Ddl.dropConstraint("public", "users", "users_pkey"))
+                .isEqualTo("ALTER TABLE \"public\".\"users\" DROP CONSTRAINT \"users_pkey\"");
+    }
+
+    @Test
     void shouldHashOnlyTheDefinition() {
         assertThat(def("email").hash()).isEqualTo(def("email").hash()).hasSize(16);
         assertThat(def("email").hash()).isNotEqualTo(def("tenant").hash());

@@ -45,6 +45,18 @@ import java.util.Map;
         message = "include is supported by btree, gist and spgist only")
 @ValidationRule(value = "self.method == 'btree' || self.columns.all(c, !has(c.order) && !has(c.nulls))",
         message = "order and nulls are supported by btree only")
+@ValidationRule(value = "!has(self.constraint) || self.unique", fieldPath = ".constraint",
+        message = "a constraint needs unique: true")
+@ValidationRule(value = "!has(self.constraint) || !has(self.where)", fieldPath = ".constraint",
+        message = "a constraint cannot use a partial index (where)")
+@ValidationRule(value = "!has(self.constraint) || self.columns.all(c, has(c.name) && !has(c.order) && !has(c.nulls))",
+        fieldPath = ".constraint",
+        message = "a constraint needs plain column names with the default sort order (no expression, order or nulls)")
+@ValidationRule(value = "!has(self.constraint) || !has(self.constraint.name) || self.constraint.name == self.name",
+        fieldPath = ".constraint.name",
+        message = "constraint.name must equal spec.name: PostgreSQL renames the index to the constraint's name")
+@ValidationRule(value = "has(self.constraint) == has(oldSelf.constraint) && (!has(self.constraint) || self.constraint == oldSelf.constraint)",
+        fieldPath = ".constraint", message = "constraint is immutable: " + PostgresIndexSpec.HOW_TO_CHANGE)
 public class PostgresIndexSpec {
     static final String HOW_TO_CHANGE = "to change a built index, create a new PostgresIndex with another spec.name, "
             + "wait for Ready, then delete this one";
@@ -124,6 +136,12 @@ public class PostgresIndexSpec {
             + "default. Immutable. " + Identifiers.RULE)
     private String tablespace;
 
+    @JsonPropertyDescription("Make the index back a table constraint once it is valid: ALTER TABLE ... ADD "
+            + "CONSTRAINT name UNIQUE (or PRIMARY KEY) USING INDEX name, with a short lock_timeout and retries. "
+            + "Needs unique: true, no where, and plain columns in default order. With reclaimPolicy Delete, "
+            + "deleting the resource drops the constraint (and so the index); with Retain both stay. Immutable.")
+    private ConstraintSpec constraint;
+
     @Default("Retain")
     @JsonPropertyDescription("What deleting this resource does to the index: Retain (default) leaves it in the "
             + "database and releases the ownership mark; Delete drops it with DROP INDEX CONCURRENTLY, but only if "
@@ -171,6 +189,8 @@ public class PostgresIndexSpec {
     }
     public String getTablespace() { return tablespace; }
     public void setTablespace(String tablespace) { this.tablespace = tablespace; }
+    public ConstraintSpec getConstraint() { return constraint; }
+    public void setConstraint(ConstraintSpec constraint) { this.constraint = constraint; }
     public ReclaimPolicy getReclaimPolicy() { return reclaimPolicy; }
     public void setReclaimPolicy(ReclaimPolicy reclaimPolicy) { this.reclaimPolicy = reclaimPolicy; }
     public Integer getRetryLimit() { return retryLimit; }

@@ -34,6 +34,9 @@ public class PostgresIndexStatus {
     @JsonPropertyDescription("The latest build or cleanup.")
     private BuildInfo build;
 
+    @JsonPropertyDescription("The constraint backed by the index, once added (spec.constraint).")
+    private ConstraintStatus constraint;
+
     @JsonPropertyDescription("Live progress of the running build; 100% once the built index is Ready.")
     private ProgressInfo progress;
 
@@ -66,6 +69,8 @@ public class PostgresIndexStatus {
     public void setAttempts(Integer attempts) { this.attempts = attempts; }
     public BuildInfo getBuild() { return build; }
     public void setBuild(BuildInfo build) { this.build = build; }
+    public ConstraintStatus getConstraint() { return constraint; }
+    public void setConstraint(ConstraintStatus constraint) { this.constraint = constraint; }
     public ProgressInfo getProgress() { return progress; }
     public void setProgress(ProgressInfo progress) { this.progress = progress; }
     public List<BlockerInfo> getBlockers() { return blockers; }
