@@ -90,6 +90,6 @@ public final class OperatorMetrics implements IndexEngine.Metrics {
     }
 
     private static String op(IndexBuilder.Kind kind) {
-        return kind == IndexBuilder.Kind.BUILD ? "build" : "drop";
+        return kind.name().toLowerCase(java.util.Locale.ROOT);
     }
 }

@@ -19,7 +19,7 @@ public final class Catalog {
     }
 
     /** What the catalog says about the relation that carries the index name. */
-    public record IndexState(long oid, char relkind, long tableOid, String tableSchema, String tableName, boolean valid,
+    public record IndexState(String name, long oid, char relkind, long tableOid, String tableSchema, String tableName, boolean valid,
             boolean ready, boolean live, String comment, String definition, Integer buildingPid, long bytes) {
         public boolean isIndex() {
             return relkind == 'i' || relkind == 'I';
@@ -80,7 +80,7 @@ public final class Catalog {
                 }
                 int pid = rs.getInt(11);
                 Integer buildingPid = rs.wasNull() ? null : pid;
-                return Optional.of(new IndexState(rs.getLong(1), rs.getString(2).charAt(0), rs.getLong(3),
+                return Optional.of(new IndexState(name, rs.getLong(1), rs.getString(2).charAt(0), rs.getLong(3),
                         rs.getString(4), rs.getString(5), rs.getBoolean(6), rs.getBoolean(7), rs.getBoolean(8),
                         rs.getString(9), rs.getString(10), buildingPid, rs.getLong(12)));
             }
@@ -185,6 +185,36 @@ public final class Catalog {
                 return null;
             }
         }
+    }
+
+    /**
+     * Leftovers of a failed REINDEX CONCURRENTLY of the index: {@code <name>_ccnew[N]} (the unfinished copy) and
+     * {@code <name>_ccold[N]} (the original whose drop failed), on the same table and not valid.
+     */
+    public static java.util.List<IndexState> reindexLeftovers(Connection c, String schema, String name,
+            long tableOid) throws SQLException {
+        String sql = "SELECT c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+                + "JOIN pg_catalog.pg_index i ON i.indexrelid = c.oid WHERE n.nspname = ? AND i.indrelid = ? "
+                + "AND NOT (i.indisvalid AND i.indisready AND i.indislive) "
+                + "AND left(c.relname, length(?)) = ? AND substr(c.relname, length(?) + 1) ~ '^_cc(new|old)[0-9]*$'";
+        java.util.List<IndexState> out = new java.util.ArrayList<>();
+        java.util.List<String> names = new java.util.ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, schema);
+            ps.setLong(2, tableOid);
+            ps.setString(3, name);
+            ps.setString(4, name);
+            ps.setString(5, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    names.add(rs.getString(1));
+                }
+            }
+        }
+        for (String n : names) {
+            findIndex(c, schema, n).ifPresent(out::add);
+        }
+        return out;
     }
 
     /** A constraint backed by an index: name, contype ('u' unique, 'p' primary key, 'x' exclusion) and text. */

@@ -40,6 +40,11 @@ public final class Ddl {
         return "SELECT (" + expression + ") FROM " + Quoting.qualified(d.schema(), d.table()) + " LIMIT 0";
     }
 
+    /** Rebuilds an index online under the same name (PG12+); leaves name_ccnew/_ccold behind if it fails. */
+    public static String reindexConcurrently(String schema, String name) {
+        return "REINDEX INDEX CONCURRENTLY " + Quoting.qualified(schema, name);
+    }
+
     public static String dropIndexConcurrently(String schema, String name) {
         return "DROP INDEX CONCURRENTLY IF EXISTS " + Quoting.qualified(schema, name);
     }

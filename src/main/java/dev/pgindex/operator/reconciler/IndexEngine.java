@@ -100,6 +100,7 @@ public final class IndexEngine {
 
     static final String OP_BUILD = "Build";
     static final String OP_DROP = "Drop";
+    static final String OP_REINDEX = "Reindex";
 
     private final Databases databases;
     private final IndexBuilder builder;
@@ -268,6 +269,10 @@ public final class IndexEngine {
                         + " without a rebuild");
             }
         }
+        Outcome rebuild = rebuildIfAsked(req, st, def, c, idx, sink, events, wakeUp, now);
+        if (rebuild != null) {
+            return rebuild;
+        }
         IndexInfo info = new IndexInfo();
         info.setName(def.qualifiedName());
         info.setOid(idx.oid());
@@ -296,6 +301,59 @@ public final class IndexEngine {
             events.normal(Reason.IndexReady, "index " + def.qualifiedName() + " is valid and ready");
         }
         return new Outcome(st, settings.resyncInterval());
+    }
+
+    /**
+     * Leftovers of a failed REINDEX CONCURRENTLY (name_ccnew, name_ccold) are dropped first; then, when
+     * spec.rebuild carries a token that status.rebuiltToken does not, REINDEX INDEX CONCURRENTLY runs as a job
+     * (with the retry limit and backoff of builds). Returns null when there is nothing to do.
+     */
+    private Outcome rebuildIfAsked(Request req, PostgresIndexStatus st, IndexDefinition def, Connection c,
+            Catalog.IndexState idx, StatusSink sink, Events events, Runnable wakeUp, Instant now) throws Exception {
+        long gen = req.generation();
+        for (Catalog.IndexState leftover : Catalog.reindexLeftovers(c, def.schema(), def.name(), idx.tableOid())) {
+            if (leftover.buildingPid() != null) {
+                Conditions.reconciling(st, gen, Phase.Building, Reason.BuildInProgress, "a REINDEX of "
+                        + def.qualifiedName() + " (backend " + leftover.buildingPid() + ") is still running; waiting",
+                        now);
+                return new Outcome(st, settings.buildPollInterval());
+            }
+            metrics.invalidIndexFound();
+            return startJob(req, st, def, IndexBuilder.Kind.DROP, idx.tableOid(), leftover.oid(), leftover.name(),
+                    sink, events, wakeUp, now);
+        }
+        String token = req.spec().getRebuild();
+        if (token == null || token.equals(st.getRebuiltToken())) {
+            return null;
+        }
+        Optional<Catalog.Backend> orphan = Catalog.activeBackendNamed(c, Databases.builderApplicationName(req.uid()));
+        if (orphan.isPresent()) {
+            Conditions.reconciling(st, gen, Phase.Building, Reason.BuildInProgress, "a REINDEX started earlier "
+                    + "(backend " + orphan.get().pid() + ") is still running; waiting for it", now);
+            return new Outcome(st, settings.buildPollInterval());
+        }
+        ErrorInfo last = st.getLastError();
+        int limit = req.spec().getRetryLimit() == null ? 3 : req.spec().getRetryLimit();
+        if (last != null && st.getAttempts() != null && st.getAttempts() > 0) {
+            if (st.getAttempts() > limit) {
+                return stall(st, gen, Reason.RetryLimitExceeded, "gave up rebuilding after " + st.getAttempts()
+                        + " attempts; the last failed with " + last.getReason() + ": " + last.getMessage()
+                        + ". The index itself is valid. Raise spec.retryLimit or change spec.rebuild to try again",
+                        events, now, null);
+            }
+            Instant next = Instant.parse(last.getTime()).plus(Boolean.TRUE.equals(last.getTransientError())
+                    ? backoff(settings.retryBackoffBase(), settings.retryBackoffMax(), st.getAttempts())
+                    : permanentBackoff(st));
+            if (now.isBefore(next)) {
+                st.setNextAttemptAt(next.truncatedTo(ChronoUnit.SECONDS).toString());
+                Conditions.reconciling(st, gen, Phase.Pending, Reason.RetryScheduled, "rebuild failed with "
+                        + last.getReason() + " (" + last.getMessage() + "); retrying in "
+                        + human(Duration.between(now, next)), now);
+                return new Outcome(st, Duration.between(now, next));
+            }
+        }
+        return startJob(req, st, def, IndexBuilder.Kind.REINDEX, idx.tableOid(), idx.oid(), def.name(), sink,
+                events, wakeUp, now);
     }
 
     /**
@@ -441,9 +499,17 @@ public final class IndexEngine {
 
     private Outcome startJob(Request req, PostgresIndexStatus st, IndexDefinition def, IndexBuilder.Kind kind,
             long tableOid, Long indexOid, StatusSink sink, Events events, Runnable wakeUp, Instant now) throws Exception {
+        return startJob(req, st, def, kind, tableOid, indexOid, def.name(), sink, events, wakeUp, now);
+    }
+
+    /** Starts one job; {@code target} is the index a DROP removes (the index itself, or a REINDEX leftover). */
+    private Outcome startJob(Request req, PostgresIndexStatus st, IndexDefinition def, IndexBuilder.Kind kind,
+            long tableOid, Long indexOid, String target, StatusSink sink, Events events, Runnable wakeUp,
+            Instant now) throws Exception {
+        boolean builds = kind != IndexBuilder.Kind.DROP;
         long gen = req.generation();
         long deadline = 0;
-        if (kind == IndexBuilder.Kind.BUILD) {
+        if (builds) {
             Duration d = Specs.duration(req.spec().getBuildDeadline());
             deadline = d == null ? 0 : Math.max(1, d.toMillis());
         }
@@ -456,10 +522,17 @@ public final class IndexEngine {
             return new Outcome(st, settings.buildPollInterval());
         }
         IndexBuilder.Prepared p = prepared.get();
-        String sql = kind == IndexBuilder.Kind.BUILD ? Ddl.createIndexConcurrently(def)
-                : Ddl.dropIndexConcurrently(def.schema(), def.name());
+        String sql = switch (kind) {
+            case BUILD -> Ddl.createIndexConcurrently(def);
+            case REINDEX -> Ddl.reindexConcurrently(def.schema(), def.name());
+            case DROP -> Ddl.dropIndexConcurrently(def.schema(), target);
+        };
         BuildInfo b = new BuildInfo();
-        b.setOperation(kind == IndexBuilder.Kind.BUILD ? OP_BUILD : OP_DROP);
+        b.setOperation(switch (kind) {
+            case BUILD -> OP_BUILD;
+            case REINDEX -> OP_REINDEX;
+            case DROP -> OP_DROP;
+        });
         b.setBuilderPid(p.pid());
         b.setStatement(sql);
         b.setStartedAt(now.toString());
@@ -469,7 +542,7 @@ public final class IndexEngine {
         st.setBlockers(null);
         st.setBlockedBy(null);
         st.setBlockedSince(null);
-        if (kind == IndexBuilder.Kind.BUILD) {
+        if (builds) {
             var progress = new dev.pgindex.operator.api.v1alpha1.ProgressInfo();
             progress.setPhase("starting");
             progress.setPercent(0);
@@ -477,13 +550,19 @@ public final class IndexEngine {
             progress.setUpdatedAt(now.truncatedTo(ChronoUnit.SECONDS).toString());
             st.setProgress(progress);
         }
-        if (kind == IndexBuilder.Kind.BUILD) {
+        if (builds) {
             st.setAttempts((st.getAttempts() == null ? 0 : st.getAttempts()) + 1);
-            Conditions.reconciling(st, gen, Phase.Building, Reason.Building, "building " + def.qualifiedName()
-                    + " concurrently (backend " + p.pid() + ", attempt " + st.getAttempts() + ")", now);
-        } else {
-            Conditions.reconciling(st, gen, Phase.Building, Reason.CleaningUp, "dropping the invalid leftover "
-                    + def.qualifiedName() + " concurrently (backend " + p.pid() + ") before building again", now);
+        }
+        switch (kind) {
+            case BUILD -> Conditions.reconciling(st, gen, Phase.Building, Reason.Building, "building "
+                    + def.qualifiedName() + " concurrently (backend " + p.pid() + ", attempt " + st.getAttempts()
+                    + ")", now);
+            case REINDEX -> Conditions.reconciling(st, gen, Phase.Building, Reason.Rebuilding, "rebuilding "
+                    + def.qualifiedName() + " with REINDEX INDEX CONCURRENTLY for rebuild token '"
+                    + req.spec().getRebuild() + "' (backend " + p.pid() + ", attempt " + st.getAttempts()
+                    + "); the index stays usable meanwhile", now);
+            case DROP -> Conditions.reconciling(st, gen, Phase.Building, Reason.CleaningUp, "dropping the invalid "
+                    + "leftover " + def.schema() + "." + target + " concurrently (backend " + p.pid() + ")", now);
         }
         try {
             sink.persist(st); // intent first: a crash from here on is recoverable from status
@@ -491,25 +570,34 @@ public final class IndexEngine {
             builder.abandon(p);
             throw e;
         }
-        String followUp = kind == IndexBuilder.Kind.BUILD ? Ddl.commentOnIndex(def.schema(), def.name(),
-                new OwnershipMark(req.uid(), req.resource(), def.hash(), false).render()) : null;
+        boolean adopted = kind == IndexBuilder.Kind.REINDEX && st.getIndex() != null
+                && Boolean.TRUE.equals(st.getIndex().getAdopted());
+        String followUp = builds ? Ddl.commentOnIndex(def.schema(), def.name(),
+                new OwnershipMark(req.uid(), req.resource(), def.hash(), adopted).render()) : null;
         builder.launch(p, sql, followUp, j -> wakeUp.run());
         metrics.jobStarted(kind);
-        if (kind == IndexBuilder.Kind.BUILD) {
-            events.normal(Reason.Building, "started CREATE INDEX CONCURRENTLY " + def.qualifiedName()
+        switch (kind) {
+            case BUILD -> events.normal(Reason.Building, "started CREATE INDEX CONCURRENTLY " + def.qualifiedName()
                     + " (backend " + p.pid() + ", attempt " + st.getAttempts() + ")");
-        } else {
-            events.normal(Reason.CleaningUp, "dropping invalid leftover " + def.qualifiedName());
+            case REINDEX -> events.normal(Reason.Rebuilding, "started REINDEX INDEX CONCURRENTLY "
+                    + def.qualifiedName() + " for rebuild token '" + req.spec().getRebuild() + "'");
+            case DROP -> events.normal(Reason.CleaningUp, "dropping invalid leftover " + def.schema() + "." + target);
         }
         return new Outcome(st, settings.buildPollInterval());
     }
 
     private Outcome stillRunning(Request req, PostgresIndexStatus st, IndexDefinition def, IndexBuilder.Job j,
             Instant now, Events events) {
-        Reason reason = j.kind() == IndexBuilder.Kind.BUILD ? Reason.Building : Reason.CleaningUp;
-        String what = (j.kind() == IndexBuilder.Kind.BUILD ? "building " : "dropping the invalid leftover ")
-                + def.qualifiedName() + " concurrently (backend " + j.pid() + ", running for " + human(j.elapsed())
-                + ")";
+        Reason reason = switch (j.kind()) {
+            case BUILD -> Reason.Building;
+            case REINDEX -> Reason.Rebuilding;
+            case DROP -> Reason.CleaningUp;
+        };
+        String what = (switch (j.kind()) {
+            case BUILD -> "building ";
+            case REINDEX -> "rebuilding ";
+            case DROP -> "dropping an invalid leftover of ";
+        }) + def.qualifiedName() + " concurrently (backend " + j.pid() + ", running for " + human(j.elapsed()) + ")";
         try (Connection c = databases.monitor(req.connection())) {
             if (j.kind() == IndexBuilder.Kind.BUILD && st.getBuild() != null && st.getBuild().getIndexOid() == null) {
                 Catalog.findIndex(c, def.schema(), def.name())
@@ -599,6 +687,12 @@ public final class IndexEngine {
         if (r.success() && j.kind() == IndexBuilder.Kind.DROP) {
             metrics.invalidIndexRepaired();
         }
+        if (r.success() && j.kind() == IndexBuilder.Kind.REINDEX) {
+            st.setRebuiltToken(req.spec().getRebuild());
+            st.setLastError(null);
+            events.normal(Reason.Rebuilding, "REINDEX INDEX CONCURRENTLY " + def.qualifiedName() + " finished in "
+                    + human(Duration.between(j.startedAt(), r.finishedAt())));
+        }
         st.setBlockers(null);
         st.setBlockedBy(null);
         st.setBlockedSince(null);
@@ -610,7 +704,11 @@ public final class IndexEngine {
         if (!r.success()) {
             SqlErrors.Failure f = r.failure();
             recordFailure(st, f.kind().name(), f.sqlState(), f.message(), f.isTransient(), r.finishedAt());
-            String what = j.kind() == IndexBuilder.Kind.BUILD ? "CREATE INDEX CONCURRENTLY " : "DROP INDEX CONCURRENTLY ";
+            String what = switch (j.kind()) {
+                case BUILD -> "CREATE INDEX CONCURRENTLY ";
+                case REINDEX -> "REINDEX INDEX CONCURRENTLY ";
+                case DROP -> "DROP INDEX CONCURRENTLY (leftover of) ";
+            };
             events.warning(reasonFor(f.kind()), what + def.qualifiedName() + " failed"
                     + (f.sqlState() == null ? "" : " (SQLSTATE " + f.sqlState() + ")") + ": " + f.message()
                     + (f.isTransient() ? "; it will be cleaned up and retried" : ""));
@@ -651,7 +749,7 @@ public final class IndexEngine {
                 job = Optional.empty();
             }
             if (job.isPresent()) {
-                if (job.get().kind() == IndexBuilder.Kind.BUILD) {
+                if (job.get().kind() != IndexBuilder.Kind.DROP) {
                     Catalog.cancelBackend(c, job.get().pid());
                 }
                 Conditions.reconciling(st, gen, Phase.Deleting, Reason.Deleting, "waiting for backend "
@@ -743,6 +841,11 @@ public final class IndexEngine {
         BuildInfo b = st.getBuild();
         if (b == null || b.getStatement() == null) {
             return false;
+        }
+        if (OP_REINDEX.equals(b.getOperation())) {
+            // REINDEX CONCURRENTLY gives the rebuilt index a new OID under the same name; we were rebuilding
+            // our own (built, not adopted) index, and the crash came before its mark was copied over
+            return st.getIndex() != null && Boolean.FALSE.equals(st.getIndex().getAdopted());
         }
         if (b.getIndexOid() != null) {
             return b.getIndexOid() == idx.oid();

@@ -142,6 +142,13 @@ public class PostgresIndexSpec {
             + "deleting the resource drops the constraint (and so the index); with Retain both stay. Immutable.")
     private ConstraintSpec constraint;
 
+    @Size(min = 1, max = 63)
+    @JsonPropertyDescription("Ask for an online rebuild: set or change this token (for example a date, "
+            + "\"2026-11-25\") and the operator runs REINDEX INDEX CONCURRENTLY once for it, with progress like a "
+            + "build, then records it in status.rebuiltToken. Leftovers of a failed rebuild (name_ccnew, "
+            + "name_ccold) are dropped and the rebuild retried up to retryLimit. May change.")
+    private String rebuild;
+
     @Default("Retain")
     @JsonPropertyDescription("What deleting this resource does to the index: Retain (default) leaves it in the "
             + "database and releases the ownership mark; Delete drops it with DROP INDEX CONCURRENTLY, but only if "
@@ -189,6 +196,8 @@ public class PostgresIndexSpec {
     }
     public String getTablespace() { return tablespace; }
     public void setTablespace(String tablespace) { this.tablespace = tablespace; }
+    public String getRebuild() { return rebuild; }
+    public void setRebuild(String rebuild) { this.rebuild = rebuild; }
     public ConstraintSpec getConstraint() { return constraint; }
     public void setConstraint(ConstraintSpec constraint) { this.constraint = constraint; }
     public ReclaimPolicy getReclaimPolicy() { return reclaimPolicy; }

@@ -34,6 +34,9 @@ public class PostgresIndexStatus {
     @JsonPropertyDescription("The latest build or cleanup.")
     private BuildInfo build;
 
+    @JsonPropertyDescription("The spec.rebuild token of the last REINDEX INDEX CONCURRENTLY that finished.")
+    private String rebuiltToken;
+
     @JsonPropertyDescription("The constraint backed by the index, once added (spec.constraint).")
     private ConstraintStatus constraint;
 
@@ -69,6 +72,8 @@ public class PostgresIndexStatus {
     public void setAttempts(Integer attempts) { this.attempts = attempts; }
     public BuildInfo getBuild() { return build; }
     public void setBuild(BuildInfo build) { this.build = build; }
+    public String getRebuiltToken() { return rebuiltToken; }
+    public void setRebuiltToken(String rebuiltToken) { this.rebuiltToken = rebuiltToken; }
     public ConstraintStatus getConstraint() { return constraint; }
     public void setConstraint(ConstraintStatus constraint) { this.constraint = constraint; }
     public ProgressInfo getProgress() { return progress; }
