@@ -90,6 +90,7 @@ class ProgressAndBlockersTest {
     void shouldSayWhichGrantIsMissingWhenBlockerQueriesAreHidden() throws Exception {
         ConnectionInfo admin = TestPostgres.newDatabase();
         exec(admin, "DO $$ BEGIN CREATE ROLE pgindex_op LOGIN PASSWORD 'op'; EXCEPTION WHEN duplicate_object THEN NULL; END $$",
+                "REVOKE CREATE ON SCHEMA public FROM PUBLIC", // the default from PostgreSQL 15 on
                 "CREATE TABLE accounts (id int PRIMARY KEY, balance int)", "ALTER TABLE accounts OWNER TO pgindex_op",
                 "INSERT INTO accounts SELECT g, g FROM generate_series(1, 1000) g");
         ConnectionInfo asOperator = new ConnectionInfo(admin.host(), admin.port(), admin.database(), "pgindex_op", "op", "disable");
