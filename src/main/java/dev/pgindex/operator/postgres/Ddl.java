@@ -19,6 +19,26 @@ public final class Ddl {
         return create(d, true, Quoting.qualified(d.schema(), d.table()), Quoting.ident(d.name()), true);
     }
 
+    /**
+     * {@code CREATE INDEX ... ON ONLY} a partitioned table: a catalog entry only (no scan, INVALID until every
+     * partition has an attached index), so it is instant; the caller sets a short lock_timeout.
+     */
+    public static String createIndexOnOnly(IndexDefinition d) {
+        return create(d, false, "ONLY " + Quoting.qualified(d.schema(), d.table()), Quoting.ident(d.name()), true);
+    }
+
+    /** Attaches a partition's index to the partitioned index (a brief lock on both; short lock_timeout). */
+    public static String attachPartition(String parentSchema, String parentIndex, String childSchema,
+            String childIndex) {
+        return "ALTER INDEX " + Quoting.qualified(parentSchema, parentIndex) + " ATTACH PARTITION "
+                + Quoting.qualified(childSchema, childIndex);
+    }
+
+    /** Drops a partitioned index and its attached partition indexes (DROP INDEX CONCURRENTLY cannot). */
+    public static String dropPartitionedIndex(String schema, String name) {
+        return "DROP INDEX IF EXISTS " + Quoting.qualified(schema, name);
+    }
+
     /** The candidate index on the operator's empty scratch copy of the table, used to normalise and check. */
     public static String scratchIndex(IndexDefinition d, String scratchTable, String candidateName) {
         return create(d, false, "pg_temp." + Quoting.ident(scratchTable), Quoting.ident(candidateName), false);

@@ -51,6 +51,12 @@ public record IndexDefinition(String schema, String table, String name, boolean 
                 storageParameters, tablespace);
     }
 
+    /** The same index on one partition: another schema, table and name. */
+    public IndexDefinition onPartition(String partitionSchema, String partition, String indexName) {
+        return new IndexDefinition(partitionSchema, partition, indexName, unique, method, columns, include, where,
+                nullsNotDistinct, storageParameters, tablespace);
+    }
+
     public IndexDefinition withWhere(String w) {
         return new IndexDefinition(schema, table, name, unique, method, columns, include, w, nullsNotDistinct,
                 storageParameters, tablespace);

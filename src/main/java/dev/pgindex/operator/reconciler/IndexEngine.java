@@ -18,6 +18,7 @@ import dev.pgindex.operator.postgres.IndexDefinition;
 import dev.pgindex.operator.postgres.IndexInspector;
 import dev.pgindex.operator.postgres.InvalidDefinitionException;
 import dev.pgindex.operator.postgres.OwnershipMark;
+import dev.pgindex.operator.postgres.Partitions;
 import dev.pgindex.operator.postgres.Quoting;
 import dev.pgindex.operator.postgres.SqlErrors;
 import dev.pgindex.operator.status.Conditions;
@@ -29,6 +30,10 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -203,6 +208,14 @@ public final class IndexEngine {
             return stall(st, gen, Reason.NameConflict, "a relation that is not an index is already called "
                     + def.qualifiedName() + "; pick another spec.name", events, now, permanentBackoff(st));
         }
+        if (table.isPresent() && table.get().partitioned()) {
+            Outcome o = partitioned(req, st, def, c, table.get(), found, sink, events, wakeUp, now);
+            if (o != null) {
+                return o;
+            }
+            return partitionedReady(req, st, def, c, found.get(), events, now);
+        }
+        st.setPartitions(null);
         if (found.isEmpty()) {
             return whenAbsent(req, st, def, c, table, sink, events, wakeUp, now);
         }
@@ -301,6 +314,294 @@ public final class IndexEngine {
             events.normal(Reason.IndexReady, "index " + def.qualifiedName() + " is valid and ready");
         }
         return new Outcome(st, settings.resyncInterval());
+    }
+
+    /**
+     * A partitioned table: PostgreSQL refuses CREATE INDEX CONCURRENTLY on it, so the index is built the way its
+     * documentation describes, one step per reconcile, each resumable from the catalog: the parent index ON ONLY
+     * (catalog only; created and marked in one transaction), the same on every sub-partitioned table, a concurrent
+     * build on every leaf partition (one at a time, as jobs, like any build), then ATTACH PARTITION bottom-up with
+     * a short lock_timeout. PostgreSQL marks the parent valid once every partition has an attached valid index; an
+     * invalid partition index is dropped and rebuilt on its own, and a valid one is never attached twice.
+     */
+    private Outcome partitioned(Request req, PostgresIndexStatus st, IndexDefinition def, Connection c,
+            Catalog.TableInfo table, Optional<Catalog.IndexState> found, StatusSink sink, Events events,
+            Runnable wakeUp, Instant now) throws Exception {
+        long gen = req.generation();
+        if (req.spec().getConstraint() != null) {
+            return stall(st, gen, Reason.UnsupportedFeature, "PostgreSQL cannot add a constraint USING INDEX on a "
+                    + "partitioned table; remove spec.constraint", events, now, null);
+        }
+        Optional<Catalog.Backend> orphan = Catalog.activeBackendNamed(c, Databases.builderApplicationName(req.uid()));
+        if (orphan.isPresent()) {
+            Reason blocked = observeBuild(c, st, orphan.get().pid(), def, now, events);
+            Conditions.reconciling(st, gen, Phase.Building, blocked == null ? Reason.BuildInProgress : blocked,
+                    "a partition build started earlier (backend " + orphan.get().pid() + ") is still running; "
+                    + "waiting for it", now);
+            return new Outcome(st, settings.buildPollInterval());
+        }
+        OwnershipMark myMark = new OwnershipMark(req.uid(), req.resource(), def.hash(), false);
+        if (found.isEmpty()) {
+            String missing = Catalog.missingPrivilege(c, table.oid());
+            if (missing != null) {
+                recordFailure(st, ErrorKind.InsufficientPrivilege.name(), "42501", missing, false, now);
+                return stall(st, gen, Reason.InsufficientPrivilege, missing, events, now, permanentBackoff(st));
+            }
+            try {
+                IndexInspector.candidate(c, def);
+                createOnOnly(c, def, myMark);
+            } catch (SQLException e) {
+                return partitionStepFailed(st, gen, "creating " + def.qualifiedName() + " ON ONLY the partitioned table",
+                        e, events, now);
+            }
+            events.normal(Reason.Building, "created " + def.qualifiedName() + " ON ONLY the partitioned table "
+                    + def.schema() + "." + def.table() + "; building it on each partition concurrently");
+            Conditions.reconciling(st, gen, Phase.Building, Reason.Building, "created the parent index; building "
+                    + "it on each partition", now);
+            return new Outcome(st, Duration.ofMillis(100));
+        }
+        Catalog.IndexState parent = found.get();
+        Optional<OwnershipMark> mark = OwnershipMark.parse(parent.comment());
+        boolean ours = mark.map(m -> m.ownerUid().equals(req.uid())).orElse(false);
+        if (mark.isPresent() && !ours) {
+            return stall(st, gen, Reason.OwnedByOther, "index " + def.qualifiedName() + " is owned by PostgresIndex "
+                    + mark.get().resource() + " (uid " + mark.get().ownerUid() + ") and was not touched",
+                    events, now, permanentBackoff(st));
+        }
+        List<Partitions.Partition> tree = Partitions.tree(c, table.oid());
+        Map<Long, Partitions.Partition> byOid = new HashMap<>();
+        tree.forEach(p -> byOid.put(p.oid(), p));
+        int leaves = (int) tree.stream().filter(Partitions.Partition::leaf).count();
+        if (parent.healthy()) {
+            if (!ours) {
+                String mismatch = IndexInspector.mismatch(c, parent, def);
+                if (mismatch != null) {
+                    return stall(st, gen, Reason.DefinitionConflict, "index " + def.qualifiedName() + " exists with "
+                            + "another definition and was not touched (" + mismatch + ")", events, now,
+                            permanentBackoff(st));
+                }
+                try (Statement s = c.createStatement()) {
+                    s.execute(Ddl.commentOnIndex(def.schema(), def.name(), new OwnershipMark(req.uid(),
+                            req.resource(), def.hash(), true).render()));
+                }
+            }
+            setPartitions(st, leaves, leaves, null);
+            return null; // the caller's Ready path takes over
+        }
+        if (!ours) {
+            return stall(st, gen, Reason.InvalidIndexNotOwned, "partitioned index " + def.qualifiedName() + " exists, "
+                    + "is not valid yet and was not created by this resource; it was not touched", events, now,
+                    permanentBackoff(st));
+        }
+        // sub-partitioned tables need their own ON ONLY index first
+        for (Partitions.Partition p : tree) {
+            if (p.level() == 0 || p.leaf()) {
+                continue;
+            }
+            String name = partitionIndexName(def, p);
+            if (Catalog.findIndex(c, p.schema(), name).isEmpty()) {
+                try {
+                    createOnOnly(c, def.onPartition(p.schema(), p.name(), name), myMark);
+                } catch (SQLException e) {
+                    return partitionStepFailed(st, gen, "creating " + p.schema() + "." + name + " ON ONLY "
+                            + p.schema() + "." + p.name(), e, events, now);
+                }
+            }
+        }
+        int done = 0;
+        for (Partitions.Partition p : tree) {
+            if (!p.leaf()) {
+                continue;
+            }
+            String name = partitionIndexName(def, p);
+            IndexDefinition childDef = def.onPartition(p.schema(), p.name(), name);
+            Optional<Catalog.IndexState> child = Catalog.findIndex(c, p.schema(), name);
+            if (child.isEmpty()) {
+                Outcome gate = partitionRetryGate(req, st, gen, events, now);
+                if (gate != null) {
+                    return gate;
+                }
+                setPartitions(st, leaves, done, p.schema() + "." + p.name());
+                return startJob(req, st, def, childDef, IndexBuilder.Kind.BUILD, p.oid(), null, name, false, sink,
+                        events, wakeUp, now);
+            }
+            Catalog.IndexState ci = child.get();
+            Optional<OwnershipMark> childMark = OwnershipMark.parse(ci.comment());
+            boolean childOurs = childMark.map(m -> m.ownerUid().equals(req.uid())).orElse(false)
+                    || (childMark.isEmpty() && launchedBuildOf(st, ci));
+            if (!childOurs) {
+                return stall(st, gen, Reason.NameConflict, "partition " + p.schema() + "." + p.name() + " already has "
+                        + "an index named " + name + " that this resource did not build; it was not touched",
+                        events, now, permanentBackoff(st));
+            }
+            if (childMark.isEmpty() && ci.buildingPid() == null) {
+                // our build ended (or died) before its COMMENT ran: record ownership before status moves on
+                try (Statement s = c.createStatement()) {
+                    s.execute(Ddl.commentOnIndex(p.schema(), name, myMark.render()));
+                }
+            }
+            if (ci.buildingPid() != null) {
+                Conditions.reconciling(st, gen, Phase.Building, Reason.BuildInProgress, "the build of " + p.schema()
+                        + "." + name + " (backend " + ci.buildingPid() + ") is still running; waiting", now);
+                return new Outcome(st, settings.buildPollInterval());
+            }
+            if (!ci.healthy()) {
+                metrics.invalidIndexFound();
+                setPartitions(st, leaves, done, p.schema() + "." + p.name());
+                return startJob(req, st, def, childDef, IndexBuilder.Kind.DROP, p.oid(), ci.oid(), name, false, sink,
+                        events, wakeUp, now);
+            }
+            if (Partitions.attachedTo(c, ci.oid()).isEmpty()) {
+                Partitions.Partition up = byOid.get(p.parentOid());
+                try {
+                    attach(c, up.schema(), partitionIndexName(def, up), p.schema(), name);
+                } catch (SQLException e) {
+                    return partitionStepFailed(st, gen, "attaching " + p.schema() + "." + name, e, events, now);
+                }
+            }
+            done++;
+        }
+        // sub-partitioned tables: their index turns valid once all theirs are attached; then attach it upwards
+        List<Partitions.Partition> bottomUp = new ArrayList<>(tree);
+        bottomUp.sort((a, b) -> Integer.compare(b.level(), a.level()));
+        for (Partitions.Partition p : bottomUp) {
+            if (p.level() == 0 || p.leaf()) {
+                continue;
+            }
+            String name = partitionIndexName(def, p);
+            Optional<Catalog.IndexState> mid = Catalog.findIndex(c, p.schema(), name);
+            if (mid.isPresent() && mid.get().healthy() && Partitions.attachedTo(c, mid.get().oid()).isEmpty()) {
+                Partitions.Partition up = byOid.get(p.parentOid());
+                try {
+                    attach(c, up.schema(), partitionIndexName(def, up), p.schema(), name);
+                } catch (SQLException e) {
+                    return partitionStepFailed(st, gen, "attaching " + p.schema() + "." + name, e, events, now);
+                }
+            }
+        }
+        st.setLastError(null);
+        setPartitions(st, leaves, done, null);
+        Conditions.reconciling(st, gen, Phase.Building, Reason.AttachingPartitions, done + " of " + leaves
+                + " partitions have their index; attaching them to " + def.qualifiedName(), now);
+        return new Outcome(st, Duration.ofMillis(200));
+    }
+
+    private Outcome partitionedReady(Request req, PostgresIndexStatus st, IndexDefinition def, Connection c,
+            Catalog.IndexState parent, Events events, Instant now) throws SQLException {
+        Catalog.IndexState fresh = Catalog.findIndex(c, def.schema(), def.name()).orElse(parent);
+        boolean adopted = OwnershipMark.parse(fresh.comment()).map(OwnershipMark::adopted).orElse(false);
+        IndexInfo info = new IndexInfo();
+        info.setName(def.qualifiedName());
+        info.setOid(fresh.oid());
+        info.setDefinition(fresh.definition());
+        info.setAdopted(adopted);
+        st.setIndex(info);
+        st.setLastError(null);
+        st.setNextAttemptAt(null);
+        st.setBlockers(null);
+        st.setBlockedBy(null);
+        st.setBlockedSince(null);
+        if (st.getProgress() != null) {
+            st.getProgress().setPhase("done");
+            st.getProgress().setPercent(100);
+            st.getProgress().setDisplay("100%");
+        }
+        boolean wasReady = Conditions.isTrue(st, dev.pgindex.operator.api.v1alpha1.ConditionType.READY);
+        Conditions.ready(st, req.generation(), adopted ? Reason.Adopted : Reason.IndexReady, "partitioned index "
+                + def.qualifiedName() + " is valid on all " + st.getPartitions().getTotal() + " partitions", now);
+        if (!wasReady) {
+            events.normal(Reason.IndexReady, "partitioned index " + def.qualifiedName() + " is valid and ready");
+        }
+        return new Outcome(st, settings.resyncInterval());
+    }
+
+    private static String partitionIndexName(IndexDefinition def, Partitions.Partition p) {
+        return p.level() == 0 ? def.name() : Partitions.childIndexName(def.name(), p.name());
+    }
+
+    /** CREATE INDEX ... ON ONLY and its ownership mark in one transaction: never an unmarked parent index. */
+    private static void createOnOnly(Connection c, IndexDefinition d, OwnershipMark mark) throws SQLException {
+        c.setAutoCommit(false);
+        try (Statement s = c.createStatement()) {
+            s.execute("SET LOCAL lock_timeout = '2s'");
+            s.execute(Ddl.createIndexOnOnly(d));
+            s.execute(Ddl.commentOnIndex(d.schema(), d.name(), mark.render()));
+            c.commit();
+        } catch (SQLException e) {
+            c.rollback();
+            throw e;
+        } finally {
+            c.setAutoCommit(true);
+        }
+    }
+
+    private static void attach(Connection c, String parentSchema, String parentIndex, String childSchema,
+            String childIndex) throws SQLException {
+        c.setAutoCommit(false);
+        try (Statement s = c.createStatement()) {
+            s.execute("SET LOCAL lock_timeout = '2s'");
+            s.execute(Ddl.attachPartition(parentSchema, parentIndex, childSchema, childIndex));
+            c.commit();
+        } catch (SQLException e) {
+            c.rollback();
+            throw e;
+        } finally {
+            c.setAutoCommit(true);
+        }
+    }
+
+    private Outcome partitionStepFailed(PostgresIndexStatus st, long gen, String step, SQLException e, Events events,
+            Instant now) {
+        SqlErrors.Failure f = SqlErrors.classify(e);
+        recordFailure(st, f.kind().name(), f.sqlState(), step + " failed: " + f.message(), f.isTransient(), now);
+        if (f.isTransient()) {
+            Duration wait = backoff(settings.retryBackoffBase(), settings.retryBackoffMax(),
+                    st.getLastError().getOccurrences());
+            Conditions.reconciling(st, gen, Phase.Building, Reason.AttachingPartitions, step + " failed ("
+                    + f.message() + "); retrying in " + human(wait), now);
+            return new Outcome(st, wait);
+        }
+        return stall(st, gen, reasonFor(f.kind()), st.getLastError().getMessage(), events, now, permanentBackoff(st));
+    }
+
+    /** Partition builds: at most retryLimit consecutive failures, with backoff between them. */
+    private Outcome partitionRetryGate(Request req, PostgresIndexStatus st, long gen, Events events, Instant now) {
+        ErrorInfo last = st.getLastError();
+        if (last == null) {
+            return null;
+        }
+        int limit = req.spec().getRetryLimit() == null ? 3 : req.spec().getRetryLimit();
+        int failures = last.getOccurrences() == null ? 1 : last.getOccurrences();
+        boolean transientError = Boolean.TRUE.equals(last.getTransientError());
+        if (transientError && failures > limit) {
+            return stall(st, gen, Reason.RetryLimitExceeded, "a partition build failed " + failures + " times in a "
+                    + "row; the last: " + last.getReason() + ": " + last.getMessage() + ". Raise spec.retryLimit to "
+                    + "try again", events, now, null);
+        }
+        Duration wait = transientError ? backoff(settings.retryBackoffBase(), settings.retryBackoffMax(), failures)
+                : permanentBackoff(st);
+        Instant next = Instant.parse(last.getTime()).plus(wait);
+        if (now.isBefore(next)) {
+            st.setNextAttemptAt(next.truncatedTo(ChronoUnit.SECONDS).toString());
+            if (transientError) {
+                Conditions.reconciling(st, gen, Phase.Pending, Reason.RetryScheduled, "a partition build failed with "
+                        + last.getReason() + " (" + last.getMessage() + "); retrying in "
+                        + human(Duration.between(now, next)), now);
+                return new Outcome(st, Duration.between(now, next));
+            }
+            return stall(st, gen, Reason.valueOf(last.getReason()), last.getMessage(), events, now,
+                    Duration.between(now, next));
+        }
+        return null;
+    }
+
+    private static void setPartitions(PostgresIndexStatus st, int total, int done, String current) {
+        var p = new dev.pgindex.operator.api.v1alpha1.PartitionsInfo();
+        p.setTotal(total);
+        p.setDone(done);
+        p.setDisplay(done + "/" + total);
+        p.setCurrent(current);
+        st.setPartitions(p);
     }
 
     /**
@@ -446,11 +747,6 @@ public final class IndexEngine {
                     + human(settings.permanentRecheckMax()) + ") and builds the index once it appears", events, now,
                     permanentBackoff(st));
         }
-        if (table.get().partitioned()) {
-            return stall(st, gen, Reason.UnsupportedFeature, "table " + def.schema() + "." + def.table()
-                    + " is partitioned; PostgreSQL cannot build an index on it concurrently and this version of "
-                    + "the operator does not yet build per-partition", events, now, settings.permanentRecheckMax());
-        }
         ErrorInfo last = st.getLastError();
         if (last != null && st.getAttempts() != null && st.getAttempts() > 0) {
             boolean transientError = Boolean.TRUE.equals(last.getTransientError());
@@ -499,13 +795,24 @@ public final class IndexEngine {
 
     private Outcome startJob(Request req, PostgresIndexStatus st, IndexDefinition def, IndexBuilder.Kind kind,
             long tableOid, Long indexOid, StatusSink sink, Events events, Runnable wakeUp, Instant now) throws Exception {
-        return startJob(req, st, def, kind, tableOid, indexOid, def.name(), sink, events, wakeUp, now);
+        return startJob(req, st, def, def, kind, tableOid, indexOid, def.name(), true, sink, events, wakeUp, now);
     }
 
-    /** Starts one job; {@code target} is the index a DROP removes (the index itself, or a REINDEX leftover). */
     private Outcome startJob(Request req, PostgresIndexStatus st, IndexDefinition def, IndexBuilder.Kind kind,
             long tableOid, Long indexOid, String target, StatusSink sink, Events events, Runnable wakeUp,
             Instant now) throws Exception {
+        return startJob(req, st, def, def, kind, tableOid, indexOid, target, true, sink, events, wakeUp, now);
+    }
+
+    /**
+     * Starts one job. {@code jobDef} is what the statement works on (the index itself, or the index of one
+     * partition); {@code target} is the index name a DROP removes (the index, a partition's index, or a REINDEX
+     * leftover). {@code countAttempt}: builds of the index itself count against retryLimit; partition builds
+     * are limited by consecutive failures instead.
+     */
+    private Outcome startJob(Request req, PostgresIndexStatus st, IndexDefinition def, IndexDefinition jobDef,
+            IndexBuilder.Kind kind, long tableOid, Long indexOid, String target, boolean countAttempt,
+            StatusSink sink, Events events, Runnable wakeUp, Instant now) throws Exception {
         boolean builds = kind != IndexBuilder.Kind.DROP;
         long gen = req.generation();
         long deadline = 0;
@@ -523,9 +830,9 @@ public final class IndexEngine {
         }
         IndexBuilder.Prepared p = prepared.get();
         String sql = switch (kind) {
-            case BUILD -> Ddl.createIndexConcurrently(def);
+            case BUILD -> Ddl.createIndexConcurrently(jobDef);
             case REINDEX -> Ddl.reindexConcurrently(def.schema(), def.name());
-            case DROP -> Ddl.dropIndexConcurrently(def.schema(), target);
+            case DROP -> Ddl.dropIndexConcurrently(jobDef.schema(), target);
         };
         BuildInfo b = new BuildInfo();
         b.setOperation(switch (kind) {
@@ -533,6 +840,7 @@ public final class IndexEngine {
             case REINDEX -> OP_REINDEX;
             case DROP -> OP_DROP;
         });
+        b.setTarget(jobDef.schema() + "." + (kind == IndexBuilder.Kind.DROP ? target : jobDef.name()));
         b.setBuilderPid(p.pid());
         b.setStatement(sql);
         b.setStartedAt(now.toString());
@@ -550,19 +858,19 @@ public final class IndexEngine {
             progress.setUpdatedAt(now.truncatedTo(ChronoUnit.SECONDS).toString());
             st.setProgress(progress);
         }
-        if (builds) {
+        if (builds && countAttempt) {
             st.setAttempts((st.getAttempts() == null ? 0 : st.getAttempts()) + 1);
         }
         switch (kind) {
             case BUILD -> Conditions.reconciling(st, gen, Phase.Building, Reason.Building, "building "
-                    + def.qualifiedName() + " concurrently (backend " + p.pid() + ", attempt " + st.getAttempts()
-                    + ")", now);
+                    + jobDef.qualifiedName() + " concurrently (backend " + p.pid() + (countAttempt ? ", attempt "
+                    + st.getAttempts() : "") + ")", now);
             case REINDEX -> Conditions.reconciling(st, gen, Phase.Building, Reason.Rebuilding, "rebuilding "
                     + def.qualifiedName() + " with REINDEX INDEX CONCURRENTLY for rebuild token '"
                     + req.spec().getRebuild() + "' (backend " + p.pid() + ", attempt " + st.getAttempts()
                     + "); the index stays usable meanwhile", now);
             case DROP -> Conditions.reconciling(st, gen, Phase.Building, Reason.CleaningUp, "dropping the invalid "
-                    + "leftover " + def.schema() + "." + target + " concurrently (backend " + p.pid() + ")", now);
+                    + "leftover " + jobDef.schema() + "." + target + " concurrently (backend " + p.pid() + ")", now);
         }
         try {
             sink.persist(st); // intent first: a crash from here on is recoverable from status
@@ -572,16 +880,17 @@ public final class IndexEngine {
         }
         boolean adopted = kind == IndexBuilder.Kind.REINDEX && st.getIndex() != null
                 && Boolean.TRUE.equals(st.getIndex().getAdopted());
-        String followUp = builds ? Ddl.commentOnIndex(def.schema(), def.name(),
+        String followUp = builds ? Ddl.commentOnIndex(jobDef.schema(), jobDef.name(),
                 new OwnershipMark(req.uid(), req.resource(), def.hash(), adopted).render()) : null;
         builder.launch(p, sql, followUp, j -> wakeUp.run());
         metrics.jobStarted(kind);
         switch (kind) {
-            case BUILD -> events.normal(Reason.Building, "started CREATE INDEX CONCURRENTLY " + def.qualifiedName()
-                    + " (backend " + p.pid() + ", attempt " + st.getAttempts() + ")");
+            case BUILD -> events.normal(Reason.Building, "started CREATE INDEX CONCURRENTLY "
+                    + jobDef.qualifiedName() + " (backend " + p.pid() + (countAttempt ? ", attempt "
+                    + st.getAttempts() : "") + ")");
             case REINDEX -> events.normal(Reason.Rebuilding, "started REINDEX INDEX CONCURRENTLY "
                     + def.qualifiedName() + " for rebuild token '" + req.spec().getRebuild() + "'");
-            case DROP -> events.normal(Reason.CleaningUp, "dropping invalid leftover " + def.schema() + "." + target);
+            case DROP -> events.normal(Reason.CleaningUp, "dropping invalid leftover " + jobDef.schema() + "." + target);
         }
         return new Outcome(st, settings.buildPollInterval());
     }
@@ -686,6 +995,9 @@ public final class IndexEngine {
                 Duration.between(j.startedAt(), r.finishedAt()));
         if (r.success() && j.kind() == IndexBuilder.Kind.DROP) {
             metrics.invalidIndexRepaired();
+        }
+        if (r.success() && j.kind() == IndexBuilder.Kind.BUILD) {
+            st.setLastError(null);
         }
         if (r.success() && j.kind() == IndexBuilder.Kind.REINDEX) {
             st.setRebuiltToken(req.spec().getRebuild());
@@ -792,6 +1104,28 @@ public final class IndexEngine {
                         + def.qualifiedName() + " (reclaimPolicy Delete)");
                 return new DeleteOutcome(true, st, null);
             }
+            if (drop && idx.relkind() == 'I') {
+                // a partitioned index cannot be dropped concurrently; DROP INDEX takes a brief exclusive lock on
+                // the table and its partitions and drops every attached partition index with it
+                try {
+                    c.setAutoCommit(false);
+                    try (Statement s = c.createStatement()) {
+                        s.execute("SET LOCAL lock_timeout = '2s'");
+                        s.execute(Ddl.dropPartitionedIndex(def.schema(), def.name()));
+                        c.commit();
+                    } catch (SQLException e) {
+                        c.rollback();
+                        Conditions.reconciling(st, gen, Phase.Deleting, Reason.Deleting, "dropping partitioned index "
+                                + def.qualifiedName() + " failed (" + SqlErrors.describe(e) + "); retrying", now);
+                        return new DeleteOutcome(false, st, settings.buildPollInterval().multipliedBy(4));
+                    }
+                } finally {
+                    c.setAutoCommit(true);
+                }
+                events.normal(Reason.IndexDropped, "dropped partitioned index " + def.qualifiedName()
+                        + " and its partition indexes (reclaimPolicy Delete)");
+                return new DeleteOutcome(true, st, null);
+            }
             if (!drop) {
                 try (Statement s = c.createStatement()) {
                     s.execute(Ddl.commentOnIndex(def.schema(), def.name(), null));
@@ -840,6 +1174,9 @@ public final class IndexEngine {
     private static boolean launchedBuildOf(PostgresIndexStatus st, Catalog.IndexState idx) {
         BuildInfo b = st.getBuild();
         if (b == null || b.getStatement() == null) {
+            return false;
+        }
+        if (b.getTarget() != null && !b.getTarget().equals(idx.tableSchema() + "." + idx.name())) {
             return false;
         }
         if (OP_REINDEX.equals(b.getOperation())) {

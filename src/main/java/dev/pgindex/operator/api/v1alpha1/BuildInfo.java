@@ -11,6 +11,9 @@ public class BuildInfo {
     @JsonPropertyDescription("Build runs CREATE INDEX CONCURRENTLY; Drop runs DROP INDEX CONCURRENTLY on an "
             + "invalid leftover.")
     private String operation;
+    @JsonPropertyDescription("The index the statement works on (the index itself, a partition's index, or a "
+            + "leftover).")
+    private String target;
     @JsonPropertyDescription("Backend PID of the builder session (see pg_stat_activity, "
             + "pg_stat_progress_create_index).")
     private Integer builderPid;
@@ -29,6 +32,8 @@ public class BuildInfo {
 
     public String getOperation() { return operation; }
     public void setOperation(String operation) { this.operation = operation; }
+    public String getTarget() { return target; }
+    public void setTarget(String target) { this.target = target; }
     public Integer getBuilderPid() { return builderPid; }
     public void setBuilderPid(Integer builderPid) { this.builderPid = builderPid; }
     public String getStatement() { return statement; }

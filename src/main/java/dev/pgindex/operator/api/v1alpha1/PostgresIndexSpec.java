@@ -18,7 +18,7 @@ import java.util.Map;
 /**
  * The desired index. Fields mirror CREATE INDEX. The fields that define the index are immutable: to change an index
  * that is already built, create a second PostgresIndex with a new spec.name, wait for it to be Ready, then delete
- * the first one (docs/changing-an-index.md).
+ * the first one (README, "Changing an index").
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(value = "self.schema == oldSelf.schema", fieldPath = ".schema", message = "schema is immutable: " + PostgresIndexSpec.HOW_TO_CHANGE)

@@ -34,6 +34,9 @@ public class PostgresIndexStatus {
     @JsonPropertyDescription("The latest build or cleanup.")
     private BuildInfo build;
 
+    @JsonPropertyDescription("For a partitioned table: leaf partitions done and total.")
+    private PartitionsInfo partitions;
+
     @JsonPropertyDescription("The spec.rebuild token of the last REINDEX INDEX CONCURRENTLY that finished.")
     private String rebuiltToken;
 
@@ -72,6 +75,8 @@ public class PostgresIndexStatus {
     public void setAttempts(Integer attempts) { this.attempts = attempts; }
     public BuildInfo getBuild() { return build; }
     public void setBuild(BuildInfo build) { this.build = build; }
+    public PartitionsInfo getPartitions() { return partitions; }
+    public void setPartitions(PartitionsInfo partitions) { this.partitions = partitions; }
     public String getRebuiltToken() { return rebuiltToken; }
     public void setRebuiltToken(String rebuiltToken) { this.rebuiltToken = rebuiltToken; }
     public ConstraintStatus getConstraint() { return constraint; }

@@ -14,6 +14,7 @@ public enum Reason {
     BuildInProgress,
     WaitingForTransactions,
     AddingConstraint,
+    AttachingPartitions,
     Rebuilding,
     WaitingForLock,
     WaitingForBuildSlot,
