@@ -297,6 +297,13 @@ public final class IndexEngine {
         if (constraintOutcome != null) {
             return constraintOutcome;
         }
+        return ready(st, gen, adopted, "index " + def.qualifiedName() + " is valid" + (adopted ? " (adopted)" : ""),
+                "index " + def.qualifiedName() + " is valid and ready", events, now);
+    }
+
+    /** The index is what the spec asks for: clear what belonged to the work, set Ready, resync later. */
+    private Outcome ready(PostgresIndexStatus st, long gen, boolean adopted, String message, String event,
+            Events events, Instant now) {
         st.setLastError(null);
         st.setNextAttemptAt(null);
         st.setBlockers(null);
@@ -308,10 +315,9 @@ public final class IndexEngine {
             st.getProgress().setDisplay("100%");
         }
         boolean wasReady = Conditions.isTrue(st, dev.pgindex.operator.api.v1alpha1.ConditionType.READY);
-        Conditions.ready(st, gen, adopted ? Reason.Adopted : Reason.IndexReady, "index " + def.qualifiedName()
-                + " is valid" + (adopted ? " (adopted)" : ""), now);
+        Conditions.ready(st, gen, adopted ? Reason.Adopted : Reason.IndexReady, message, now);
         if (!wasReady) {
-            events.normal(Reason.IndexReady, "index " + def.qualifiedName() + " is valid and ready");
+            events.normal(Reason.IndexReady, event);
         }
         return new Outcome(st, settings.resyncInterval());
     }
@@ -496,23 +502,9 @@ public final class IndexEngine {
         info.setDefinition(fresh.definition());
         info.setAdopted(adopted);
         st.setIndex(info);
-        st.setLastError(null);
-        st.setNextAttemptAt(null);
-        st.setBlockers(null);
-        st.setBlockedBy(null);
-        st.setBlockedSince(null);
-        if (st.getProgress() != null) {
-            st.getProgress().setPhase("done");
-            st.getProgress().setPercent(100);
-            st.getProgress().setDisplay("100%");
-        }
-        boolean wasReady = Conditions.isTrue(st, dev.pgindex.operator.api.v1alpha1.ConditionType.READY);
-        Conditions.ready(st, req.generation(), adopted ? Reason.Adopted : Reason.IndexReady, "partitioned index "
-                + def.qualifiedName() + " is valid on all " + st.getPartitions().getTotal() + " partitions", now);
-        if (!wasReady) {
-            events.normal(Reason.IndexReady, "partitioned index " + def.qualifiedName() + " is valid and ready");
-        }
-        return new Outcome(st, settings.resyncInterval());
+        return ready(st, req.generation(), adopted, "partitioned index " + def.qualifiedName() + " is valid on all "
+                + st.getPartitions().getTotal() + " partitions", "partitioned index " + def.qualifiedName()
+                + " is valid and ready", events, now);
     }
 
     private static String partitionIndexName(IndexDefinition def, Partitions.Partition p) {
@@ -521,26 +513,25 @@ public final class IndexEngine {
 
     /** CREATE INDEX ... ON ONLY and its ownership mark in one transaction: never an unmarked parent index. */
     private static void createOnOnly(Connection c, IndexDefinition d, OwnershipMark mark) throws SQLException {
-        c.setAutoCommit(false);
-        try (Statement s = c.createStatement()) {
-            s.execute("SET LOCAL lock_timeout = '2s'");
-            s.execute(Ddl.createIndexOnOnly(d));
-            s.execute(Ddl.commentOnIndex(d.schema(), d.name(), mark.render()));
-            c.commit();
-        } catch (SQLException e) {
-            c.rollback();
-            throw e;
-        } finally {
-            c.setAutoCommit(true);
-        }
+        shortLockTransaction(c, Ddl.createIndexOnOnly(d), Ddl.commentOnIndex(d.schema(), d.name(), mark.render()));
     }
 
     private static void attach(Connection c, String parentSchema, String parentIndex, String childSchema,
             String childIndex) throws SQLException {
+        shortLockTransaction(c, Ddl.attachPartition(parentSchema, parentIndex, childSchema, childIndex));
+    }
+
+    /**
+     * Runs quick DDL that needs a strong lock in one transaction with a 2 s lock_timeout: while it queues for its
+     * lock it holds up every later writer of the table, so it gives up fast and is retried with backoff instead.
+     */
+    static void shortLockTransaction(Connection c, String... statements) throws SQLException {
         c.setAutoCommit(false);
         try (Statement s = c.createStatement()) {
             s.execute("SET LOCAL lock_timeout = '2s'");
-            s.execute(Ddl.attachPartition(parentSchema, parentIndex, childSchema, childIndex));
+            for (String sql : statements) {
+                s.execute(sql);
+            }
             c.commit();
         } catch (SQLException e) {
             c.rollback();
@@ -695,9 +686,8 @@ public final class IndexEngine {
                         + " DROP CONSTRAINT " + col + "_not_null", events, now, permanentBackoff(st));
             }
         }
-        try (Statement s = c.createStatement()) {
-            s.execute("SET lock_timeout = '2s'");
-            s.execute(Ddl.addConstraintUsingIndex(def.schema(), def.table(), def.name(), primaryKey));
+        try {
+            shortLockTransaction(c, Ddl.addConstraintUsingIndex(def.schema(), def.table(), def.name(), primaryKey));
         } catch (SQLException e) {
             SqlErrors.Failure f = SqlErrors.classify(e);
             recordFailure(st, f.kind().name(), f.sqlState(), f.message(), f.isTransient(), now);
@@ -1092,9 +1082,9 @@ public final class IndexEngine {
             Optional<Catalog.ConstraintInfo> constraint = Catalog.constraintOf(c, idx.oid());
             if (drop && constraint.isPresent()) {
                 // DROP INDEX cannot remove an index a constraint needs; dropping the constraint drops both
-                try (Statement s = c.createStatement()) {
-                    s.execute("SET lock_timeout = '2s'");
-                    s.execute(Ddl.dropConstraint(idx.tableSchema(), idx.tableName(), constraint.get().name()));
+                try {
+                    shortLockTransaction(c, Ddl.dropConstraint(idx.tableSchema(), idx.tableName(),
+                            constraint.get().name()));
                 } catch (SQLException e) {
                     Conditions.reconciling(st, gen, Phase.Deleting, Reason.Deleting, "dropping constraint "
                             + constraint.get().name() + " failed (" + SqlErrors.describe(e) + "); retrying", now);
@@ -1108,19 +1098,11 @@ public final class IndexEngine {
                 // a partitioned index cannot be dropped concurrently; DROP INDEX takes a brief exclusive lock on
                 // the table and its partitions and drops every attached partition index with it
                 try {
-                    c.setAutoCommit(false);
-                    try (Statement s = c.createStatement()) {
-                        s.execute("SET LOCAL lock_timeout = '2s'");
-                        s.execute(Ddl.dropPartitionedIndex(def.schema(), def.name()));
-                        c.commit();
-                    } catch (SQLException e) {
-                        c.rollback();
-                        Conditions.reconciling(st, gen, Phase.Deleting, Reason.Deleting, "dropping partitioned index "
-                                + def.qualifiedName() + " failed (" + SqlErrors.describe(e) + "); retrying", now);
-                        return new DeleteOutcome(false, st, settings.buildPollInterval().multipliedBy(4));
-                    }
-                } finally {
-                    c.setAutoCommit(true);
+                    shortLockTransaction(c, Ddl.dropPartitionedIndex(def.schema(), def.name()));
+                } catch (SQLException e) {
+                    Conditions.reconciling(st, gen, Phase.Deleting, Reason.Deleting, "dropping partitioned index "
+                            + def.qualifiedName() + " failed (" + SqlErrors.describe(e) + "); retrying", now);
+                    return new DeleteOutcome(false, st, settings.buildPollInterval().multipliedBy(4));
                 }
                 events.normal(Reason.IndexDropped, "dropped partitioned index " + def.qualifiedName()
                         + " and its partition indexes (reclaimPolicy Delete)");
