@@ -27,6 +27,17 @@ public final class IndexInspector {
     /** Checks the definition on the server and returns the candidate's shape. Throws the server's error. */
     public static IndexShape candidate(Connection c, IndexDefinition d) throws SQLException {
         d.validate();
+        if (d.tablespace() != null) {
+            // the candidate is built without TABLESPACE (a temporary table's index lives elsewhere), so check it here
+            try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pg_catalog.pg_tablespace WHERE spcname = ?")) {
+                ps.setString(1, d.tablespace());
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        throw new SQLException("tablespace \"" + d.tablespace() + "\" does not exist", "42704");
+                    }
+                }
+            }
+        }
         boolean auto = c.getAutoCommit();
         c.setAutoCommit(false);
         try (Statement s = c.createStatement()) {

@@ -38,6 +38,9 @@ public final class Specs {
                     c.getNulls() == null ? null : c.getNulls() == NullsOrder.FIRST,
                     c.getOpclass(), c.getCollation()));
         }
+        if (spec.getWhere() != null && spec.getWhere().isBlank()) {
+            throw new InvalidDefinitionException("where is blank: omit it for a full index, or give a predicate");
+        }
         if (spec.getConstraint() != null) {
             if (!Boolean.TRUE.equals(spec.getUnique())) {
                 throw new InvalidDefinitionException("a constraint needs unique: true");

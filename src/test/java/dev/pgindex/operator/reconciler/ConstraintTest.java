@@ -107,6 +107,9 @@ class ConstraintTest {
         PostgresIndexSpec notUnique = spec("i", ConstraintType.Unique, "email");
         notUnique.setUnique(false);
         assertThatThrownBy(() -> Specs.definition(notUnique)).hasMessageContaining("unique: true");
+        PostgresIndexSpec blankWhere = EngineHarness.spec("users_user", "i", "email");
+        blankWhere.setWhere("   ");
+        assertThatThrownBy(() -> Specs.definition(blankWhere)).hasMessageContaining("where is blank");
         PostgresIndexSpec renamed = spec("i", ConstraintType.Unique, "email");
         renamed.getConstraint().setName("other");
         assertThatThrownBy(() -> Specs.definition(renamed)).hasMessageContaining("must equal spec.name");

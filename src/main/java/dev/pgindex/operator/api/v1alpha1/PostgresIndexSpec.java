@@ -112,6 +112,7 @@ public class PostgresIndexSpec {
     private List<String> include;
 
     @Size(min = 1, max = 4096)
+    @Pattern("\\S")
     @JsonPropertyDescription("Predicate of a partial index, for example \"deleted_at IS NULL\". Maps to WHERE "
             + "predicate; the operator adds parentheses. One SQL expression only: ';', '--' and '/*' are rejected, "
             + "parentheses and quotes must balance, and PostgreSQL checks it before the real build. Immutable.")
