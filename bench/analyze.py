@@ -1,0 +1,227 @@
+#!/usr/bin/env python3
+"""Analysis for bench/run.sh: reads the pgbench per-transaction logs, the build windows and the scale results from
+the work directory, prints the table, writes benchmarks.json, benchmarks.md and (if matplotlib is available)
+benchmark-tps.png into the output directory."""
+import argparse, glob, json, math, os, datetime
+
+ap = argparse.ArgumentParser()
+for a in ["work", "out", "mode", "rows", "rate", "table-size", "startup", "idle-rss-kb", "peak-rss-kb",
+          "pg-version", "cpu", "nproc", "free", "poll", "runtime", "command"]:
+    ap.add_argument("--" + a, required=True)
+A = ap.parse_args()
+W = A.work
+
+# --- pgbench per-transaction logs: client txno latency_us|failed script epoch us [lag] ---
+tx = []       # (end_time, latency_s)
+failed = []   # end times of failed transactions
+for f in glob.glob(os.path.join(W, "pgbench", "w*")):
+    with open(f) as fh:
+        for line in fh:
+            p = line.split()
+            if len(p) < 6:
+                continue
+            try:
+                end = int(p[4]) + int(p[5]) / 1e6
+            except ValueError:
+                continue
+            if p[2].isdigit():
+                tx.append((end, int(p[2]) / 1e6))
+            elif p[2] != "skipped":
+                failed.append(end)
+tx.sort()
+if not tx:
+    raise SystemExit("analyze: no pgbench transactions logged")
+t_first = math.floor(tx[0][0])
+per_sec = {}
+for end, _ in tx:
+    s = math.floor(end)
+    per_sec[s] = per_sec.get(s, 0) + 1
+t_last = max(per_sec)
+series = [(s, per_sec.get(s, 0)) for s in range(t_first, t_last)]  # drop the last, possibly partial, second
+
+events = []
+with open(os.path.join(W, "events.tsv")) as fh:
+    for line in fh:
+        n, s, e = line.split()
+        events.append((n, float(s), float(e)))
+
+def pct(vals, q):
+    if not vals:
+        return None
+    v = sorted(vals)
+    return v[min(len(v) - 1, max(0, math.ceil(q * len(v)) - 1))]
+
+builds = {}
+first_build = min(s for _, s, _ in events)
+baseline = [c for s, c in series if s + 1 <= first_build and s >= t_first + 2]
+for name, s, e in events:
+    secs = [c for sec, c in series if sec + 1 > s and sec < e]           # 1-s buckets overlapping the build
+    lats = [lat for end, lat in tx if end >= s and end - lat <= e]       # writes in flight during the build
+    builds[name] = {
+        "build_s": round(e - s, 3),
+        "min_tps_1s": min(secs) if secs else None,
+        "avg_tps": round(sum(secs) / len(secs), 1) if secs else None,
+        "p99_latency_ms": round(pct(lats, 0.99) * 1000, 1) if lats else None,
+        "max_latency_ms": round(max(lats) * 1000, 1) if lats else None,
+        "writes_in_window": len(lats),
+        "failed_writes": sum(1 for t in failed if s <= t <= e),
+        "start": s, "end": e,
+    }
+op, cic = builds.get("operator"), builds.get("cic")
+ratios = {}
+if op and cic:
+    def r(a, b):
+        return round(a / b, 3) if a is not None and b else None
+    ratios = {k: r(op[k], cic[k]) for k in ["build_s", "min_tps_1s", "p99_latency_ms", "max_latency_ms"]}
+overhead_s = round(op["build_s"] - cic["build_s"], 3) if op and cic else None
+overhead_ok = bool(op and cic and (op["build_s"] <= cic["build_s"] * 1.05 or overhead_s <= 1.0))
+op_status = {}
+try:
+    st = json.load(open(os.path.join(W, "operator-status.json"))).get("status", {})
+    op_status = {"phase": st.get("phase"), "build": st.get("build"), "attempts": st.get("attempts")}
+except Exception:
+    pass
+def ts(v):  # RFC 3339 with up to nanoseconds, UTC
+    base, _, frac = v.rstrip("Z").partition(".")
+    return datetime.datetime.fromisoformat(base + "+00:00").timestamp() + (float("0." + frac) if frac else 0.0)
+split = None
+b = op_status.get("build") or {}
+if op and b.get("startedAt") and b.get("finishedAt"):
+    bs, bf = ts(b["startedAt"]), ts(b["finishedAt"])
+    split = {"apply_to_ddl_sent_s": round(bs - op["start"], 3), "ddl_s": round(bf - bs, 3),
+             "ddl_done_to_ready_s": round(op["end"] - bf, 3),
+             "control_loop_s": round((bs - op["start"]) + (op["end"] - bf), 3)}
+scale = json.load(open(os.path.join(W, "scale.json")))
+
+pgb_out = open(os.path.join(W, "pgbench.out")).read()
+aborted = pgb_out.count("aborted")
+result = {
+    "mode": A.mode, "command": A.command,
+    "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+    "machine": {"nproc": int(A.nproc), "free_g": A.free, "cpu": A.cpu, "postgres": A.pg_version},
+    "setup": {"rows": int(A.rows), "table_size": A.table_size, "pgbench_rate": int(A.rate), "clients": 4, "threads": 2,
+              "index": "CREATE INDEX ... ON bench (payload)  -- text, 64 chars",
+              "shared_buffers": "1GB", "maintenance_work_mem": "256MB", "operator_build_poll_interval": A.poll},
+    "write_load": {"baseline_avg_tps": round(sum(baseline) / len(baseline), 1) if baseline else None,
+                   "transactions": len(tx), "failed": len(failed), "clients_aborted": aborted},
+    "builds": builds, "ratios_operator_over_cic": ratios,
+    "overhead": {"apply_to_ready_s": op and op["build_s"], "psql_cic_s": cic and cic["build_s"],
+                 "ratio": ratios.get("build_s"), "extra_s": overhead_s,
+                 "goal": "within 5% or 1 s", "met": overhead_ok},
+    "operator_build_status": op_status,
+    "operator_time_split": split,
+    "startup": {"to_controller_started_s": float(A.startup), "idle_rss_mib": round(int(A.idle_rss_kb) / 1024, 1),
+                "peak_rss_mib_whole_run": round(int(A.peak_rss_kb) / 1024, 1)},
+    "scale": scale or None,
+    "runtime_s": int(A.runtime),
+}
+
+# --- plot ---
+png = os.path.join(A.out, "benchmark-tps.png")
+plot_note = None
+try:
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    fig, ax = plt.subplots(figsize=(10, 4))
+    xs = [s - t_first for s, _ in series]
+    ax.plot(xs, [c for _, c in series], lw=1.2, color="black", label="write TPS (1 s buckets)")
+    colors = {"plain": ("tab:red", "plain CREATE INDEX"), "cic": ("tab:blue", "psql CREATE INDEX CONCURRENTLY"),
+              "operator": ("tab:green", "operator (apply → Ready)")}
+    for name, b in builds.items():
+        c, lbl = colors.get(name, ("grey", name))
+        ax.axvspan(b["start"] - t_first, b["end"] - t_first, color=c, alpha=0.25,
+                   label=f"{lbl}: {b['build_s']:.1f} s, min {b['min_tps_1s']} TPS")
+    ax.set_xlabel("seconds since pgbench start"); ax.set_ylabel("transactions / s")
+    ax.set_title(f"pgindex-operator: writes during index builds ({int(A.rows):,} rows, pgbench -R {A.rate})")
+    ax.set_ylim(bottom=0); ax.legend(loc="upper right", fontsize=8, framealpha=0.9); ax.grid(alpha=0.3)
+    fig.tight_layout(); fig.savefig(png, dpi=110)
+    result["plot"] = os.path.basename(png)
+except Exception as e:  # matplotlib missing: everything else is still written
+    plot_note = f"no plot: {e}"
+    result["plot"] = None; result["plot_note"] = plot_note
+
+# --- table ---
+def fmt(v, suf=""):
+    return "—" if v is None else f"{v}{suf}"
+rows = [("build", "build time", "min 1-s TPS", "avg TPS", "p99 latency", "max latency", "failed writes")]
+label = {"plain": "plain CREATE INDEX (psql)", "cic": "CREATE INDEX CONCURRENTLY (psql)", "operator": "operator (apply → Ready)"}
+for n in ["plain", "cic", "operator"]:
+    b = builds.get(n)
+    if b:
+        rows.append((label[n], fmt(b["build_s"], " s"), fmt(b["min_tps_1s"]), fmt(b["avg_tps"]),
+                     fmt(b["p99_latency_ms"], " ms"), fmt(b["max_latency_ms"], " ms"), str(b["failed_writes"])))
+if ratios:
+    rows.append(("ratio operator / psql CIC", fmt(ratios["build_s"]), fmt(ratios["min_tps_1s"]), "",
+                 fmt(ratios["p99_latency_ms"]), fmt(ratios["max_latency_ms"]), ""))
+def md_table(rows):
+    out = ["| " + " | ".join(rows[0]) + " |", "|" + "---|" * len(rows[0])]
+    out += ["| " + " | ".join(r) + " |" for r in rows[1:]]
+    return "\n".join(out)
+text_table = md_table(rows)
+o = result["overhead"]; su = result["startup"]
+summary = [
+    f"Overhead: apply→Ready {fmt(o['apply_to_ready_s'], ' s')} vs psql CIC {fmt(o['psql_cic_s'], ' s')}: ratio "
+    f"{fmt(o['ratio'])}, {fmt(o['extra_s'], ' s')} extra; goal (within 5% or 1 s) {'met' if o['met'] else 'NOT met'}",
+    f"Start-up: {su['to_controller_started_s']} s to 'controller started'; idle RSS {su['idle_rss_mib']} MiB "
+    f"(10 s after start); peak RSS over the whole run {su['peak_rss_mib_whole_run']} MiB",
+]
+if split:
+    summary.append(f"Operator time split (status.build vs the client clock): apply → CIC sent {split['apply_to_ddl_sent_s']} s, "
+                   f"CIC + ownership COMMENT on the builder connection {split['ddl_s']} s (psql CIC: {cic['build_s']} s), CIC done → Ready seen by "
+                   f"kubectl wait {split['ddl_done_to_ready_s']} s; control loop total {split['control_loop_s']} s")
+if scale:
+    summary.append(f"Scale: {scale['ready']}/{scale['resources']} PostgresIndex Ready in {scale['all_ready_s']} s "
+                   f"({scale['databases']} databases, {scale['tables']} tables of {scale['rows_per_table']:,} rows); "
+                   f"operator peak RSS {scale['operator_peak_rss_mib']} MiB; at most {scale['pg_connections_max']} "
+                   f"pgindex connections held; steady state {scale['steady_xact_per_min_per_index']} transactions/min per index")
+else:
+    summary.append("Scale: skipped (smoke mode or --scale 0)")
+wl = result["write_load"]
+summary.append(f"Write load: {wl['transactions']:,} transactions, {wl['failed']} failed, {wl['clients_aborted']} clients "
+               f"aborted; baseline {fmt(wl['baseline_avg_tps'])} TPS before the first build")
+if plot_note:
+    summary.append(plot_note)
+print()
+print(text_table)
+print()
+for s in summary:
+    print(s)
+
+os.makedirs(A.out, exist_ok=True)
+with open(os.path.join(A.out, "benchmarks.json"), "w") as fh:
+    json.dump(result, fh, indent=2)
+m = result["machine"]
+md = f"""# Benchmarks
+
+Generated by `{A.command}` on {result['date']} ({A.mode} mode, {result['runtime_s']} s). Do not edit by hand:
+rerun the runner. How it measures and how to read it: [bench/README.md](../bench/README.md). Raw numbers:
+[benchmarks.json](benchmarks.json).
+
+## Machine
+
+- CPU: {m['cpu']}, `nproc` = {m['nproc']}
+- memory (`free -g`, GiB): `{m['free_g']}`
+- {m['postgres']}, `shared_buffers=1GB`, `maintenance_work_mem=256MB`; pgbench, PostgreSQL, kube-apiserver, etcd
+  and the operator all share this machine
+
+## Writes during three builds of the same index
+
+Table `bench` with {int(A.rows):,} rows ({A.table_size}), index `ON bench (payload)` (text). One pgbench run at a
+fixed {A.rate} transactions/s (`-c 4 -j 2`, 80% `UPDATE` by random id, 20% `INSERT`); the three builds run one
+after another with quiet gaps (a `CHECKPOINT` at the start of each; `max_wal_size=16GB`, so no WAL-triggered
+checkpoint lands in a build window), the index dropped in between. Latency is pgbench's, measured from each
+transaction's scheduled start, so a blocked write counts the time it waited; it covers every write in flight
+during the build window. The operator ran with `pgindex.build-poll-interval={A.poll}`.
+
+{text_table}
+
+![write TPS over time with the three build windows](benchmark-tps.png)
+
+## Summary
+
+""" + "\n".join(f"- {s}" for s in summary) + "\n"
+if op_status.get("build"):
+    md += f"\nThe operator's own record of its build (`status.build`): `{json.dumps(op_status['build'])}`\n"
+with open(os.path.join(A.out, "benchmarks.md"), "w") as fh:
+    fh.write(md)

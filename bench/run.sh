@@ -1,0 +1,287 @@
+#!/usr/bin/env bash
+# pgindex-operator benchmark runner. One command:
+#
+#   bench/run.sh            full run (2,000,000 rows, 100-resource scale test), writes docs/benchmarks.{md,json}
+#                           and docs/benchmark-tps.png
+#   bench/run.sh --smoke    short run (200,000 rows, no scale test, < ~3 min), writes to target/bench/
+#
+# Options: --rows N (table size), --rate R (pgbench -R, default 500), --scale N (resources in the scale test,
+# default 100; 0 skips it), --out DIR. Environment: BENCH_POLL_INTERVAL (operator pgindex.build-poll-interval,
+# default 1s), PGINDEX_K8S_BIN_DIR (control plane binaries; default: hack/build-control-plane.sh, which uses the cache).
+#
+# It starts everything it uses and stops it on exit (logs are kept in /tmp/pgindex-bench.*, the data directory is not): a throwaway PostgreSQL 15 (run as an unprivileged OS user),
+# pgbench, a local control plane on its own ports with its own state directory, and the packaged operator.
+# Needs: target/quarkus-app/quarkus-run.jar (mvn -B package -DskipTests), kubectl, pgbench, psql, python3.
+# See bench/README.md for what is measured and how to read it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT="$(pwd)"
+export PATH="/usr/local/go/bin:$PATH"
+
+ARGS="$*"
+SMOKE=0; ROWS=""; RATE=""; SCALE=""; OUT=""
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --smoke) SMOKE=1 ;;
+    --rows) ROWS="$2"; shift ;;
+    --rate) RATE="$2"; shift ;;
+    --scale) SCALE="$2"; shift ;;
+    --out) OUT="$2"; shift ;;
+    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    *) echo "unknown argument: $1" >&2; exit 2 ;;
+  esac
+  shift
+done
+if ((SMOKE)); then
+  ROWS="${ROWS:-200000}"; RATE="${RATE:-300}"; SCALE=0; OUT="${OUT:-$ROOT/target/bench}"; GAP=4
+else
+  ROWS="${ROWS:-2000000}"; RATE="${RATE:-500}"; SCALE="${SCALE:-100}"; OUT="${OUT:-$ROOT/docs}"; GAP=10
+fi
+POLL="${BENCH_POLL_INTERVAL:-1s}"
+MODE=$([[ $SMOKE == 1 ]] && echo smoke || echo full)
+T0=$(date +%s)
+
+PGBIN=/usr/lib/postgresql/15/bin
+JAR="$ROOT/target/quarkus-app/quarkus-run.jar"
+for c in kubectl pgbench psql python3 java; do command -v "$c" >/dev/null || { echo "bench: $c not found" >&2; exit 1; }; done
+[[ -x "$PGBIN/initdb" ]] || { echo "bench: no PostgreSQL 15 in $PGBIN (apt-get install postgresql-15)" >&2; exit 1; }
+[[ -f "$JAR" ]] || { echo "bench: $JAR missing; run: mvn -B package -DskipTests" >&2; exit 1; }
+
+WORK="$(mktemp -d /tmp/pgindex-bench.XXXXXX)"
+chmod 755 "$WORK"
+mkdir -p "$OUT"
+log() { printf '[bench %4ss] %s\n' "$(( $(date +%s) - T0 ))" "$*" >&2; }
+now() { date +%s.%N; }
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+
+# --- cleanup -------------------------------------------------------------------------------------------------
+PGB_PID=""; OP_PID=""; SAMPLER_PID=""; PG_STARTED=0; CP_STARTED=0
+cleanup() {
+  local rc=$?
+  set +e
+  [[ -n "$SAMPLER_PID" ]] && kill "$SAMPLER_PID" 2>/dev/null && wait "$SAMPLER_PID" 2>/dev/null
+  [[ -n "$PGB_PID" ]] && kill -TERM "$PGB_PID" 2>/dev/null && wait "$PGB_PID" 2>/dev/null
+  [[ -n "$OP_PID" ]] && kill "$OP_PID" 2>/dev/null && wait "$OP_PID" 2>/dev/null
+  ((PG_STARTED)) && as_pg "$PGBIN/pg_ctl" -D "$WORK/pgdata" -m immediate -w stop >/dev/null 2>&1
+  rm -rf "$WORK/pgdata"   # the data directory is large (1-2 GB in full mode); the logs stay
+  ((CP_STARTED)) && hack/control-plane.sh stop >/dev/null 2>&1
+  log "cleaned up (exit $rc); logs in $WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# --- PostgreSQL ----------------------------------------------------------------------------------------------
+PGUSER_OS=""
+if [[ $(id -u) == 0 ]]; then
+  PGUSER_OS=pgbench-runner
+  id "$PGUSER_OS" >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin "$PGUSER_OS"
+  as_pg() { runuser -u "$PGUSER_OS" -- "$@"; }
+else
+  as_pg() { "$@"; }
+fi
+PG_PORT="$(free_port)"
+mkdir -p "$WORK/pgdata" "$WORK/sock" "$WORK/pglog"
+[[ -n "$PGUSER_OS" ]] && chown "$PGUSER_OS" "$WORK/pgdata" "$WORK/sock" "$WORK/pglog"
+log "initdb + PostgreSQL 15 on 127.0.0.1:$PG_PORT (shared_buffers=1GB, maintenance_work_mem=256MB)"
+as_pg "$PGBIN/initdb" -D "$WORK/pgdata" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >"$WORK/initdb.log" 2>&1
+cat >>"$WORK/pgdata/postgresql.conf" <<CONF
+listen_addresses = '127.0.0.1'
+port = $PG_PORT
+unix_socket_directories = '$WORK/sock'
+shared_buffers = 1GB
+maintenance_work_mem = 256MB
+max_connections = 200
+# no WAL-triggered checkpoint in the middle of a build window: the runner checkpoints before each build instead
+max_wal_size = 16GB
+checkpoint_timeout = 1h
+CONF
+as_pg "$PGBIN/pg_ctl" -D "$WORK/pgdata" -l "$WORK/pglog/postgres.log" -w start >/dev/null
+PG_STARTED=1
+PG_VERSION="$(psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -XAtc 'SELECT version()' postgres)"
+export PGHOST=127.0.0.1 PGPORT=$PG_PORT PGUSER=app PGDATABASE=bench
+psql -XAq -U postgres -d postgres -v ON_ERROR_STOP=1 -c "CREATE ROLE app LOGIN PASSWORD 'app'" \
+  -c "GRANT pg_read_all_stats TO app" -c "CREATE DATABASE bench OWNER app"
+log "loading $ROWS rows into bench"
+psql -XAq -v ON_ERROR_STOP=1 <<SQL
+CREATE TABLE bench (id bigserial PRIMARY KEY, account int NOT NULL, payload text NOT NULL, updated_at timestamptz NOT NULL DEFAULT now());
+INSERT INTO bench (account, payload) SELECT (random()*100000)::int, md5(g::text) || md5((g*7)::text) FROM generate_series(1, $ROWS) g;
+VACUUM ANALYZE bench;
+SQL
+TABLE_SIZE="$(psql -XAtc "SELECT pg_size_pretty(pg_total_relation_size('bench'))")"
+
+# --- control plane ---------------------------------------------------------------------------------------------
+if [[ -z "${PGINDEX_K8S_BIN_DIR:-}" ]]; then
+  PGINDEX_K8S_BIN_DIR="$(hack/build-control-plane.sh | tail -n 1)"
+fi
+export PGINDEX_K8S_BIN_DIR
+export PGINDEX_CACHE="$WORK/cache" PGINDEX_APISERVER_PORT="$(free_port)" PGINDEX_ETCD_CLIENT_PORT="$(free_port)" \
+  PGINDEX_ETCD_PEER_PORT="$(free_port)"
+log "starting the control plane (apiserver :$PGINDEX_APISERVER_PORT, state in $PGINDEX_CACHE)"
+CP_STARTED=1
+hack/control-plane.sh start >"$WORK/control-plane.log" 2>&1 || { cat "$WORK/control-plane.log" >&2; exit 1; }
+export KUBECONFIG="$PGINDEX_CACHE/control-plane/kubeconfig"
+kubectl apply -f crds/ >/dev/null
+kubectl wait --for=condition=Established crd/postgresindexes.pgindex.dev --timeout=60s >/dev/null
+kubectl create namespace bench >/dev/null
+kubectl -n bench create secret generic bench-db --from-literal=host=127.0.0.1 --from-literal=port="$PG_PORT" \
+  --from-literal=dbname=bench --from-literal=username=app --from-literal=password=app >/dev/null
+
+# --- operator start-up -------------------------------------------------------------------------------------------
+log "starting the operator (pgindex.build-poll-interval=$POLL)"
+: >"$WORK/operator.log"
+OP_T0=$(now)
+QUARKUS_HTTP_PORT=0 PGINDEX_BUILD_POLL_INTERVAL="$POLL" java -jar "$JAR" >"$WORK/operator.log" 2>&1 &
+OP_PID=$!
+OP_T1=""
+for _ in $(seq 1 1200); do
+  if grep -q "controller started" "$WORK/operator.log"; then OP_T1=$(now); break; fi
+  kill -0 "$OP_PID" 2>/dev/null || break
+  sleep 0.05
+done
+[[ -n "$OP_T1" ]] || { tail -n 40 "$WORK/operator.log" >&2; echo "bench: operator did not start" >&2; exit 1; }
+STARTUP_S=$(python3 -c "print(round($OP_T1-$OP_T0,3))")
+sleep 10
+IDLE_RSS_KB=$(awk '/^VmRSS/{print $2}' "/proc/$OP_PID/status")
+log "operator started in ${STARTUP_S}s, idle RSS $((IDLE_RSS_KB / 1024)) MiB"
+
+# --- write availability: one pgbench run, three builds ------------------------------------------------------------
+cat >"$WORK/w.sql" <<SQL
+\set r random(1, 100)
+\set id random(1, $ROWS)
+\if :r <= 80
+UPDATE bench SET account = account + 1, updated_at = now() WHERE id = :id;
+\else
+INSERT INTO bench (account, payload) VALUES (:id, md5(:id::text) || md5(random()::text));
+\endif
+SQL
+IDX_SQL="ON bench (payload)"
+log "pgbench -R $RATE -c 4 -j 2 (80% UPDATE, 20% INSERT), per-transaction log"
+mkdir -p "$WORK/pgbench"
+( cd "$WORK/pgbench" && exec pgbench -n -f "$WORK/w.sql" -R "$RATE" -c 4 -j 2 -T 3600 -l --log-prefix=w \
+    --failures-detailed bench >"$WORK/pgbench.out" 2>&1 ) &
+PGB_PID=$!
+quiet_gap() { psql -XAq -U postgres -c CHECKPOINT; sleep "$GAP"; }
+quiet_gap
+EVENTS="$WORK/events.tsv"
+: >"$EVENTS"
+kill -0 "$PGB_PID" 2>/dev/null || { cat "$WORK/pgbench.out" >&2; exit 1; }
+
+timed_psql() { # name sql
+  local s e
+  s=$(now); psql -XAq -v ON_ERROR_STOP=1 -c "$2" >/dev/null; e=$(now)
+  printf '%s\t%s\t%s\n' "$1" "$s" "$e" >>"$EVENTS"
+  log "$1: $(python3 -c "print(round($e-$s,3))")s"
+}
+timed_psql plain "CREATE INDEX bench_payload_idx $IDX_SQL"
+psql -XAqc "DROP INDEX bench_payload_idx"
+quiet_gap
+timed_psql cic "CREATE INDEX CONCURRENTLY bench_payload_idx $IDX_SQL"
+psql -XAqc "DROP INDEX bench_payload_idx"
+quiet_gap
+cat >"$WORK/pgindex.yaml" <<YAML
+apiVersion: pgindex.dev/v1alpha1
+kind: PostgresIndex
+metadata:
+  name: bench-payload
+  namespace: bench
+spec:
+  connection:
+    secretName: bench-db
+  table: bench
+  name: bench_payload_idx
+  reclaimPolicy: Delete
+  columns:
+    - name: payload
+YAML
+s=$(now)
+kubectl apply -f "$WORK/pgindex.yaml" >/dev/null
+kubectl -n bench wait --for=condition=Ready pgindex/bench-payload --timeout=30m >/dev/null
+e=$(now)
+printf 'operator\t%s\t%s\n' "$s" "$e" >>"$EVENTS"
+log "operator (apply -> Ready): $(python3 -c "print(round($e-$s,3))")s"
+kubectl -n bench get pgindex bench-payload -o json >"$WORK/operator-status.json"
+sleep "$GAP"
+kill -TERM "$PGB_PID" 2>/dev/null; wait "$PGB_PID" 2>/dev/null || true
+PGB_PID=""
+kubectl -n bench delete pgindex bench-payload --timeout=120s >/dev/null || log "warning: delete of bench-payload failed"
+
+# --- scale -----------------------------------------------------------------------------------------------------
+SCALE_JSON="$WORK/scale.json"; echo '{}' >"$SCALE_JSON"
+if ((SCALE > 0)); then
+  DBS=5; TABLES=$(( SCALE < 50 ? SCALE : 50 )); PER_DB=$(( (TABLES + DBS - 1) / DBS ))
+  log "scale: $SCALE PostgresIndex resources over $DBS databases, $TABLES tables (10,000 rows each)"
+  kubectl create namespace bench-scale >/dev/null
+  for d in $(seq 1 $DBS); do
+    psql -XAq -U postgres -d postgres -c "CREATE DATABASE scale$d OWNER app"
+    kubectl -n bench-scale create secret generic db$d --from-literal=host=127.0.0.1 --from-literal=port="$PG_PORT" \
+      --from-literal=dbname=scale$d --from-literal=username=app --from-literal=password=app >/dev/null
+  done
+  : >"$WORK/scale.yaml"
+  for i in $(seq 0 $((SCALE - 1))); do
+    t=$(( i % TABLES )); d=$(( t % DBS + 1 )); c=$(( i / TABLES ))
+    cat >>"$WORK/scale.yaml" <<YAML
+---
+apiVersion: pgindex.dev/v1alpha1
+kind: PostgresIndex
+metadata: {name: t$t-c$c, namespace: bench-scale}
+spec:
+  connection: {secretName: db$d}
+  table: t$t
+  name: t${t}_c${c}_idx
+  reclaimPolicy: Delete
+  columns: [{name: c$((c % 10))}$( ((c >= 10)) && echo ", {name: id}" )]
+YAML
+  done
+  for t in $(seq 0 $((TABLES - 1))); do
+    d=$(( t % DBS + 1 ))
+    echo "CREATE TABLE t$t (id int PRIMARY KEY, $(for k in $(seq 0 9); do printf 'c%d int, ' $k; done | sed 's/, $//')); INSERT INTO t$t SELECT g, $(for k in $(seq 0 9); do printf 'g %% %d, ' $((k * 7 + 3)); done | sed 's/, $//') FROM generate_series(1, 10000) g;" \
+      >>"$WORK/scale-db$d.sql"
+  done
+  for d in $(seq 1 $DBS); do psql -XAq -d scale$d -v ON_ERROR_STOP=1 -f "$WORK/scale-db$d.sql"; done
+  ( while true; do
+      printf '%s %s %s\n' "$(date +%s.%N)" \
+        "$(psql -XAt -U postgres -d postgres -c "SELECT count(*) FROM pg_stat_activity WHERE application_name LIKE 'pgindex%'")" \
+        "$(awk '/^VmRSS/{print $2}' /proc/$OP_PID/status)"
+      sleep 0.5
+    done >"$WORK/scale-samples.txt" 2>/dev/null ) &
+  SAMPLER_PID=$!
+  s=$(now)
+  kubectl apply -f "$WORK/scale.yaml" >/dev/null
+  kubectl -n bench-scale wait --for=condition=Ready pgindex --all --timeout=30m >/dev/null
+  e=$(now)
+  x0=$(psql -XAt -U postgres -d postgres -c "SELECT sum(xact_commit) FROM pg_stat_database WHERE datname LIKE 'scale%'")
+  log "scale: all $SCALE Ready in $(python3 -c "print(round($e-$s,1))")s; measuring 60 s of steady state"
+  sleep 60
+  x1=$(psql -XAt -U postgres -d postgres -c "SELECT sum(xact_commit) FROM pg_stat_database WHERE datname LIKE 'scale%'")
+  kill "$SAMPLER_PID" 2>/dev/null; wait "$SAMPLER_PID" 2>/dev/null || true; SAMPLER_PID=""
+  PEAK_KB=$(awk '/^VmHWM/{print $2}' "/proc/$OP_PID/status")
+  READY_N=$(kubectl -n bench-scale get pgindex -o jsonpath='{range .items[*]}{.status.phase}{"\n"}{end}' | grep -c '^Ready$' || true)
+  python3 - "$WORK/scale-samples.txt" >"$SCALE_JSON" <<PY
+import json, sys
+conns, rss = [], []
+for line in open(sys.argv[1]):
+    p = line.split()
+    if len(p) == 3:
+        conns.append(int(p[1])); rss.append(int(p[2]))
+print(json.dumps({"resources": $SCALE, "databases": $DBS, "tables": $TABLES, "rows_per_table": 10000,
+  "ready": $READY_N, "all_ready_s": round($e - $s, 2), "operator_peak_rss_mib": round($PEAK_KB / 1024, 1),
+  "pg_connections_max": max(conns or [0]), "pg_connections_samples": len(conns),
+  "steady_xact_per_min_per_index": round(($x1 - $x0) / $SCALE, 2)}))
+PY
+  kubectl delete namespace bench-scale --wait=false >/dev/null 2>&1 || true
+fi
+
+# --- analysis and output ---------------------------------------------------------------------------------------
+if ! python3 -c 'import matplotlib' 2>/dev/null; then
+  log "installing matplotlib for the plot (pip)"
+  python3 -m pip install -q matplotlib >"$WORK/pip.log" 2>&1 || python3 -m pip install -q --user matplotlib >>"$WORK/pip.log" 2>&1 \
+    || log "matplotlib could not be installed; no plot (see $WORK/pip.log), everything else is written"
+fi
+FINAL_RSS_KB=$(awk '/^VmHWM/{print $2}' "/proc/$OP_PID/status")
+MACHINE_CPU="$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
+python3 "$ROOT/bench/analyze.py" --work "$WORK" --out "$OUT" --mode "$MODE" --rows "$ROWS" --rate "$RATE" \
+  --table-size "$TABLE_SIZE" --startup "$STARTUP_S" --idle-rss-kb "$IDLE_RSS_KB" --peak-rss-kb "$FINAL_RSS_KB" \
+  --pg-version "$PG_VERSION" --cpu "$MACHINE_CPU" --nproc "$(nproc)" --free "$(free -g | sed -n 2p)" \
+  --poll "$POLL" --runtime "$(( $(date +%s) - T0 ))" --command "bench/run.sh${ARGS:+ $ARGS}"
+log "done in $(( $(date +%s) - T0 ))s; outputs in $OUT"
