@@ -543,16 +543,26 @@ public final class IndexEngine {
 
     private Outcome partitionStepFailed(PostgresIndexStatus st, long gen, String step, SQLException e, Events events,
             Instant now) {
+        return stepFailed(st, gen, Reason.AttachingPartitions, null, step, e, events, now);
+    }
+
+    /**
+     * A quick DDL step failed: a transient failure (lock timeout, lost connection) is retried with backoff while
+     * Reconciling with {@code retryReason}; anything else stalls with {@code stallReason} (or the failure's own).
+     */
+    private Outcome stepFailed(PostgresIndexStatus st, long gen, Reason retryReason, Reason stallReason, String step,
+            SQLException e, Events events, Instant now) {
         SqlErrors.Failure f = SqlErrors.classify(e);
         recordFailure(st, f.kind().name(), f.sqlState(), step + " failed: " + f.message(), f.isTransient(), now);
         if (f.isTransient()) {
             Duration wait = backoff(settings.retryBackoffBase(), settings.retryBackoffMax(),
                     st.getLastError().getOccurrences());
-            Conditions.reconciling(st, gen, Phase.Building, Reason.AttachingPartitions, step + " failed ("
-                    + f.message() + "); retrying in " + human(wait), now);
+            Conditions.reconciling(st, gen, Phase.Building, retryReason, step + " failed (" + f.message()
+                    + "); retrying in " + human(wait), now);
             return new Outcome(st, wait);
         }
-        return stall(st, gen, reasonFor(f.kind()), st.getLastError().getMessage(), events, now, permanentBackoff(st));
+        return stall(st, gen, stallReason != null ? stallReason : reasonFor(f.kind()), st.getLastError().getMessage(),
+                events, now, permanentBackoff(st));
     }
 
     /** Partition builds: at most retryLimit consecutive failures, with backoff between them. */
@@ -689,18 +699,8 @@ public final class IndexEngine {
         try {
             shortLockTransaction(c, Ddl.addConstraintUsingIndex(def.schema(), def.table(), def.name(), primaryKey));
         } catch (SQLException e) {
-            SqlErrors.Failure f = SqlErrors.classify(e);
-            recordFailure(st, f.kind().name(), f.sqlState(), f.message(), f.isTransient(), now);
-            if (f.isTransient()) {
-                Duration wait = backoff(settings.retryBackoffBase(), settings.retryBackoffMax(),
-                        st.getLastError().getOccurrences());
-                Conditions.reconciling(st, gen, Phase.Building, Reason.AddingConstraint, "the index is valid; "
-                        + "adding the " + wanted.getType() + " constraint failed (" + f.message() + "), retrying in "
-                        + human(wait), now);
-                return new Outcome(st, wait);
-            }
-            return stall(st, gen, Reason.ConstraintConflict, "could not add the " + wanted.getType()
-                    + " constraint " + def.name() + ": " + f.message(), events, now, permanentBackoff(st));
+            return stepFailed(st, gen, Reason.AddingConstraint, Reason.ConstraintConflict, "the index is valid; "
+                    + "adding the " + wanted.getType() + " constraint " + def.name(), e, events, now);
         }
         Catalog.constraintOf(c, idx.oid()).ifPresent(ci -> st.setConstraint(constraintStatus(ci)));
         events.normal(Reason.AddingConstraint, "added constraint " + def.name() + " "

@@ -60,6 +60,16 @@ class ReliabilityIT {
         System.out.print(md);
     }
 
+    static void createEvents(E2eEnvironment.Tenant t, int rows) {
+        exec(t.db(), "CREATE TABLE events (id bigserial PRIMARY KEY, payload text)",
+                "INSERT INTO events (payload) SELECT md5(g::text) FROM generate_series(1, " + rows + ") g");
+    }
+
+    static void applyEventsIndex(E2eEnvironment.Tenant t, String resource, String index) {
+        env.apply(t.namespace(), KubectlUserJourneyIT.manifest(resource, "events", index, "")
+                .replace("- name: email", "- name: payload")).check();
+    }
+
     static void assertClean(E2eEnvironment.Tenant t, String table, String index) {
         assertThat(scalar(t.db(), "SELECT count(*) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
                 + "WHERE i.indrelid = '" + table + "'::regclass AND c.relname LIKE '" + index + "%'")).isEqualTo("1");
@@ -72,8 +82,7 @@ class ReliabilityIT {
     @Test
     void shouldEndReadyWithOneValidIndexAfterSigkillAtRandomMoments() throws Exception {
         E2eEnvironment.Tenant t = env.newTenant("crash");
-        exec(t.db(), "CREATE TABLE events (id bigserial PRIMARY KEY, payload text)",
-                "INSERT INTO events (payload) SELECT md5(g::text) FROM generate_series(1, 300000) g");
+        createEvents(t, 300000);
         Random random = new Random(42);
         List<Duration> recovery = new ArrayList<>();
         int passed = 0;
@@ -112,8 +121,7 @@ class ReliabilityIT {
         for (int i = 0; i < CRASH_TRIALS; i++) {
             String name = "idx-" + i;
             String index = "events_payload_" + i;
-            env.apply(t.namespace(), KubectlUserJourneyIT.manifest(name, "events", index, "")
-                    .replace("- name: email", "- name: payload")).check();
+            applyEventsIndex(t, name, index);
             OperatorProcess.sleep(random.nextInt(2500));
             env.operator.kill();
             Instant killed = Instant.now();
@@ -129,13 +137,11 @@ class ReliabilityIT {
     @Test
     void shouldRecoverFromATerminatedBuilderBackend() throws Exception {
         E2eEnvironment.Tenant t = env.newTenant("term");
-        exec(t.db(), "CREATE TABLE events (id bigserial PRIMARY KEY, payload text)",
-                "INSERT INTO events (payload) SELECT md5(g::text) FROM generate_series(1, 50000) g");
+        createEvents(t, 50000);
         Instant fault;
         try (TestPostgres.OpenTransaction blocker = TestPostgres.openTransaction(t.db(), "blocker",
                 "UPDATE events SET payload = payload WHERE id = 1")) {
-            env.apply(t.namespace(), KubectlUserJourneyIT.manifest("idx", "events", "events_payload_idx", "")
-                    .replace("- name: email", "- name: payload")).check();
+            applyEventsIndex(t, "idx", "events_payload_idx");
             env.awaitNonEmpty(t.namespace(), "pgindex/idx", ".status.blockedBy", WAIT);
             String pid = env.kubectl("get", "pgindex", "idx", "-n", t.namespace(), "-o",
                     "jsonpath={.status.build.builderPid}").check().out();
@@ -152,12 +158,10 @@ class ReliabilityIT {
     @Test
     void shouldRecoverWhenTheSecretIsDeletedAndRecreated() throws Exception {
         E2eEnvironment.Tenant t = env.newTenant("secret");
-        exec(t.db(), "CREATE TABLE events (id bigserial PRIMARY KEY, payload text)",
-                "INSERT INTO events (payload) SELECT md5(g::text) FROM generate_series(1, 50000) g");
+        createEvents(t, 50000);
         String secret = env.kubectl("get", "secret", "db-app", "-n", t.namespace(), "-o", "yaml").check().out();
         env.kubectl("delete", "secret", "db-app", "-n", t.namespace()).check();
-        env.apply(t.namespace(), KubectlUserJourneyIT.manifest("idx", "events", "events_payload_idx", "")
-                .replace("- name: email", "- name: payload")).check();
+        applyEventsIndex(t, "idx", "events_payload_idx");
         env.awaitJsonPath(t.namespace(), "pgindex/idx", ".status.conditions[?(@.type==\"Stalled\")].reason",
                 "SecretNotFound", WAIT);
         Instant fixed = Instant.now();
@@ -171,14 +175,12 @@ class ReliabilityIT {
     @Test
     void shouldRecoverWhenTheDatabaseIsUnreachableForAWhile() throws Exception {
         E2eEnvironment.Tenant t = env.newTenant("down");
-        exec(t.db(), "CREATE TABLE events (id bigserial PRIMARY KEY, payload text)",
-                "INSERT INTO events (payload) SELECT md5(g::text) FROM generate_series(1, 50000) g");
+        createEvents(t, 50000);
         int deadPort = ControlPlane.freePort();
         String good = String.valueOf(t.db().port());
         env.kubectl("patch", "secret", "db-app", "-n", t.namespace(), "--type", "merge", "-p",
                 "{\"stringData\":{\"port\":\"" + deadPort + "\",\"uri\":\"\"}}").check();
-        env.apply(t.namespace(), KubectlUserJourneyIT.manifest("idx", "events", "events_payload_idx", "")
-                .replace("- name: email", "- name: payload")).check();
+        applyEventsIndex(t, "idx", "events_payload_idx");
         env.awaitJsonPath(t.namespace(), "pgindex/idx", ".status.conditions[?(@.type==\"Reconciling\")].reason",
                 "DatabaseUnreachable", WAIT);
         OperatorProcess.sleep(5000);
