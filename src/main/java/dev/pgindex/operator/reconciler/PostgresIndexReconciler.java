@@ -115,6 +115,7 @@ public class PostgresIndexReconciler implements Reconciler<PostgresIndex>, Clean
         if (out.done()) {
             lastConnection.remove(resource.getMetadata().getUid());
             lastStatusWrite.remove(resource.getMetadata().getUid());
+            Events.forget(resource.getMetadata().getUid());
             metrics.phase(resource.getMetadata().getUid(), null);
             LOG.infof("%s/%s: cleanup done, removing finalizer", resource.getMetadata().getNamespace(),
                     resource.getMetadata().getName());
@@ -227,6 +228,11 @@ public class PostgresIndexReconciler implements Reconciler<PostgresIndex>, Clean
         private final KubernetesClient client;
         private final PostgresIndex resource;
 
+        /** Drops the dedupe entries of a deleted resource, so the map does not grow with every resource ever seen. */
+        static void forget(String uid) {
+            LAST.keySet().removeIf(k -> k.startsWith(uid + "/"));
+        }
+
         Events(KubernetesClient client, PostgresIndex resource) {
             this.client = client;
             this.resource = resource;
@@ -273,9 +279,5 @@ public class PostgresIndexReconciler implements Reconciler<PostgresIndex>, Clean
                 LOG.infof("%s: %s", reason, message);
             }
         }
-    }
-
-    static Duration orDefault(Duration d, Duration fallback) {
-        return d == null ? fallback : d;
     }
 }

@@ -1,5 +1,7 @@
 package dev.pgindex.operator.e2e;
 
+import dev.pgindex.operator.support.Cli;
+
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Path;

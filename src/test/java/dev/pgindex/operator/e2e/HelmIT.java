@@ -1,5 +1,7 @@
 package dev.pgindex.operator.e2e;
 
+import dev.pgindex.operator.support.Cli;
+
 import dev.pgindex.operator.ship.ArgoHealth;
 import dev.pgindex.operator.ship.Helm;
 import org.junit.jupiter.api.BeforeAll;
@@ -52,7 +54,7 @@ class HelmIT {
 
     // --- helpers -------------------------------------------------------------------------------------------------
 
-    static Helm.Result helm(String... args) {
+    static Cli.Result helm(String... args) {
         return Helm.run(Map.of("KUBECONFIG", env.controlPlane.kubeconfig.toString()), args);
     }
 
@@ -69,7 +71,7 @@ class HelmIT {
     static List<Map<String, Object>> install(String release, String namespace, String... args) {
         List<String> cmd = new ArrayList<>(List.of("install", release, Helm.CHART.toString(), "--namespace", namespace));
         cmd.addAll(List.of(args));
-        Helm.Result r = helm(cmd.toArray(String[]::new)).check();
+        Cli.Result r = helm(cmd.toArray(String[]::new)).check();
         assertThat(r.out()).contains("STATUS: deployed");
         assertThat(r.err()).as("helm install warnings").doesNotContain("PodSecurity");
         return Helm.objects(helm("get", "manifest", release, "--namespace", namespace).check().out());

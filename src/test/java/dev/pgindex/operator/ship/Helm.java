@@ -1,21 +1,21 @@
 package dev.pgindex.operator.ship;
 
+import dev.pgindex.operator.support.Cli;
 import org.junit.jupiter.api.Assumptions;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -26,20 +26,6 @@ public final class Helm {
     public static final Path CHART = Path.of("helm", "pgindex-operator").toAbsolutePath();
 
     private Helm() {
-    }
-
-    /** The result of one helm command. */
-    public record Result(int exit, String out, String err) {
-        public boolean ok() {
-            return exit == 0;
-        }
-
-        public Result check() {
-            if (exit != 0) {
-                throw new AssertionError("helm failed (exit " + exit + "):\n" + out + "\n" + err);
-            }
-            return this;
-        }
     }
 
     /** helm from -Dhelm.binary, $PGINDEX_HELM, the cache of hack/install-helm.sh, or PATH. */
@@ -66,41 +52,27 @@ public final class Helm {
         return helm.get();
     }
 
-    public static Result run(Map<String, String> env, String... args) {
+    /** Runs helm with its config, cache and data directories under target/ (no user state). */
+    public static Cli.Result run(Map<String, String> env, String... args) {
         List<String> cmd = new ArrayList<>();
         cmd.add(require().toString());
         cmd.addAll(List.of(args));
+        Path home = Path.of("target", "helm-home").toAbsolutePath();
         try {
-            Path home = Files.createDirectories(Path.of("target", "helm-home").toAbsolutePath());
-            ProcessBuilder pb = new ProcessBuilder(cmd);
-            // no user state: helm's config, cache and data directories live under target/
-            pb.environment().put("HELM_CONFIG_HOME", home.resolve("config").toString());
-            pb.environment().put("HELM_CACHE_HOME", home.resolve("cache").toString());
-            pb.environment().put("HELM_DATA_HOME", home.resolve("data").toString());
-            pb.environment().putAll(env);
-            Path out = Files.createTempFile("helm", ".out");
-            Path err = Files.createTempFile("helm", ".err");
-            Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-            p.getOutputStream().close();
-            if (!p.waitFor(2, TimeUnit.MINUTES)) {
-                p.destroyForcibly();
-                throw new AssertionError("helm timed out: " + String.join(" ", cmd));
-            }
-            Result r = new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
-                    Files.readString(err, StandardCharsets.UTF_8));
-            Files.deleteIfExists(out);
-            Files.deleteIfExists(err);
-            return r;
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            Files.createDirectories(home);
+        } catch (java.io.IOException e) {
             throw new IllegalStateException(e);
         }
+        Map<String, String> all = new HashMap<>();
+        all.put("HELM_CONFIG_HOME", home.resolve("config").toString());
+        all.put("HELM_CACHE_HOME", home.resolve("cache").toString());
+        all.put("HELM_DATA_HOME", home.resolve("data").toString());
+        all.putAll(env);
+        return Cli.run(all, Duration.ofMinutes(2), null, cmd.toArray(String[]::new));
     }
 
     /** {@code helm template RELEASE CHART -n NAMESPACE ARGS...} (ARGS such as --set k=v, -f file). */
-    public static Result template(String release, String namespace, String... args) {
+    public static Cli.Result template(String release, String namespace, String... args) {
         List<String> all = new ArrayList<>(List.of("template", release, CHART.toString(), "--namespace", namespace));
         all.addAll(List.of(args));
         return run(Map.of(), all.toArray(String[]::new));

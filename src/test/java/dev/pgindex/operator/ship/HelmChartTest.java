@@ -1,5 +1,7 @@
 package dev.pgindex.operator.ship;
 
+import dev.pgindex.operator.support.Cli;
+
 import dev.pgindex.operator.config.OperatorConfig;
 import io.smallrye.config.WithDefault;
 import org.junit.jupiter.api.Test;
@@ -68,7 +70,7 @@ class HelmChartTest {
         for (String[] set : List.of(CLUSTER_WIDE, NAMESPACED, HA, SERVICE_MONITOR)) {
             List<String> args = new ArrayList<>(List.of("lint", "--strict", Helm.CHART.toString()));
             args.addAll(List.of(set));
-            Helm.Result lint = Helm.run(Map.of(), args.toArray(String[]::new));
+            Cli.Result lint = Helm.run(Map.of(), args.toArray(String[]::new));
             assertThat(lint.exit()).as("helm lint --strict %s:\n%s%s", Arrays.toString(set), lint.out(), lint.err()).isZero();
             assertThat(lint.out()).contains("1 chart(s) linted, 0 chart(s) failed").doesNotContain("[WARNING]");
         }
@@ -270,7 +272,7 @@ class HelmChartTest {
     }
 
     static void assertRejected(String expected, String... args) {
-        Helm.Result r = Helm.template("pgindex-operator", NS, args);
+        Cli.Result r = Helm.template("pgindex-operator", NS, args);
         assertThat(r.exit()).as("helm template %s should fail", Arrays.toString(args)).isNotZero();
         assertThat(r.err()).contains(expected);
     }
@@ -286,7 +288,7 @@ class HelmChartTest {
         }
         assertThat(Files.readString(Helm.CHART.resolve("crds/postgresindexes.pgindex.dev-v1.yml")))
                 .isEqualTo(Files.readString(Path.of("crds", "postgresindexes.pgindex.dev-v1.yml")));
-        Helm.Result withCrds = Helm.template("pgindex-operator", NS, "--include-crds").check();
+        Cli.Result withCrds = Helm.template("pgindex-operator", NS, "--include-crds").check();
         assertThat(ids(Helm.objects(withCrds.out()))).contains("CustomResourceDefinition postgresindexes.pgindex.dev");
     }
 

@@ -1,4 +1,4 @@
-package dev.pgindex.operator.e2e;
+package dev.pgindex.operator.support;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -10,14 +10,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** Runs a command line (kubectl, the hack scripts) and captures what it printed. */
-final class Cli {
-    record Result(int exit, String out, String err) {
-        boolean ok() {
+/** Runs a command line (kubectl, helm, the hack scripts) and captures what it printed. */
+public final class Cli {
+    public record Result(int exit, String out, String err) {
+        public boolean ok() {
             return exit == 0;
         }
 
-        Result check() {
+        public Result check() {
             if (exit != 0) {
                 throw new AssertionError("command failed (exit " + exit + "):\n" + out + "\n" + err);
             }
@@ -33,7 +33,7 @@ final class Cli {
     private Cli() {
     }
 
-    static Result run(Map<String, String> env, Duration timeout, String stdin, String... command) {
+    public static Result run(Map<String, String> env, Duration timeout, String stdin, String... command) {
         try {
             ProcessBuilder pb = new ProcessBuilder(command).directory(Path.of("").toAbsolutePath().toFile());
             pb.environment().putAll(env);
@@ -61,7 +61,7 @@ final class Cli {
         }
     }
 
-    static List<String> args(String first, String... rest) {
+    public static List<String> args(String first, String... rest) {
         List<String> l = new ArrayList<>();
         l.add(first);
         l.addAll(List.of(rest));
