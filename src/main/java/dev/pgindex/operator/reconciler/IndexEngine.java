@@ -939,8 +939,11 @@ public final class IndexEngine {
             info.setUpdatedAt(now.truncatedTo(ChronoUnit.SECONDS).toString());
             st.setProgress(info);
         }
-        java.util.List<dev.pgindex.operator.postgres.Blocker> blockers =
-                dev.pgindex.operator.postgres.Blocker.of(c, pid, 200, 5);
+        // pg_blocking_pids briefly takes the whole lock manager, so ask only while the build can be waiting: before
+        // its progress row exists (its first lock on the table) or in one of its wait phases
+        boolean mayWait = sample.isEmpty() || sample.get().waiting();
+        java.util.List<dev.pgindex.operator.postgres.Blocker> blockers = mayWait
+                ? dev.pgindex.operator.postgres.Blocker.of(c, pid, 200, 5) : java.util.List.of();
         if (blockers.isEmpty()) {
             st.setBlockers(null);
             st.setBlockedBy(null);
