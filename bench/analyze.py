@@ -93,6 +93,48 @@ if op and b.get("startedAt") and b.get("finishedAt"):
              "control_loop_s": round((bs - op["start"]) + (op["end"] - bf), 3)}
 scale = json.load(open(os.path.join(W, "scale.json")))
 
+# --- the operator's API requests, from the API server's audit log, per phase ---
+marks = {}
+if os.path.exists(os.path.join(W, "marks.tsv")):
+    for line in open(os.path.join(W, "marks.tsv")):
+        n, t = line.split()
+        marks[n] = float(t)
+api = None
+audit = os.path.join(W, "audit.log")
+if os.path.exists(audit):
+    seen, reqs = set(), []  # one entry per request (a watch is logged when its response starts and when it ends)
+    for line in open(audit):
+        try:
+            ev = json.loads(line)
+        except ValueError:
+            continue
+        if "fabric8" not in ev.get("userAgent", "") or ev.get("auditID") in seen:
+            continue
+        seen.add(ev.get("auditID"))
+        ref = ev.get("objectRef") or {}
+        res = ref.get("resource", "?") + ("/" + ref["subresource"] if ref.get("subresource") else "")
+        reqs.append((ts(ev["requestReceivedTimestamp"]), ev.get("verb", "?"), res))
+    def window(a, b):
+        if a not in marks or b not in marks:
+            return None
+        sel = [r for r in reqs if marks[a] <= r[0] < marks[b]]
+        by = {}
+        for _, verb, res in sel:
+            by[f"{verb} {res}"] = by.get(f"{verb} {res}", 0) + 1
+        return {"requests": len(sel), "seconds": round(marks[b] - marks[a], 1),
+                "by_verb_resource": dict(sorted(by.items(), key=lambda kv: -kv[1]))}
+    api = {"user_agent_match": "fabric8", "total_requests_whole_run": len(reqs),
+           "startup_and_10s_idle": window("operator_start", "idle_end"),
+           "one_build_apply_to_ready": window("build_apply", "build_ready"),
+           "scale_apply_to_all_ready": window("scale_apply", "scale_ready"),
+           "steady_state": window("steady_start", "steady_end")}
+    if scale and api["scale_apply_to_all_ready"]:
+        scale["api_requests_to_all_ready"] = api["scale_apply_to_all_ready"]["requests"]
+        scale["api_requests_per_resource_to_ready"] = round(api["scale_apply_to_all_ready"]["requests"] / scale["resources"], 2)
+    if scale and api["steady_state"]:
+        st = api["steady_state"]
+        scale["steady_api_requests_per_min"] = round(st["requests"] * 60 / st["seconds"], 1)
+
 pgb_out = open(os.path.join(W, "pgbench.out")).read()
 aborted = pgb_out.count("aborted")
 result = {
@@ -113,6 +155,7 @@ result = {
     "startup": {"to_controller_started_s": float(A.startup), "idle_rss_mib": round(int(A.idle_rss_kb) / 1024, 1),
                 "peak_rss_mib_whole_run": round(int(A.peak_rss_kb) / 1024, 1)},
     "scale": scale or None,
+    "api_requests": api,
     "runtime_s": int(A.runtime),
 }
 
@@ -174,7 +217,16 @@ if scale:
     summary.append(f"Scale: {scale['ready']}/{scale['resources']} PostgresIndex Ready in {scale['all_ready_s']} s "
                    f"({scale['databases']} databases, {scale['tables']} tables of {scale['rows_per_table']:,} rows); "
                    f"operator peak RSS {scale['operator_peak_rss_mib']} MiB; at most {scale['pg_connections_max']} "
-                   f"pgindex connections held; steady state {scale['steady_xact_per_min_per_index']} transactions/min per index")
+                   f"pgindex connections held")
+    if "api_requests_to_all_ready" in scale:
+        summary.append(f"Scale, API requests: {scale['api_requests_to_all_ready']:,} from apply to all Ready "
+                       f"({scale['api_requests_per_resource_to_ready']} per resource); in the steady state "
+                       f"{scale['steady_api_requests_per_min']} per minute for all {scale['resources']}")
+    if "steady_statements_per_min_per_index" in scale:
+        summary.append(f"Scale, steady state ({scale['steady_seconds']} s once all were Ready, one resync interval): "
+                       f"{scale['steady_statements_per_min_per_index']} statements/min per index "
+                       f"(pg_stat_statements), {scale['steady_xact_per_min_per_index']} transactions/min, "
+                       f"{scale['steady_sessions_per_min_per_index']} new sessions/min")
 else:
     summary.append("Scale: skipped (smoke mode or --scale 0)")
 wl = result["write_load"]
@@ -221,6 +273,18 @@ during the build window. The operator ran with `pgindex.build-poll-interval={A.p
 ## Summary
 
 """ + "\n".join(f"- {s}" for s in summary) + "\n"
+if api:
+    md += ("\n## The operator's API requests\n\nCounted from the API server's audit log (metadata level, one entry per "
+           "request; the operator's requests are those with a fabric8 user agent). A watch counts once, when it opens.\n\n"
+           "| phase | seconds | requests | most frequent (verb resource: count) |\n|---|---|---|---|\n")
+    names = {"startup_and_10s_idle": "start-up and 10 s idle", "one_build_apply_to_ready": "one build, apply → Ready",
+             "scale_apply_to_all_ready": "scale test, apply → all Ready",
+             "steady_state": "scale test, steady state (all Ready)"}
+    for k, label in names.items():
+        w = api.get(k)
+        if w:
+            top = ", ".join(f"{vr}: {n}" for vr, n in list(w["by_verb_resource"].items())[:5])
+            md += f"| {label} | {w['seconds']} | {w['requests']:,} | {top} |\n"
 if op_status.get("build"):
     md += f"\nThe operator's own record of its build (`status.build`): `{json.dumps(op_status['build'])}`\n"
 with open(os.path.join(A.out, "benchmarks.md"), "w") as fh:

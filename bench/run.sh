@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # pgindex-operator benchmark runner. One command:
 #
-#   bench/run.sh            full run (2,000,000 rows, 100-resource scale test), writes docs/benchmarks.{md,json}
+#   bench/run.sh            full run (2,000,000 rows, 500-resource scale test), writes docs/benchmarks.{md,json}
 #                           and docs/benchmark-tps.png
 #   bench/run.sh --smoke    short run (200,000 rows, no scale test, < ~3 min), writes to target/bench/
 #
 # Options: --rows N (table size), --rate R (pgbench -R, default 500), --scale N (resources in the scale test,
-# default 100; 0 skips it), --out DIR. Environment: BENCH_POLL_INTERVAL (operator pgindex.build-poll-interval,
-# default 1s), PGINDEX_K8S_BIN_DIR (control plane binaries; default: hack/build-control-plane.sh, which uses the cache).
+# default 500; 0 skips it), --out DIR. Environment: BENCH_POLL_INTERVAL (operator pgindex.build-poll-interval,
+# default 1s), BENCH_STEADY_SECONDS (steady-state window of the scale test, default 300, the
+# operator's default resync interval, so every Ready index is re-checked once in it), PGINDEX_K8S_BIN_DIR
+# (control plane binaries; default: hack/build-control-plane.sh, which uses the cache).
 #
 # It starts everything it uses and stops it on exit (logs are kept in /tmp/pgindex-bench.*, the data directory is not): a throwaway PostgreSQL 15 (run as an unprivileged OS user),
 # pgbench, a local control plane on its own ports with its own state directory, and the packaged operator.
@@ -27,7 +29,7 @@ while [[ $# -gt 0 ]]; do
     --rate) RATE="$2"; shift ;;
     --scale) SCALE="$2"; shift ;;
     --out) OUT="$2"; shift ;;
-    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
   shift
@@ -35,9 +37,10 @@ done
 if ((SMOKE)); then
   ROWS="${ROWS:-200000}"; RATE="${RATE:-300}"; SCALE=0; OUT="${OUT:-$ROOT/target/bench}"; GAP=4
 else
-  ROWS="${ROWS:-2000000}"; RATE="${RATE:-500}"; SCALE="${SCALE:-100}"; OUT="${OUT:-$ROOT/docs}"; GAP=10
+  ROWS="${ROWS:-2000000}"; RATE="${RATE:-500}"; SCALE="${SCALE:-500}"; OUT="${OUT:-$ROOT/docs}"; GAP=10
 fi
 POLL="${BENCH_POLL_INTERVAL:-1s}"
+STEADY_S="${BENCH_STEADY_SECONDS:-300}"
 MODE=$([[ $SMOKE == 1 ]] && echo smoke || echo full)
 T0=$(date +%s)
 
@@ -52,6 +55,8 @@ chmod 755 "$WORK"
 mkdir -p "$OUT"
 log() { printf '[bench %4ss] %s\n' "$(( $(date +%s) - T0 ))" "$*" >&2; }
 now() { date +%s.%N; }
+MARKS="$WORK/marks.tsv"; : >"$MARKS"
+mark() { printf '%s\t%s\n' "$1" "${2:-$(now)}" >>"$MARKS"; }   # named moments, for counting API requests per phase
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 
@@ -95,12 +100,16 @@ max_connections = 200
 # no WAL-triggered checkpoint in the middle of a build window: the runner checkpoints before each build instead
 max_wal_size = 16GB
 checkpoint_timeout = 1h
+# counts the operator's statements in the steady state of the scale test
+shared_preload_libraries = 'pg_stat_statements'
+pg_stat_statements.track = all
 CONF
 as_pg "$PGBIN/pg_ctl" -D "$WORK/pgdata" -l "$WORK/pglog/postgres.log" -w start >/dev/null
 PG_STARTED=1
 PG_VERSION="$(psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -XAtc 'SELECT version()' postgres)"
 export PGHOST=127.0.0.1 PGPORT=$PG_PORT PGUSER=app PGDATABASE=bench
-psql -XAq -U postgres -d postgres -v ON_ERROR_STOP=1 -c "CREATE ROLE app LOGIN PASSWORD 'app'" \
+psql -XAq -U postgres -d postgres -v ON_ERROR_STOP=1 -c "CREATE EXTENSION pg_stat_statements" \
+  -c "CREATE ROLE app LOGIN PASSWORD 'app'" \
   -c "GRANT pg_read_all_stats TO app" -c "CREATE DATABASE bench OWNER app"
 log "loading $ROWS rows into bench"
 psql -XAq -v ON_ERROR_STOP=1 <<SQL
@@ -115,6 +124,15 @@ if [[ -z "${PGINDEX_K8S_BIN_DIR:-}" ]]; then
   PGINDEX_K8S_BIN_DIR="$(hack/build-control-plane.sh | tail -n 1)"
 fi
 export PGINDEX_K8S_BIN_DIR
+# the API server's audit log (metadata only) counts the operator's requests per phase
+cat >"$WORK/audit-policy.yaml" <<'YAML'
+apiVersion: audit.k8s.io/v1
+kind: Policy
+omitStages: [RequestReceived]
+rules:
+  - level: Metadata
+YAML
+export PGINDEX_APISERVER_EXTRA_ARGS="--audit-policy-file=$WORK/audit-policy.yaml --audit-log-path=$WORK/audit.log --audit-log-maxsize=0"
 export PGINDEX_CACHE="$WORK/cache" PGINDEX_APISERVER_PORT="$(free_port)" PGINDEX_ETCD_CLIENT_PORT="$(free_port)" \
   PGINDEX_ETCD_PEER_PORT="$(free_port)"
 log "starting the control plane (apiserver :$PGINDEX_APISERVER_PORT, state in $PGINDEX_CACHE)"
@@ -131,6 +149,7 @@ kubectl -n bench create secret generic bench-db --from-literal=host=127.0.0.1 --
 log "starting the operator (pgindex.build-poll-interval=$POLL)"
 : >"$WORK/operator.log"
 OP_T0=$(now)
+mark operator_start "$OP_T0"
 QUARKUS_HTTP_PORT=0 PGINDEX_BUILD_POLL_INTERVAL="$POLL" java -jar "$JAR" >"$WORK/operator.log" 2>&1 &
 OP_PID=$!
 OP_T1=""
@@ -141,7 +160,9 @@ for _ in $(seq 1 1200); do
 done
 [[ -n "$OP_T1" ]] || { tail -n 40 "$WORK/operator.log" >&2; echo "bench: operator did not start" >&2; exit 1; }
 STARTUP_S=$(python3 -c "print(round($OP_T1-$OP_T0,3))")
+mark operator_started "$OP_T1"
 sleep 10
+mark idle_end
 IDLE_RSS_KB=$(awk '/^VmRSS/{print $2}' "/proc/$OP_PID/status")
 log "operator started in ${STARTUP_S}s, idle RSS $((IDLE_RSS_KB / 1024)) MiB"
 
@@ -195,9 +216,11 @@ spec:
     - name: payload
 YAML
 s=$(now)
+mark build_apply "$s"
 kubectl apply -f "$WORK/pgindex.yaml" >/dev/null
 kubectl -n bench wait --for=condition=Ready pgindex/bench-payload --timeout=30m >/dev/null
 e=$(now)
+mark build_ready "$e"
 printf 'operator\t%s\t%s\n' "$s" "$e" >>"$EVENTS"
 log "operator (apply -> Ready): $(python3 -c "print(round($e-$s,3))")s"
 kubectl -n bench get pgindex bench-payload -o json >"$WORK/operator-status.json"
@@ -247,13 +270,21 @@ YAML
     done >"$WORK/scale-samples.txt" 2>/dev/null ) &
   SAMPLER_PID=$!
   s=$(now)
+  mark scale_apply "$s"
   kubectl apply -f "$WORK/scale.yaml" >/dev/null
   kubectl -n bench-scale wait --for=condition=Ready pgindex --all --timeout=30m >/dev/null
   e=$(now)
-  x0=$(psql -XAt -U postgres -d postgres -c "SELECT sum(xact_commit) FROM pg_stat_database WHERE datname LIKE 'scale%'")
-  log "scale: all $SCALE Ready in $(python3 -c "print(round($e-$s,1))")s; measuring 60 s of steady state"
-  sleep 60
-  x1=$(psql -XAt -U postgres -d postgres -c "SELECT sum(xact_commit) FROM pg_stat_database WHERE datname LIKE 'scale%'")
+  mark scale_ready "$e"
+  log "scale: all $SCALE Ready in $(python3 -c "print(round($e-$s,1))")s; measuring $STEADY_S s of steady state"
+  # steady state: what the operator does to keep $SCALE Ready indexes checked, counted by PostgreSQL itself
+  STEADY_SQL="SELECT coalesce(sum(xact_commit), 0), coalesce(sum(sessions), 0) FROM pg_stat_database WHERE datname LIKE 'scale%'"
+  psql -XAq -U postgres -d postgres -c "SELECT pg_stat_statements_reset()" >/dev/null
+  x0=$(psql -XAt -F ' ' -U postgres -d postgres -c "$STEADY_SQL")
+  mark steady_start
+  sleep "$STEADY_S"
+  mark steady_end
+  x1=$(psql -XAt -F ' ' -U postgres -d postgres -c "$STEADY_SQL")
+  q1=$(psql -XAt -U postgres -d postgres -c "SELECT coalesce(sum(s.calls), 0) FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid WHERE d.datname LIKE 'scale%'")
   kill "$SAMPLER_PID" 2>/dev/null; wait "$SAMPLER_PID" 2>/dev/null || true; SAMPLER_PID=""
   PEAK_KB=$(awk '/^VmHWM/{print $2}' "/proc/$OP_PID/status")
   READY_N=$(kubectl -n bench-scale get pgindex -o jsonpath='{range .items[*]}{.status.phase}{"\n"}{end}' | grep -c '^Ready$' || true)
@@ -267,7 +298,10 @@ for line in open(sys.argv[1]):
 print(json.dumps({"resources": $SCALE, "databases": $DBS, "tables": $TABLES, "rows_per_table": 10000,
   "ready": $READY_N, "all_ready_s": round($e - $s, 2), "operator_peak_rss_mib": round($PEAK_KB / 1024, 1),
   "pg_connections_max": max(conns or [0]), "pg_connections_samples": len(conns),
-  "steady_xact_per_min_per_index": round(($x1 - $x0) / $SCALE, 2)}))
+  "steady_seconds": $STEADY_S,
+  "steady_statements_per_min_per_index": round($q1 * 60 / $STEADY_S / $SCALE, 2),
+  "steady_xact_per_min_per_index": round(($(echo "$x1" | cut -d' ' -f1) - $(echo "$x0" | cut -d' ' -f1)) * 60 / $STEADY_S / $SCALE, 2),
+  "steady_sessions_per_min_per_index": round(($(echo "$x1" | cut -d' ' -f2) - $(echo "$x0" | cut -d' ' -f2)) * 60 / $STEADY_S / $SCALE, 2)}))
 PY
   kubectl delete namespace bench-scale --wait=false >/dev/null 2>&1 || true
 fi

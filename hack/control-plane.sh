@@ -54,6 +54,8 @@
 #                                               that prints what is left on failure; if
 #                                               kube-controller-manager is not running, falls back
 #                                               to a stand-in (delete the content, call /finalize)
+#   hack/control-plane.sh stop-apiserver        stop kube-apiserver only (etcd and its data stay)
+#   hack/control-plane.sh start-apiserver       start it again with the same flags and wait for /readyz
 #   hack/control-plane.sh aggregate-roles       fallback only: no-op while kube-controller-manager
 #                                               runs; otherwise fills in aggregated ClusterRoles once
 #
@@ -305,6 +307,45 @@ start_controller_manager() {
   die "kube-controller-manager not working after 60s (no synced caches in its log or no default ServiceAccount; log: $log)"
 }
 
+# Starts kube-apiserver against the running etcd and waits for /readyz. Used by
+# start, and by start-apiserver after stop-apiserver (etcd and its data are kept).
+start_apiserver() {
+  local bin_dir="$1"
+  log "starting kube-apiserver on https://127.0.0.1:$APISERVER_PORT"
+  # shellcheck disable=SC2086  # PGINDEX_APISERVER_EXTRA_ARGS is intentionally word-split
+  setsid "$bin_dir/kube-apiserver" \
+    --bind-address 127.0.0.1 \
+    --advertise-address 127.0.0.1 \
+    --secure-port "$APISERVER_PORT" \
+    --etcd-servers "http://127.0.0.1:$ETCD_CLIENT_PORT" \
+    --service-cluster-ip-range "$SERVICE_CIDR" \
+    --cert-dir "$PKI_DIR" \
+    --tls-cert-file "$PKI_DIR/apiserver.crt" \
+    --tls-private-key-file "$PKI_DIR/apiserver.key" \
+    --client-ca-file "$PKI_DIR/ca.crt" \
+    --service-account-issuer "$SA_ISSUER" \
+    --service-account-key-file "$PKI_DIR/sa.pub" \
+    --service-account-signing-key-file "$PKI_DIR/sa.key" \
+    --authorization-mode RBAC \
+    --allow-privileged=true \
+    --profiling=false \
+    ${PGINDEX_APISERVER_EXTRA_ARGS:-} \
+    </dev/null >>"$STATE_DIR/kube-apiserver.log" 2>&1 &
+  echo $! >"$STATE_DIR/kube-apiserver.pid"
+  wait_exec kube-apiserver
+
+  write_admin_kubeconfig
+
+  local deadline=$((SECONDS + READY_TIMEOUT))
+  while :; do
+    [[ -n "$(live_pid kube-apiserver)" ]] || { tail -n 30 "$STATE_DIR/kube-apiserver.log" >&2; die "kube-apiserver exited (log: $STATE_DIR/kube-apiserver.log)"; }
+    [[ -n "$(live_pid etcd)" ]] || die "etcd exited (log: $STATE_DIR/etcd.log)"
+    is_ready && break
+    ((SECONDS < deadline)) || die "kube-apiserver not ready after ${READY_TIMEOUT}s (log: $STATE_DIR/kube-apiserver.log)"
+    sleep 0.5
+  done
+}
+
 # --- commands ------------------------------------------------------------------
 
 cmd_start() {
@@ -376,39 +417,7 @@ cmd_start() {
   done
   ((i < 150)) || die "etcd not healthy after 30s (log: $STATE_DIR/etcd.log)"
 
-  log "starting kube-apiserver on https://127.0.0.1:$APISERVER_PORT"
-  # shellcheck disable=SC2086  # PGINDEX_APISERVER_EXTRA_ARGS is intentionally word-split
-  setsid "$bin_dir/kube-apiserver" \
-    --bind-address 127.0.0.1 \
-    --advertise-address 127.0.0.1 \
-    --secure-port "$APISERVER_PORT" \
-    --etcd-servers "http://127.0.0.1:$ETCD_CLIENT_PORT" \
-    --service-cluster-ip-range "$SERVICE_CIDR" \
-    --cert-dir "$PKI_DIR" \
-    --tls-cert-file "$PKI_DIR/apiserver.crt" \
-    --tls-private-key-file "$PKI_DIR/apiserver.key" \
-    --client-ca-file "$PKI_DIR/ca.crt" \
-    --service-account-issuer "$SA_ISSUER" \
-    --service-account-key-file "$PKI_DIR/sa.pub" \
-    --service-account-signing-key-file "$PKI_DIR/sa.key" \
-    --authorization-mode RBAC \
-    --allow-privileged=true \
-    --profiling=false \
-    ${PGINDEX_APISERVER_EXTRA_ARGS:-} \
-    </dev/null >"$STATE_DIR/kube-apiserver.log" 2>&1 &
-  echo $! >"$STATE_DIR/kube-apiserver.pid"
-  wait_exec kube-apiserver
-
-  write_admin_kubeconfig
-
-  local deadline=$((SECONDS + READY_TIMEOUT))
-  while :; do
-    [[ -n "$(live_pid kube-apiserver)" ]] || { tail -n 30 "$STATE_DIR/kube-apiserver.log" >&2; die "kube-apiserver exited (log: $STATE_DIR/kube-apiserver.log)"; }
-    [[ -n "$(live_pid etcd)" ]] || die "etcd exited (log: $STATE_DIR/etcd.log)"
-    is_ready && break
-    ((SECONDS < deadline)) || die "kube-apiserver not ready after ${READY_TIMEOUT}s (log: $STATE_DIR/kube-apiserver.log)"
-    sleep 0.5
-  done
+  start_apiserver "$bin_dir"
   start_controller_manager "$bin_dir"
   START_OK=1
   log "ready: kube-apiserver https://127.0.0.1:$APISERVER_PORT (pid $(live_pid kube-apiserver)), etcd (pid $(live_pid etcd)), kube-controller-manager (pid $(live_pid kube-controller-manager)); logs in $STATE_DIR"
@@ -430,6 +439,23 @@ cmd_stop() {
   fi
   rm -f "$KUBECONFIG_FILE" "$KCM_KUBECONFIG_FILE"
   log "stopped"
+}
+
+# Fault injection for tests: kube-apiserver alone goes away and comes back, the
+# way it does during a control-plane upgrade; etcd and its data stay.
+cmd_stop_apiserver() {
+  [[ -n "$(live_pid etcd)" ]] || die "etcd is not running (hack/control-plane.sh start)"
+  stop_process kube-apiserver
+}
+
+cmd_start_apiserver() {
+  [[ -n "$(live_pid etcd)" ]] || die "etcd is not running (hack/control-plane.sh start)"
+  if [[ -n "$(live_pid kube-apiserver)" ]] && is_ready; then
+    log "kube-apiserver already running"
+    return 0
+  fi
+  start_apiserver "$(resolve_bin_dir)"
+  log "kube-apiserver ready again (pid $(live_pid kube-apiserver))"
 }
 
 cmd_status() {
@@ -583,9 +609,11 @@ case "${1:-}" in
   env) cmd_env ;;
   sa-kubeconfig) shift; cmd_sa_kubeconfig "$@" ;;
   delete-ns) shift; cmd_delete_ns "$@" ;;
+  stop-apiserver) cmd_stop_apiserver ;;
+  start-apiserver) cmd_start_apiserver ;;
   aggregate-roles) cmd_aggregate_roles ;;
   *)
-    echo "usage: $0 start|stop|status|env|sa-kubeconfig NS SA OUT [DURATION]|delete-ns NS [TIMEOUT]|aggregate-roles" >&2
+    echo "usage: $0 start|stop|status|env|sa-kubeconfig NS SA OUT [DURATION]|delete-ns NS [TIMEOUT]|stop-apiserver|start-apiserver|aggregate-roles" >&2
     exit 2
     ;;
 esac

@@ -41,6 +41,16 @@ final class ControlPlane {
         Cli.run(env, Duration.ofMinutes(2), null, "hack/control-plane.sh", "stop");
     }
 
+    /** Stops kube-apiserver alone; etcd and its data stay (hack/control-plane.sh stop-apiserver). */
+    void stopApiServer() {
+        Cli.run(env, Duration.ofMinutes(1), null, "hack/control-plane.sh", "stop-apiserver").check();
+    }
+
+    /** Starts kube-apiserver again with the same flags and waits for /readyz. */
+    void startApiServer() {
+        Cli.run(env, Duration.ofMinutes(2), null, "hack/control-plane.sh", "start-apiserver").check();
+    }
+
     /** A kubeconfig that authenticates as the ServiceAccount (bound token from the TokenRequest API). */
     Path serviceAccountKubeconfig(String namespace, String serviceAccount) {
         Path out = stateRoot.resolve(namespace + "-" + serviceAccount + ".kubeconfig");

@@ -98,9 +98,13 @@ final class E2eEnvironment {
     }
 
     Tenant newTenant(String prefix, String secretName) {
+        return newTenant(prefix, secretName, TestPostgres.newDatabase());
+    }
+
+    /** A tenant whose database is the given one (for example on a PostgreSQL server a test restarts). */
+    Tenant newTenant(String prefix, String secretName, ConnectionInfo db) {
         String ns = prefix + "-" + NAMESPACES.incrementAndGet() + "-" + Long.toString(System.nanoTime() % 100000, 36);
         kubectl("create", "namespace", ns).check();
-        ConnectionInfo db = TestPostgres.newDatabase();
         String secret = """
                 apiVersion: v1
                 kind: Secret
@@ -148,6 +152,26 @@ final class E2eEnvironment {
     /** Polls a jsonpath until it is not empty and returns its value. */
     String awaitNonEmpty(String namespace, String resource, String jsonPath, Duration timeout) {
         return awaitJsonPath(namespace, resource, jsonPath, v -> !v.isBlank(), "a value", timeout);
+    }
+
+    /** The holderIdentity of a coordination.k8s.io Lease, empty when there is none. */
+    String leaseHolder(String namespace, String lease) {
+        return kubectl("get", "lease", lease, "-n", namespace, "-o", "jsonpath={.spec.holderIdentity}").out().trim();
+    }
+
+    /** Polls until one of the candidates holds the Lease and returns it. */
+    String awaitLeaseHolder(String namespace, String lease, List<String> candidates, Duration timeout) {
+        Instant end = Instant.now().plus(timeout);
+        String holder = "";
+        while (Instant.now().isBefore(end)) {
+            holder = leaseHolder(namespace, lease);
+            if (candidates.contains(holder)) {
+                return holder;
+            }
+            OperatorProcess.sleep(500);
+        }
+        throw new AssertionError("Lease " + namespace + "/" + lease + " held by '" + holder + "', not one of "
+                + candidates + " after " + timeout + "\n" + kubectl("get", "lease", "-A", "-o", "yaml").out());
     }
 
     static String tail(String text, int lines) {

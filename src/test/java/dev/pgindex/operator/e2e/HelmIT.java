@@ -128,24 +128,6 @@ class HelmIT {
         env.kubectl("delete", "pod", "pss-check", "-n", namespace, "--wait=false").check();
     }
 
-    static String leaseHolder(String namespace, String lease) {
-        return env.kubectl("get", "lease", lease, "-n", namespace, "-o", "jsonpath={.spec.holderIdentity}").out().trim();
-    }
-
-    static String awaitLeaseHolder(String namespace, String lease, List<String> candidates, Duration timeout) {
-        Instant end = Instant.now().plus(timeout);
-        String holder = "";
-        while (Instant.now().isBefore(end)) {
-            holder = leaseHolder(namespace, lease);
-            if (candidates.contains(holder)) {
-                return holder;
-            }
-            OperatorProcess.sleep(500);
-        }
-        throw new AssertionError("Lease " + namespace + "/" + lease + " held by '" + holder + "', not one of "
-                + candidates + " after " + timeout + "\n" + env.kubectl("get", "lease", "-A", "-o", "yaml").out());
-    }
-
     static Map<String, Object> json(String namespace, String resource) {
         return new Yaml().load(env.kubectl("get", resource, "-n", namespace, "-o", "json").check().out());
     }
@@ -276,7 +258,7 @@ class HelmIT {
                 podEnv.put("HOSTNAME", pod);
                 replicas.put(pod, new OperatorProcess(kubeconfig, env.logDir, podEnv));
             }
-            String leader = awaitLeaseHolder(ns, "ha-pgindex-operator", List.copyOf(replicas.keySet()), WAIT);
+            String leader = env.awaitLeaseHolder(ns, "ha-pgindex-operator", List.copyOf(replicas.keySet()), WAIT);
             String follower = replicas.keySet().stream().filter(p -> !p.equals(leader)).findFirst().orElseThrow();
             env.operator = replicas.get(leader);
             env.apply(t.namespace(), KubectlUserJourneyIT.manifest("first", "users", "users_email_first", "")).check();
@@ -290,7 +272,7 @@ class HelmIT {
             replicas.get(leader).stop();
             assertThat(OperatorProcess.since(stopping)).as("graceful stop of the leader").isLessThan(Duration.ofSeconds(15));
             assertThat(replicas.get(leader).logText()).contains("Shutting down: no longer leading");
-            assertThat(awaitLeaseHolder(ns, "ha-pgindex-operator", List.of(follower), WAIT)).isEqualTo(follower);
+            assertThat(env.awaitLeaseHolder(ns, "ha-pgindex-operator", List.of(follower), WAIT)).isEqualTo(follower);
             env.operator = replicas.get(follower);
             env.apply(t.namespace(), KubectlUserJourneyIT.manifest("second", "orders", "orders_status_second", "")
                     .replace("- name: email", "- name: status")).check();

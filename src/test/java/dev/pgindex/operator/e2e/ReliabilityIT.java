@@ -1,5 +1,6 @@
 package dev.pgindex.operator.e2e;
 
+import dev.pgindex.operator.postgres.ConnectionInfo;
 import dev.pgindex.operator.support.TestPostgres;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -28,7 +29,8 @@ class ReliabilityIT {
     static final int CRASH_TRIALS = Integer.getInteger("reliability.crashTrials", 10);
     static final Duration WAIT = Duration.ofSeconds(90);
     static E2eEnvironment env;
-    static final List<String> ROWS = new ArrayList<>();
+    /** Table rows by scenario, in the order the table lists them (tests run in any order). */
+    static final java.util.SortedMap<Integer, String> ROWS = new java.util.concurrent.ConcurrentSkipListMap<>();
 
     record Result(String scenario, int trials, int passed, List<Duration> recovery) {
         String row() {
@@ -51,13 +53,107 @@ class ReliabilityIT {
                 + "embedded 17, kube-apiserver v1.34.4; do not edit by hand. Each trial ends only when the resource is "
                 + "Ready with exactly one valid index on its table and no invalid or `_ccnew` leftover; time to "
                 + "recover runs from the fault to Ready.\n\n| scenario | trials | passed | time to recover |\n|---|---|---|---|\n"
-                + String.join("\n", ROWS) + "\n";
+                + String.join("\n", ROWS.values()) + "\n";
         Files.createDirectories(env.logDir);
         Files.writeString(env.logDir.resolve("reliability.md"), md);
         if (Boolean.getBoolean("reliability.update")) {
             Files.writeString(Path.of("docs", "reliability.md"), md);
         }
         System.out.print(md);
+    }
+
+    /**
+     * A write workload: one session inserting numbered rows into {@code table} (its {@code payload} column) every
+     * 5 ms, reconnecting after an error. Errors are allowed only while {@link #expectFailures} is on (a fault the
+     * test causes); at the end every acknowledged insert must be in the table.
+     */
+    static final class Writes implements AutoCloseable {
+        private final ConnectionInfo db;
+        private final String table;
+        private final String tag = "w" + Long.toString(System.nanoTime() % 1_000_000, 36) + ":";
+        private final java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
+        private final java.util.concurrent.atomic.AtomicLong acknowledged = new java.util.concurrent.atomic.AtomicLong();
+        private final java.util.concurrent.atomic.AtomicLong sent = new java.util.concurrent.atomic.AtomicLong();
+        private final java.util.concurrent.atomic.AtomicInteger expectedFailures = new java.util.concurrent.atomic.AtomicInteger();
+        private final List<String> unexpected = java.util.Collections.synchronizedList(new ArrayList<>());
+        private final java.util.Set<Long> acked = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        private volatile boolean expecting;
+        private final Thread thread;
+
+        Writes(ConnectionInfo db, String table) {
+            this.db = db;
+            this.table = table;
+            this.thread = new Thread(this::run, "writes-" + table);
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        private void run() {
+            while (running.get()) {
+                try (var c = TestPostgres.connect(db); var s = c.createStatement()) {
+                    while (running.get()) {
+                        long n = sent.incrementAndGet();
+                        s.execute("INSERT INTO " + table + " (payload) VALUES ('" + tag + n + "')");
+                        acked.add(n);
+                        acknowledged.incrementAndGet();
+                        Thread.sleep(5);
+                    }
+                } catch (java.sql.SQLException e) {
+                    if (expecting) {
+                        expectedFailures.incrementAndGet();
+                    } else {
+                        unexpected.add(e.getSQLState() + " " + e.getMessage());
+                    }
+                    OperatorProcess.sleep(100);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+
+        /** Failures are expected from now until {@link #expectNoFailures()}. */
+        void expectFailures() {
+            expecting = true;
+        }
+
+        /** Waits until a new insert has been acknowledged, then treats failures as unexpected again. */
+        void expectNoFailures() {
+            long before = acknowledged.get();
+            Instant end = Instant.now().plusSeconds(30);
+            while (acknowledged.get() == before && Instant.now().isBefore(end)) {
+                OperatorProcess.sleep(20);
+            }
+            assertThat(acknowledged.get()).as("writes resume").isGreaterThan(before);
+            expecting = false;
+        }
+
+        /** Stops writing and asserts that no unexpected statement failed and every acknowledged insert is there. */
+        void stopAndCheck() throws InterruptedException {
+            running.set(false);
+            thread.join();
+            assertThat(unexpected).as("unexpected write failures").isEmpty();
+            java.util.Set<Long> found = new java.util.HashSet<>();
+            for (List<String> row : TestPostgres.query(db, "SELECT substr(payload, " + (tag.length() + 1) + ")::bigint FROM "
+                    + table + " WHERE starts_with(payload, '" + tag + "')")) {
+                found.add(Long.parseLong(row.get(0)));
+            }
+            assertThat(acknowledged.get()).as("writes ran").isPositive();
+            assertThat(found).as("every acknowledged insert is in the table").containsAll(acked);
+            // an insert whose acknowledgement was lost in a fault may or may not have committed; nothing else may appear
+            assertThat(found.size()).isLessThanOrEqualTo(acked.size() + expectedFailures.get());
+        }
+
+        String summary() {
+            return acknowledged.get() + " inserts acknowledged meanwhile, all found"
+                    + (expectedFailures.get() == 0 ? ", none failed" : ", " + expectedFailures.get()
+                    + " failed only while the fault lasted");
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            running.set(false);
+            thread.join();
+        }
     }
 
     static void createEvents(E2eEnvironment.Tenant t, int rows) {
@@ -85,35 +181,13 @@ class ReliabilityIT {
         createEvents(t, 300000);
         Random random = new Random(42);
         List<Duration> recovery = new ArrayList<>();
-        int passed = 0;
-        // a write workload runs through every trial: every acknowledged insert must be there at the end
-        java.util.concurrent.atomic.AtomicBoolean writing = new java.util.concurrent.atomic.AtomicBoolean(true);
-        java.util.concurrent.atomic.AtomicLong acknowledged = new java.util.concurrent.atomic.AtomicLong();
-        java.util.concurrent.atomic.AtomicReference<Throwable> writeError = new java.util.concurrent.atomic.AtomicReference<>();
-        Thread writer = new Thread(() -> {
-            try (var c = TestPostgres.connect(t.db()); var s = c.createStatement()) {
-                while (writing.get()) {
-                    s.execute("INSERT INTO events (payload) VALUES ('w" + acknowledged.get() + "')");
-                    acknowledged.incrementAndGet();
-                    Thread.sleep(5);
-                }
-            } catch (Throwable e) {
-                writeError.set(e);
-            }
-        });
-        writer.start();
-        try {
+        int passed;
+        try (Writes writes = new Writes(t.db(), "events")) {
             passed = crashTrials(t, random, recovery);
-        } finally {
-            writing.set(false);
-            writer.join();
+            writes.stopAndCheck();
+            ROWS.put(1, new Result("operator SIGKILL at a random moment (0-2.5 s) of a 300k-row build, then restarted; "
+                    + writes.summary(), CRASH_TRIALS, passed, recovery).row());
         }
-        assertThat(writeError.get()).isNull();
-        assertThat(scalar(t.db(), "SELECT count(*) FROM events WHERE payload LIKE 'w%'"))
-                .isEqualTo(String.valueOf(acknowledged.get()));
-        ROWS.add(new Result("operator SIGKILL at a random moment (0-2.5 s) of a 300k-row build, then restarted; "
-                + acknowledged.get() + " inserts acknowledged meanwhile, all found, none failed",
-                CRASH_TRIALS, passed, recovery).row());
     }
 
     private int crashTrials(E2eEnvironment.Tenant t, Random random, List<Duration> recovery) throws Exception {
@@ -139,7 +213,8 @@ class ReliabilityIT {
         E2eEnvironment.Tenant t = env.newTenant("term");
         createEvents(t, 50000);
         Instant fault;
-        try (TestPostgres.OpenTransaction blocker = TestPostgres.openTransaction(t.db(), "blocker",
+        Writes writes = new Writes(t.db(), "events");
+        try (writes; TestPostgres.OpenTransaction blocker = TestPostgres.openTransaction(t.db(), "blocker",
                 "UPDATE events SET payload = payload WHERE id = 1")) {
             applyEventsIndex(t, "idx", "events_payload_idx");
             env.awaitNonEmpty(t.namespace(), "pgindex/idx", ".status.blockedBy", WAIT);
@@ -148,17 +223,20 @@ class ReliabilityIT {
             exec(t.db(), "SELECT pg_terminate_backend(" + pid + ")");
             fault = Instant.now();
             blocker.connection().rollback();
+            env.awaitJsonPath(t.namespace(), "pgindex/idx", ".status.phase", "Ready", WAIT);
+            writes.stopAndCheck();
         }
-        env.awaitJsonPath(t.namespace(), "pgindex/idx", ".status.phase", "Ready", WAIT);
         Duration took = Duration.between(fault, Instant.now());
         assertClean(t, "events", "events_payload_idx");
-        ROWS.add(new Result("builder backend terminated (pg_terminate_backend) while waiting", 1, 1, List.of(took)).row());
+        ROWS.put(2, new Result("builder backend terminated (pg_terminate_backend) while waiting; " + writes.summary(),
+                1, 1, List.of(took)).row());
     }
 
     @Test
     void shouldRecoverWhenTheSecretIsDeletedAndRecreated() throws Exception {
         E2eEnvironment.Tenant t = env.newTenant("secret");
         createEvents(t, 50000);
+        Writes writes = new Writes(t.db(), "events");
         String secret = env.kubectl("get", "secret", "db-app", "-n", t.namespace(), "-o", "yaml").check().out();
         env.kubectl("delete", "secret", "db-app", "-n", t.namespace()).check();
         applyEventsIndex(t, "idx", "events_payload_idx");
@@ -168,14 +246,16 @@ class ReliabilityIT {
         env.apply(t.namespace(), secret.replaceAll("(?m)^  (resourceVersion|uid|creationTimestamp):.*\\n", "")).check();
         env.awaitJsonPath(t.namespace(), "pgindex/idx", ".status.phase", "Ready", WAIT);
         Duration took = Duration.between(fixed, Instant.now());
+        writes.stopAndCheck();
         assertClean(t, "events", "events_payload_idx");
-        ROWS.add(new Result("connection Secret deleted, then recreated", 1, 1, List.of(took)).row());
+        ROWS.put(5, new Result("connection Secret deleted, then recreated; " + writes.summary(), 1, 1, List.of(took)).row());
     }
 
     @Test
     void shouldRecoverWhenTheDatabaseIsUnreachableForAWhile() throws Exception {
         E2eEnvironment.Tenant t = env.newTenant("down");
         createEvents(t, 50000);
+        Writes writes = new Writes(t.db(), "events");
         int deadPort = ControlPlane.freePort();
         String good = String.valueOf(t.db().port());
         env.kubectl("patch", "secret", "db-app", "-n", t.namespace(), "--type", "merge", "-p",
@@ -189,7 +269,257 @@ class ReliabilityIT {
                 "{\"stringData\":{\"port\":\"" + good + "\"}}").check();
         env.awaitJsonPath(t.namespace(), "pgindex/idx", ".status.phase", "Ready", WAIT);
         Duration took = Duration.between(back, Instant.now());
+        writes.stopAndCheck();
         assertClean(t, "events", "events_payload_idx");
-        ROWS.add(new Result("database unreachable for 5 s (connection refused), then back", 1, 1, List.of(took)).row());
+        ROWS.put(6, new Result("database unreachable for 5 s (connection refused), then back; " + writes.summary(), 1, 1,
+                List.of(took)).row());
+    }
+
+    /** Waits until PostgreSQL reports the index build of this table in its building phase (past the waits). */
+    static void awaitBuildPhase(ConnectionInfo db, String table, String phasePrefix) {
+        Instant end = Instant.now().plus(WAIT);
+        while (Instant.now().isBefore(end)) {
+            if (!"0".equals(scalar(db, "SELECT count(*) FROM pg_stat_progress_create_index WHERE relid = '" + table
+                    + "'::regclass AND phase LIKE '" + phasePrefix + "%'"))) {
+                return;
+            }
+            OperatorProcess.sleep(20);
+        }
+        throw new AssertionError("no build of " + table + " reached phase " + phasePrefix + " within " + WAIT);
+    }
+
+    @Test
+    void shouldRecoverWhenPostgresRestartsMidBuild() throws Exception {
+        int trials = 3;
+        List<Duration> recovery = new ArrayList<>();
+        int passed = 0;
+        try (TestPostgres.Restartable pg = new TestPostgres.Restartable()) {
+            E2eEnvironment.Tenant t = env.newTenant("pgrestart", "db-app", pg.newDatabase());
+            createEvents(t, 1_000_000);
+            try (Writes writes = new Writes(t.db(), "events")) {
+                for (int i = 0; i < trials; i++) {
+                    String index = "events_payload_r" + i;
+                    applyEventsIndex(t, "idx-" + i, index);
+                    awaitBuildPhase(t.db(), "events", "building index");
+                    // fast shutdown: every session ends, the CIC aborts and leaves its INVALID index behind
+                    writes.expectFailures();
+                    pg.stopFast();
+                    OperatorProcess.sleep(3000);
+                    pg.start();
+                    Instant back = Instant.now();
+                    writes.expectNoFailures();
+                    env.awaitJsonPath(t.namespace(), "pgindex/idx-" + i, ".status.phase", "Ready", WAIT);
+                    recovery.add(Duration.between(back, Instant.now()));
+                    assertClean(t, "events", index);
+                    passed++;
+                }
+                writes.stopAndCheck();
+                ROWS.put(3, new Result("PostgreSQL fast shutdown during the build phase of a 1M-row CIC, down 3 s, "
+                        + "started again (time from back up); " + writes.summary(), trials, passed, recovery).row());
+            }
+        }
+    }
+
+    @Test
+    void shouldRecoverWhenTheApiServerRestarts() throws Exception {
+        int trials = 2;
+        E2eEnvironment.Tenant t = env.newTenant("apirestart");
+        createEvents(t, 50000);
+        List<Duration> recovery = new ArrayList<>();
+        int passed = 0;
+        try (Writes writes = new Writes(t.db(), "events")) {
+            for (int i = 0; i < trials; i++) {
+                String index = "events_payload_a" + i;
+                OperatorProcess operatorBefore = env.operator;
+                try (TestPostgres.OpenTransaction blocker = TestPostgres.openTransaction(t.db(), "blocker",
+                        "UPDATE events SET payload = payload WHERE id = 1")) {
+                    applyEventsIndex(t, "idx-" + i, index);
+                    env.awaitNonEmpty(t.namespace(), "pgindex/idx-" + i, ".status.blockedBy", WAIT);
+                    env.controlPlane.stopApiServer();
+                    // the build finishes while the API server is away: its outcome must still reach the status
+                    blocker.connection().rollback();
+                }
+                OperatorProcess.sleep(5000);
+                env.controlPlane.startApiServer();
+                Instant back = Instant.now();
+                env.awaitJsonPath(t.namespace(), "pgindex/idx-" + i, ".status.phase", "Ready", WAIT);
+                recovery.add(Duration.between(back, Instant.now()));
+                assertThat(env.operator).isSameAs(operatorBefore);
+                assertThat(env.operator.alive()).as("the operator rides out the outage").isTrue();
+                assertClean(t, "events", index);
+                passed++;
+            }
+            writes.stopAndCheck();
+            ROWS.put(4, new Result("kube-apiserver stopped during a build (which finishes meanwhile), down 5 s, started "
+                    + "again (time from back up; same operator process); " + writes.summary(), trials, passed,
+                    recovery).row());
+        }
+    }
+
+    /**
+     * Samples pg_stat_progress_create_index of one database every 20 ms and keeps the highest number of builds seen
+     * at once on any one table.
+     */
+    static final class BuildSampler implements AutoCloseable {
+        private final java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
+        final java.util.concurrent.atomic.AtomicInteger maxPerTable = new java.util.concurrent.atomic.AtomicInteger();
+        final java.util.concurrent.atomic.AtomicInteger samplesWithBuilds = new java.util.concurrent.atomic.AtomicInteger();
+        final java.util.concurrent.atomic.AtomicInteger samples = new java.util.concurrent.atomic.AtomicInteger();
+        private final Thread thread;
+
+        BuildSampler(ConnectionInfo db) {
+            thread = new Thread(() -> {
+                try (var c = TestPostgres.connect(db); var s = c.createStatement()) {
+                    while (running.get()) {
+                        try (var rs = s.executeQuery("SELECT coalesce(max(n), 0) FROM (SELECT count(*) AS n "
+                                + "FROM pg_stat_progress_create_index WHERE datname = current_database() GROUP BY relid) b")) {
+                            rs.next();
+                            int n = rs.getInt(1);
+                            samples.incrementAndGet();
+                            if (n > 0) {
+                                samplesWithBuilds.incrementAndGet();
+                            }
+                            maxPerTable.accumulateAndGet(n, Math::max);
+                        }
+                        Thread.sleep(20);
+                    }
+                } catch (java.sql.SQLException | InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            }, "build-sampler");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            running.set(false);
+            thread.join();
+        }
+    }
+
+    static final List<String> TABLES = List.of("events", "audit");
+
+    /** Two tables of 200k rows and three indexes on each, applied at once. */
+    static List<String> applySixIndexes(E2eEnvironment.Tenant t) {
+        exec(t.db(), "CREATE TABLE audit (id bigserial PRIMARY KEY, payload text)",
+                "INSERT INTO audit (payload) SELECT md5(g::text) FROM generate_series(1, 200000) g");
+        List<String> names = new ArrayList<>();
+        StringBuilder yaml = new StringBuilder();
+        for (String table : TABLES) {
+            for (int k = 0; k < 3; k++) {
+                String name = table + "-" + k;
+                names.add(name);
+                yaml.append(KubectlUserJourneyIT.manifest(name, table, table + "_payload_" + k, "")
+                        .replace("- name: email", k == 0 ? "- name: payload" : k == 1 ? "- expression: lower(payload)"
+                                : "- name: payload\n      order: DESC")).append("\n---\n");
+            }
+        }
+        env.apply(t.namespace(), yaml.toString()).check();
+        return names;
+    }
+
+    static void assertSixClean(E2eEnvironment.Tenant t) {
+        for (String table : TABLES) {
+            for (int k = 0; k < 3; k++) {
+                assertClean(t, table, table + "_payload_" + k);
+            }
+        }
+    }
+
+    /** Lets the deploy/ ServiceAccount use a Lease in its namespace, as the chart's Role does when replicaCount > 1. */
+    static void grantLease() {
+        env.kubectlIn("""
+                apiVersion: rbac.authorization.k8s.io/v1
+                kind: Role
+                metadata: {name: pgindex-leader-election, namespace: %1$s}
+                rules:
+                  - apiGroups: [coordination.k8s.io]
+                    resources: [leases]
+                    verbs: [get, create, update, patch]
+                ---
+                apiVersion: rbac.authorization.k8s.io/v1
+                kind: RoleBinding
+                metadata: {name: pgindex-leader-election, namespace: %1$s}
+                roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: pgindex-leader-election}
+                subjects:
+                  - {kind: ServiceAccount, name: %2$s, namespace: %1$s}
+                """.formatted(E2eEnvironment.OPERATOR_NS, E2eEnvironment.OPERATOR_SA), "apply", "-f", "-").check();
+    }
+
+    @Test
+    void shouldNeverBuildTwiceOnOneTableWithTwoReplicasAndLeaderElection() throws Exception {
+        E2eEnvironment.Tenant t = env.newTenant("replicas");
+        createEvents(t, 200000);
+        grantLease();
+        Map<String, OperatorProcess> replicas = new java.util.LinkedHashMap<>();
+        env.operator.stop();
+        Duration took;
+        try (Writes writes = new Writes(t.db(), "events"); BuildSampler sampler = new BuildSampler(t.db())) {
+            for (String pod : List.of("replica-1", "replica-2")) {
+                replicas.put(pod, new OperatorProcess(env.operatorKubeconfig, env.logDir, Map.of(
+                        "PGINDEX_LEADER_ELECTION_ENABLED", "true",
+                        "PGINDEX_LEADER_ELECTION_LEASE_NAMESPACE", E2eEnvironment.OPERATOR_NS,
+                        "HOSTNAME", pod)));
+            }
+            String leader = env.awaitLeaseHolder(E2eEnvironment.OPERATOR_NS, "pgindex-operator",
+                    List.copyOf(replicas.keySet()), WAIT);
+            String follower = replicas.keySet().stream().filter(p -> !p.equals(leader)).findFirst().orElseThrow();
+            env.operator = replicas.get(leader);
+            List<String> names = applySixIndexes(t);
+            // the leader dies in the middle of the work; the follower takes the Lease once it expires and finishes
+            awaitBuildPhase(t.db(), "events", "building index");
+            replicas.get(leader).kill();
+            Instant killed = Instant.now();
+            env.operator = replicas.get(follower);
+            for (String name : names) {
+                env.awaitJsonPath(t.namespace(), "pgindex/" + name, ".status.phase", "Ready", Duration.ofSeconds(120));
+            }
+            took = Duration.between(killed, Instant.now());
+            assertThat(env.leaseHolder(E2eEnvironment.OPERATOR_NS, "pgindex-operator")).isEqualTo(follower);
+            sampler.close();
+            writes.stopAndCheck();
+            assertThat(sampler.samplesWithBuilds.get()).as("the sampler saw builds").isPositive();
+            assertThat(sampler.maxPerTable.get()).as("builds at once on one table").isEqualTo(1);
+            assertSixClean(t);
+            ROWS.put(7, new Result("two replicas with leader election, 6 indexes on 2 tables, leader SIGKILLed mid-build "
+                    + "(time from the kill to all Ready, Lease takeover included); " + sampler.samples.get()
+                    + " samples of pg_stat_progress_create_index, at most " + sampler.maxPerTable.get()
+                    + " build per table; " + writes.summary(), 1, 1, List.of(took)).row());
+        } finally {
+            replicas.values().forEach(OperatorProcess::stop);
+            env.operator = replicas.values().iterator().next();
+            env.restartOperator(Map.of(), env.operatorKubeconfig);
+        }
+    }
+
+    @Test
+    void shouldNeverBuildTwiceOnOneTableWithTwoActiveReplicas() throws Exception {
+        E2eEnvironment.Tenant t = env.newTenant("splitbrain");
+        createEvents(t, 200000);
+        OperatorProcess second = null;
+        try (Writes writes = new Writes(t.db(), "events"); BuildSampler sampler = new BuildSampler(t.db())) {
+            // no leader election: both processes reconcile everything (a split brain, or a rolling update without
+            // a Lease); only the advisory locks and the owner marks keep them apart
+            second = new OperatorProcess(env.operatorKubeconfig, env.logDir, Map.of());
+            Instant applied = Instant.now();
+            List<String> names = applySixIndexes(t);
+            for (String name : names) {
+                env.awaitJsonPath(t.namespace(), "pgindex/" + name, ".status.phase", "Ready", Duration.ofSeconds(120));
+            }
+            Duration took = Duration.between(applied, Instant.now());
+            sampler.close();
+            writes.stopAndCheck();
+            assertThat(sampler.samplesWithBuilds.get()).as("the sampler saw builds").isPositive();
+            assertThat(sampler.maxPerTable.get()).as("builds at once on one table").isEqualTo(1);
+            assertSixClean(t);
+            ROWS.put(8, new Result("two replicas both active (no leader election), 6 indexes on 2 tables applied at once "
+                    + "(time from apply to all Ready); " + sampler.samples.get() + " samples, at most "
+                    + sampler.maxPerTable.get() + " build per table; " + writes.summary(), 1, 1, List.of(took)).row());
+        } finally {
+            if (second != null) {
+                second.stop();
+            }
+        }
     }
 }

@@ -44,14 +44,112 @@ public final class TestPostgres {
 
     /** Creates a new empty database and returns how to reach it. */
     public static ConnectionInfo newDatabase() {
+        return newDatabase(server());
+    }
+
+    static ConnectionInfo newDatabase(EmbeddedPostgres on) {
         String name = "t" + ProcessHandle.current().pid() + "_" + DATABASES.incrementAndGet();
-        try (Connection c = DriverManager.getConnection(server().getJdbcUrl("postgres", "postgres"));
+        try (Connection c = DriverManager.getConnection(on.getJdbcUrl("postgres", "postgres"));
                 Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE " + name);
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
-        return new ConnectionInfo("localhost", server().getPort(), name, "postgres", "postgres", "disable");
+        return new ConnectionInfo("localhost", on.getPort(), name, "postgres", "postgres", "disable");
+    }
+
+    /**
+     * A PostgreSQL server of its own (not the shared one) that a test may stop and start again on the same port and
+     * data directory: a fast shutdown (SIGINT to the postmaster: every session is terminated and in-flight
+     * transactions roll back), then the postmaster is started again with its original command line.
+     */
+    public static final class Restartable implements AutoCloseable {
+        private final EmbeddedPostgres pg;
+        private final List<String> command;
+        private final java.nio.file.Path dataDir;
+        private Process restarted;
+
+        public Restartable() {
+            try {
+                pg = EmbeddedPostgres.builder().setServerConfig("max_connections", "100")
+                        .setServerConfig("fsync", "off").start();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            try (Connection c = DriverManager.getConnection(pg.getJdbcUrl("postgres", "postgres"));
+                    Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW data_directory")) {
+                rs.next();
+                dataDir = java.nio.file.Path.of(rs.getString(1));
+                long pid = postmasterPid();
+                command = List.of(java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + pid + "/cmdline"))
+                        .split("\0"));
+            } catch (SQLException | IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        public ConnectionInfo newDatabase() {
+            return TestPostgres.newDatabase(pg);
+        }
+
+        private long postmasterPid() throws IOException {
+            return Long.parseLong(java.nio.file.Files.readAllLines(dataDir.resolve("postmaster.pid")).get(0).trim());
+        }
+
+        /** Fast shutdown; returns once the postmaster has exited. */
+        public void stopFast() {
+            try {
+                long pid = postmasterPid();
+                new ProcessBuilder("kill", "-INT", Long.toString(pid)).inheritIO().start().waitFor();
+                ProcessHandle.of(pid).ifPresent(h -> h.onExit().orTimeout(60, java.util.concurrent.TimeUnit.SECONDS).join());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+
+        /** Starts the postmaster again and waits until it accepts connections. */
+        public void start() {
+            try {
+                // as root, zonky runs PostgreSQL in a user namespace of its own (PostgreSQL refuses to run as root)
+                List<String> cmd = new ArrayList<>();
+                if ("root".equals(ProcessHandle.current().info().user().orElse(""))) {
+                    cmd.addAll(List.of("unshare", "-U"));
+                }
+                cmd.addAll(command);
+                restarted = new ProcessBuilder(cmd).redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.appendTo(dataDir.resolveSibling(dataDir.getFileName()
+                                + "-restarted.log").toFile())).start();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            long end = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+            while (true) {
+                try (Connection c = DriverManager.getConnection(pg.getJdbcUrl("postgres", "postgres"))) {
+                    return;
+                } catch (SQLException e) {
+                    if (!restarted.isAlive() || System.nanoTime() > end) {
+                        throw new IllegalStateException("PostgreSQL did not come back: " + e.getMessage(), e);
+                    }
+                }
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            pg.close();
+            if (restarted != null) {
+                restarted.destroy();
+            }
+        }
     }
 
     public static Connection connect(ConnectionInfo info) throws SQLException {
