@@ -833,7 +833,8 @@ public final class IndexEngine {
         b.setTarget(jobDef.schema() + "." + (kind == IndexBuilder.Kind.DROP ? target : jobDef.name()));
         b.setBuilderPid(p.pid());
         b.setStatement(sql);
-        b.setStartedAt(now.toString());
+        // the connection and the build slot are taken: what follows is the status write, then the DDL is sent
+        b.setStartedAt(Instant.now().toString());
         b.setIndexOid(indexOid);
         st.setBuild(b);
         st.setNextAttemptAt(null);

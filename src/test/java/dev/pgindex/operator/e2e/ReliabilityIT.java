@@ -419,12 +419,27 @@ class ReliabilityIT {
         return names;
     }
 
-    static void assertSixClean(E2eEnvironment.Tenant t) {
+    /**
+     * Waits for the six resources to be Ready and returns that moment; then stops sampling and writing and asserts:
+     * the sampler saw builds, never two at once on one table, every acknowledged write is there, and each table has
+     * its three valid indexes.
+     */
+    static Instant awaitSixReadyOneBuildPerTable(E2eEnvironment.Tenant t, List<String> names, BuildSampler sampler,
+            Writes writes) throws InterruptedException {
+        for (String name : names) {
+            env.awaitJsonPath(t.namespace(), "pgindex/" + name, ".status.phase", "Ready", Duration.ofSeconds(120));
+        }
+        Instant allReady = Instant.now();
+        sampler.close();
+        writes.stopAndCheck();
+        assertThat(sampler.samplesWithBuilds.get()).as("the sampler saw builds").isPositive();
+        assertThat(sampler.maxPerTable.get()).as("builds at once on one table").isEqualTo(1);
         for (String table : TABLES) {
             for (int k = 0; k < 3; k++) {
                 assertClean(t, table, table + "_payload_" + k);
             }
         }
+        return allReady;
     }
 
     /** Lets the deploy/ ServiceAccount use a Lease in its namespace, as the chart's Role does when replicaCount > 1. */
@@ -454,7 +469,6 @@ class ReliabilityIT {
         grantLease();
         Map<String, OperatorProcess> replicas = new java.util.LinkedHashMap<>();
         env.operator.stop();
-        Duration took;
         try (Writes writes = new Writes(t.db(), "events"); BuildSampler sampler = new BuildSampler(t.db())) {
             for (String pod : List.of("replica-1", "replica-2")) {
                 replicas.put(pod, new OperatorProcess(env.operatorKubeconfig, env.logDir, Map.of(
@@ -472,16 +486,8 @@ class ReliabilityIT {
             replicas.get(leader).kill();
             Instant killed = Instant.now();
             env.operator = replicas.get(follower);
-            for (String name : names) {
-                env.awaitJsonPath(t.namespace(), "pgindex/" + name, ".status.phase", "Ready", Duration.ofSeconds(120));
-            }
-            took = Duration.between(killed, Instant.now());
+            Duration took = Duration.between(killed, awaitSixReadyOneBuildPerTable(t, names, sampler, writes));
             assertThat(env.leaseHolder(E2eEnvironment.OPERATOR_NS, "pgindex-operator")).isEqualTo(follower);
-            sampler.close();
-            writes.stopAndCheck();
-            assertThat(sampler.samplesWithBuilds.get()).as("the sampler saw builds").isPositive();
-            assertThat(sampler.maxPerTable.get()).as("builds at once on one table").isEqualTo(1);
-            assertSixClean(t);
             ROWS.put(7, new Result("two replicas with leader election, 6 indexes on 2 tables, leader SIGKILLed mid-build "
                     + "(time from the kill to all Ready, Lease takeover included); " + sampler.samples.get()
                     + " samples of pg_stat_progress_create_index, at most " + sampler.maxPerTable.get()
@@ -504,15 +510,7 @@ class ReliabilityIT {
             second = new OperatorProcess(env.operatorKubeconfig, env.logDir, Map.of());
             Instant applied = Instant.now();
             List<String> names = applySixIndexes(t);
-            for (String name : names) {
-                env.awaitJsonPath(t.namespace(), "pgindex/" + name, ".status.phase", "Ready", Duration.ofSeconds(120));
-            }
-            Duration took = Duration.between(applied, Instant.now());
-            sampler.close();
-            writes.stopAndCheck();
-            assertThat(sampler.samplesWithBuilds.get()).as("the sampler saw builds").isPositive();
-            assertThat(sampler.maxPerTable.get()).as("builds at once on one table").isEqualTo(1);
-            assertSixClean(t);
+            Duration took = Duration.between(applied, awaitSixReadyOneBuildPerTable(t, names, sampler, writes));
             ROWS.put(8, new Result("two replicas both active (no leader election), 6 indexes on 2 tables applied at once "
                     + "(time from apply to all Ready); " + sampler.samples.get() + " samples, at most "
                     + sampler.maxPerTable.get() + " build per table; " + writes.summary(), 1, 1, List.of(took)).row());
