@@ -6,7 +6,7 @@ import argparse, glob, json, math, os, datetime
 
 ap = argparse.ArgumentParser()
 for a in ["work", "out", "mode", "rows", "rate", "table-size", "startup", "idle-rss-kb", "peak-rss-kb",
-          "pg-version", "cpu", "nproc", "free", "poll", "runtime", "command"]:
+          "pg-version", "cpu", "nproc", "free", "poll", "java-opts", "runtime", "command"]:
     ap.add_argument("--" + a, required=True)
 A = ap.parse_args()
 W = A.work
@@ -144,7 +144,8 @@ result = {
     "machine": {"nproc": int(A.nproc), "free_g": A.free, "cpu": A.cpu, "postgres": A.pg_version},
     "setup": {"rows": int(A.rows), "table_size": A.table_size, "pgbench_rate": int(A.rate), "clients": 4, "threads": 2,
               "index": "CREATE INDEX ... ON bench (payload)  -- text, 64 chars",
-              "shared_buffers": "1GB", "maintenance_work_mem": "256MB", "operator_build_poll_interval": A.poll},
+              "shared_buffers": "1GB", "maintenance_work_mem": "256MB", "operator_build_poll_interval": A.poll,
+              "operator_jvm_flags": A.java_opts or "none (JVM defaults)"},
     "write_load": {"baseline_avg_tps": round(sum(baseline) / len(baseline), 1) if baseline else None,
                    "transactions": len(tx), "failed": len(failed), "clients_aborted": aborted},
     "builds": builds, "ratios_operator_over_cic": ratios,
@@ -208,7 +209,8 @@ summary = [
     f"Overhead: apply→Ready {fmt(o['apply_to_ready_s'], ' s')} vs psql CIC {fmt(o['psql_cic_s'], ' s')}: ratio "
     f"{fmt(o['ratio'])}, {fmt(o['extra_s'], ' s')} extra; goal (within 5% or 1 s) {'met' if o['met'] else 'NOT met'}",
     f"Start-up: {su['to_controller_started_s']} s to 'controller started'; idle RSS {su['idle_rss_mib']} MiB "
-    f"(10 s after start); peak RSS over the whole run {su['peak_rss_mib_whole_run']} MiB",
+    f"(10 s after start); peak RSS over the whole run {su['peak_rss_mib_whole_run']} MiB; JVM flags: "
+    f"{A.java_opts or 'none (JVM defaults: the heap may grow to a quarter of the machine)'}",
 ]
 if split:
     summary.append(f"Operator time split (status.build vs the client clock): apply → CIC sent {split['apply_to_ddl_sent_s']} s, "

@@ -8,8 +8,9 @@
 # Options: --rows N (table size), --rate R (pgbench -R, default 500), --scale N (resources in the scale test,
 # default 500; 0 skips it), --out DIR. Environment: BENCH_POLL_INTERVAL (operator pgindex.build-poll-interval,
 # default 1s), BENCH_STEADY_SECONDS (steady-state window of the scale test, default 300, the
-# operator's default resync interval, so every Ready index is re-checked once in it), PGINDEX_K8S_BIN_DIR
-# (control plane binaries; default: hack/build-control-plane.sh, which uses the cache).
+# operator's default resync interval, so every Ready index is re-checked once in it), BENCH_JAVA_OPTS (JVM flags
+# for the operator, e.g. -Xmx200m; default none), PGINDEX_K8S_BIN_DIR (control plane binaries; default:
+# hack/build-control-plane.sh, which uses the cache).
 #
 # It starts everything it uses and stops it on exit (logs are kept in /tmp/pgindex-bench.*, the data directory is not): a throwaway PostgreSQL 15 (run as an unprivileged OS user),
 # pgbench, a local control plane on its own ports with its own state directory, and the packaged operator.
@@ -29,7 +30,7 @@ while [[ $# -gt 0 ]]; do
     --rate) RATE="$2"; shift ;;
     --scale) SCALE="$2"; shift ;;
     --out) OUT="$2"; shift ;;
-    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
   shift
@@ -150,7 +151,8 @@ log "starting the operator (pgindex.build-poll-interval=$POLL)"
 : >"$WORK/operator.log"
 OP_T0=$(now)
 mark operator_start "$OP_T0"
-QUARKUS_HTTP_PORT=0 PGINDEX_BUILD_POLL_INTERVAL="$POLL" java -jar "$JAR" >"$WORK/operator.log" 2>&1 &
+# shellcheck disable=SC2086  # BENCH_JAVA_OPTS is intentionally word-split
+QUARKUS_HTTP_PORT=0 PGINDEX_BUILD_POLL_INTERVAL="$POLL" java ${BENCH_JAVA_OPTS:-} -jar "$JAR" >"$WORK/operator.log" 2>&1 &
 OP_PID=$!
 OP_T1=""
 for _ in $(seq 1 1200); do
@@ -342,5 +344,5 @@ MACHINE_CPU="$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//
 python3 "$ROOT/bench/analyze.py" --work "$WORK" --out "$OUT" --mode "$MODE" --rows "$ROWS" --rate "$RATE" \
   --table-size "$TABLE_SIZE" --startup "$STARTUP_S" --idle-rss-kb "$IDLE_RSS_KB" --peak-rss-kb "$FINAL_RSS_KB" \
   --pg-version "$PG_VERSION" --cpu "$MACHINE_CPU" --nproc "$(nproc)" --free "$(free -g | sed -n 2p)" \
-  --poll "$POLL" --runtime "$(( $(date +%s) - T0 ))" --command "bench/run.sh${ARGS:+ $ARGS}"
+  --poll "$POLL" --java-opts="${BENCH_JAVA_OPTS:-}" --runtime "$(( $(date +%s) - T0 ))" --command "bench/run.sh${ARGS:+ $ARGS}"
 log "done in $(( $(date +%s) - T0 ))s; outputs in $OUT"
