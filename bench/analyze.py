@@ -226,7 +226,9 @@ if scale:
                        f"({scale['api_requests_per_resource_to_ready']} per resource); in the steady state "
                        f"{scale['steady_api_requests_per_min']} per minute for all {scale['resources']}")
     if "steady_statements_per_min_per_index" in scale:
-        summary.append(f"Scale, steady state ({scale['steady_seconds']} s once all were Ready, one resync interval): "
+        window_note = ("one default resync interval" if scale["steady_seconds"] >= 300
+                       else "shorter than the 5 min default resync interval, so it undercounts")
+        summary.append(f"Scale, steady state ({scale['steady_seconds']} s once all were Ready, {window_note}): "
                        f"{scale['steady_statements_per_min_per_index']} statements/min per index "
                        f"(pg_stat_statements), {scale['steady_xact_per_min_per_index']} transactions/min, "
                        f"{scale['steady_sessions_per_min_per_index']} new sessions/min")
