@@ -311,6 +311,7 @@ YAML
   sleep "$STEADY_S"
   mark steady_end
   x1=$(psql -XAt -F ' ' -U postgres -d postgres -c "$STEADY_SQL")
+  read -r xact0 sess0 <<<"$x0"; read -r xact1 sess1 <<<"$x1"
   q1=$(psql -XAt -U postgres -d postgres -c "SELECT coalesce(sum(s.calls), 0) FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid WHERE d.datname LIKE 'scale%'")
   kill "$SAMPLER_PID" 2>/dev/null; wait "$SAMPLER_PID" 2>/dev/null || true; SAMPLER_PID=""
   PEAK_KB=$(awk '/^VmHWM/{print $2}' "/proc/$OP_PID/status")
@@ -327,8 +328,8 @@ print(json.dumps({"resources": $SCALE, "databases": $DBS, "tables": $TABLES, "ro
   "pg_connections_max": max(conns or [0]), "pg_connections_samples": len(conns),
   "steady_seconds": $STEADY_S,
   "steady_statements_per_min_per_index": round($q1 * 60 / $STEADY_S / $SCALE, 2),
-  "steady_xact_per_min_per_index": round(($(echo "$x1" | cut -d' ' -f1) - $(echo "$x0" | cut -d' ' -f1)) * 60 / $STEADY_S / $SCALE, 2),
-  "steady_sessions_per_min_per_index": round(($(echo "$x1" | cut -d' ' -f2) - $(echo "$x0" | cut -d' ' -f2)) * 60 / $STEADY_S / $SCALE, 2)}))
+  "steady_xact_per_min_per_index": round(($xact1 - $xact0) * 60 / $STEADY_S / $SCALE, 2),
+  "steady_sessions_per_min_per_index": round(($sess1 - $sess0) * 60 / $STEADY_S / $SCALE, 2)}))
 PY
   kubectl delete namespace bench-scale --wait=false >/dev/null 2>&1 || true
 fi

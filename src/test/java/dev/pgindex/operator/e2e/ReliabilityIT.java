@@ -72,7 +72,6 @@ class ReliabilityIT {
         private final String table;
         private final String tag = "w" + Long.toString(System.nanoTime() % 1_000_000, 36) + ":";
         private final java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
-        private final java.util.concurrent.atomic.AtomicLong acknowledged = new java.util.concurrent.atomic.AtomicLong();
         private final java.util.concurrent.atomic.AtomicLong sent = new java.util.concurrent.atomic.AtomicLong();
         private final java.util.concurrent.atomic.AtomicInteger expectedFailures = new java.util.concurrent.atomic.AtomicInteger();
         private final List<String> unexpected = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -95,7 +94,6 @@ class ReliabilityIT {
                         long n = sent.incrementAndGet();
                         s.execute("INSERT INTO " + table + " (payload) VALUES ('" + tag + n + "')");
                         acked.add(n);
-                        acknowledged.incrementAndGet();
                         Thread.sleep(5);
                     }
                 } catch (java.sql.SQLException e) {
@@ -118,33 +116,32 @@ class ReliabilityIT {
 
         /** Waits until a new insert has been acknowledged, then treats failures as unexpected again. */
         void expectNoFailures() {
-            long before = acknowledged.get();
+            int before = acked.size();
             Instant end = Instant.now().plusSeconds(30);
-            while (acknowledged.get() == before && Instant.now().isBefore(end)) {
+            while (acked.size() == before && Instant.now().isBefore(end)) {
                 OperatorProcess.sleep(20);
             }
-            assertThat(acknowledged.get()).as("writes resume").isGreaterThan(before);
+            assertThat(acked.size()).as("writes resume").isGreaterThan(before);
             expecting = false;
         }
 
         /** Stops writing and asserts that no unexpected statement failed and every acknowledged insert is there. */
         void stopAndCheck() throws InterruptedException {
-            running.set(false);
-            thread.join();
+            close();
             assertThat(unexpected).as("unexpected write failures").isEmpty();
             java.util.Set<Long> found = new java.util.HashSet<>();
             for (List<String> row : TestPostgres.query(db, "SELECT substr(payload, " + (tag.length() + 1) + ")::bigint FROM "
                     + table + " WHERE starts_with(payload, '" + tag + "')")) {
                 found.add(Long.parseLong(row.get(0)));
             }
-            assertThat(acknowledged.get()).as("writes ran").isPositive();
+            assertThat(acked).as("writes ran").isNotEmpty();
             assertThat(found).as("every acknowledged insert is in the table").containsAll(acked);
             // an insert whose acknowledgement was lost in a fault may or may not have committed; nothing else may appear
             assertThat(found.size()).isLessThanOrEqualTo(acked.size() + expectedFailures.get());
         }
 
         String summary() {
-            return acknowledged.get() + " inserts acknowledged meanwhile, all found"
+            return acked.size() + " inserts acknowledged meanwhile, all found"
                     + (expectedFailures.get() == 0 ? ", none failed" : ", " + expectedFailures.get()
                     + " failed only while the fault lasted");
         }
@@ -365,6 +362,8 @@ class ReliabilityIT {
         final java.util.concurrent.atomic.AtomicInteger maxPerTable = new java.util.concurrent.atomic.AtomicInteger();
         final java.util.concurrent.atomic.AtomicInteger samplesWithBuilds = new java.util.concurrent.atomic.AtomicInteger();
         final java.util.concurrent.atomic.AtomicInteger samples = new java.util.concurrent.atomic.AtomicInteger();
+        /** Why sampling stopped early, if it did. */
+        final java.util.concurrent.atomic.AtomicReference<Exception> failure = new java.util.concurrent.atomic.AtomicReference<>();
         private final Thread thread;
 
         BuildSampler(ConnectionInfo db) {
@@ -384,7 +383,7 @@ class ReliabilityIT {
                         Thread.sleep(20);
                     }
                 } catch (java.sql.SQLException | InterruptedException e) {
-                    throw new IllegalStateException(e);
+                    failure.set(e);
                 }
             }, "build-sampler");
             thread.setDaemon(true);
@@ -432,6 +431,7 @@ class ReliabilityIT {
         Instant allReady = Instant.now();
         sampler.close();
         writes.stopAndCheck();
+        assertThat(sampler.failure.get()).as("the sampler ran to the end").isNull();
         assertThat(sampler.samplesWithBuilds.get()).as("the sampler saw builds").isPositive();
         assertThat(sampler.maxPerTable.get()).as("builds at once on one table").isEqualTo(1);
         for (String table : TABLES) {
