@@ -202,4 +202,12 @@ write("secret-not-found", "secretName names no Secret", spec(secret="no-such-sec
 write("secret-name-injection", "secretName with SQL", spec(secret=q("db-app; DROP TABLE victim")))
 write("connection-missing", "no connection", "  table: t\n  name: t_idx\n  columns: [{name: a}]\n")
 write("secret-name-empty", "connection: {}", "  connection: {}\n  table: t\n  name: t_idx\n  columns: [{name: a}]\n")
+# never what anyone meant, though PostgreSQL would take (or refuse only at the real build) some of them
+write("columns-duplicate", "a key column listed twice", spec(cols="[{name: email}, {name: email}]"))
+write("expression-duplicate", "a key expression listed twice", spec(cols="[{expression: lower(email)}, {expression: \"lower(email) \"}]"))
+write("include-repeats-key", "include repeats a key column", spec(extra="  include: [a]\n"))
+write("schema-pg-catalog", "a system catalog as the target", spec(schema="pg_catalog", table="pg_class", cols="[{name: relname}]"))
+write("schema-information-schema", "information_schema as the target", spec(schema="information_schema", table="sql_features", cols="[{name: feature_id}]"))
+write("schema-pg-toast", "a TOAST schema as the target", spec(schema="pg_toast", table="pg_toast_1262", cols="[{name: chunk_id}]"))
+write("schema-pg-temp", "a temporary schema as the target", spec(schema="pg_temp_1", table="t", cols="[{name: a}]"))
 print(n[0])

@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 import java.time.Duration;
+import java.util.Optional;
 
 /** Operator settings (application.properties or env vars such as PGINDEX_BUILDS_PER_DATABASE). */
 @ConfigMapping(prefix = "pgindex")
@@ -52,4 +53,13 @@ public interface OperatorConfig {
     /** TCP connect timeout for PostgreSQL connections. */
     @WithDefault("10s")
     Duration connectTimeout();
+
+    /**
+     * The operator's own pod and namespace (the chart sets them from the Downward API). An event that its
+     * resource's namespace refuses (a terminating namespace forbids new objects) is recorded on this pod instead,
+     * so what a namespace deletion left behind shows in kubectl get events -n (operator namespace).
+     */
+    Optional<String> podName();
+
+    Optional<String> podNamespace();
 }

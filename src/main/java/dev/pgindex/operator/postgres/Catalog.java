@@ -119,18 +119,36 @@ public final class Catalog {
         }
     }
 
-    /** The normalised shape of an existing index (see {@link IndexShape}). */
+    /**
+     * The normalised shape of an existing index (see {@link IndexShape}), with operator classes, collations and
+     * sort options by name, the way pg_get_indexdef prints them, so a conflict message reads like the DDL.
+     */
     public static IndexShape shape(Connection c, long indexOid) throws SQLException {
         String sql = "SELECT am.amname, i.indisunique, "
                 + "coalesce((to_jsonb(i) ->> 'indnullsnotdistinct')::boolean, false), i.indnkeyatts, i.indnatts, "
                 + "array_to_string(array(SELECT coalesce(a.attname::text, '(expression)') "
                 + "  FROM unnest(i.indkey::int2[]) WITH ORDINALITY k(attnum, ord) "
                 + "  LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum "
-                + "  ORDER BY k.ord), ','), "
-                + "i.indclass::text, i.indcollation::text, i.indoption::text, "
+                + "  ORDER BY k.ord), ', '), "
+                + "array_to_string(array(SELECT CASE WHEN n.nspname = 'pg_catalog' THEN quote_ident(oc.opcname) "
+                + "    ELSE quote_ident(n.nspname) || '.' || quote_ident(oc.opcname) END "
+                + "  FROM unnest(i.indclass::oid[]) WITH ORDINALITY k(opc, ord) "
+                + "  JOIN pg_catalog.pg_opclass oc ON oc.oid = k.opc "
+                + "  JOIN pg_catalog.pg_namespace n ON n.oid = oc.opcnamespace ORDER BY k.ord), ', '), "
+                + "array_to_string(array(SELECT CASE WHEN co.oid IS NULL THEN '(none)' "
+                + "    WHEN n.nspname = 'pg_catalog' THEN quote_ident(co.collname) "
+                + "    ELSE quote_ident(n.nspname) || '.' || quote_ident(co.collname) END "
+                + "  FROM unnest(i.indcollation::oid[]) WITH ORDINALITY k(coll, ord) "
+                + "  LEFT JOIN pg_catalog.pg_collation co ON co.oid = k.coll "
+                + "  LEFT JOIN pg_catalog.pg_namespace n ON n.oid = co.collnamespace ORDER BY k.ord), ', '), "
+                + "array_to_string(array(SELECT CASE WHEN o & 1 = 1 THEN 'DESC' ELSE 'ASC' END "
+                + "    || CASE WHEN (o & 2 = 2) = (o & 1 = 1) THEN '' WHEN o & 2 = 2 THEN ' NULLS FIRST' "
+                + "    ELSE ' NULLS LAST' END "
+                + "  FROM unnest(i.indoption::int2[]) WITH ORDINALITY k(o, ord) ORDER BY k.ord), ', '), "
                 + "coalesce(pg_catalog.pg_get_expr(i.indexprs, i.indrelid), ''), "
                 + "coalesce(pg_catalog.pg_get_expr(i.indpred, i.indrelid), ''), "
-                + "coalesce(array_to_string(array(SELECT o FROM unnest(c.reloptions) o ORDER BY o), ','), '') "
+                + "coalesce(array_to_string(array(SELECT o FROM unnest(c.reloptions) o ORDER BY o), ', '), ''), "
+                + "pg_catalog.pg_get_indexdef(i.indexrelid) "
                 + "FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid "
                 + "JOIN pg_catalog.pg_am am ON am.oid = c.relam WHERE i.indexrelid = ?";
         try (PreparedStatement ps = c.prepareStatement(sql)) {
@@ -141,7 +159,7 @@ public final class Catalog {
                 }
                 return new IndexShape(rs.getString(1), rs.getBoolean(2), rs.getBoolean(3), rs.getInt(4),
                         rs.getInt(5), rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9),
-                        rs.getString(10), rs.getString(11), rs.getString(12));
+                        rs.getString(10), rs.getString(11), rs.getString(12), rs.getString(13));
             }
         }
     }

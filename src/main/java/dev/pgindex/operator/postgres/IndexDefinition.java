@@ -66,6 +66,11 @@ public record IndexDefinition(String schema, String table, String name, boolean 
     public IndexDefinition validate() {
         String id = Quoting.IDENTIFIER_PATTERN;
         Quoting.checkName("schema", schema, id);
+        if (isSystemSchema(schema)) {
+            throw new InvalidDefinitionException("schema " + schema + " is a system schema (pg_catalog, pg_toast, "
+                    + "pg_temp_*, information_schema and every other pg_* schema belong to PostgreSQL); the operator "
+                    + "only indexes user tables");
+        }
         Quoting.checkName("table", table, id);
         Quoting.checkName("name", name, id);
         if (!METHODS.contains(method)) {
@@ -98,8 +103,24 @@ public record IndexDefinition(String schema, String table, String name, boolean 
                 throw new InvalidDefinitionException(where + ": order and nulls are supported by btree only");
             }
         }
+        Set<String> keyNames = new java.util.HashSet<>();
+        Set<String> keyExpressions = new java.util.HashSet<>();
+        for (int i = 0; i < columns.size(); i++) {
+            Column c = columns.get(i);
+            if (c.name() != null && !keyNames.add(c.name())) {
+                throw new InvalidDefinitionException("columns[" + i + "] repeats column " + c.name() + ": a key "
+                        + "column may appear once");
+            }
+            if (c.expression() != null && !keyExpressions.add(c.expression().replaceAll("\\s+", " ").trim())) {
+                throw new InvalidDefinitionException("columns[" + i + "] repeats the expression " + c.expression()
+                        + ": a key expression may appear once");
+            }
+        }
         for (String inc : include) {
             Quoting.checkName("include", inc, id);
+            if (keyNames.contains(inc)) {
+                throw new InvalidDefinitionException("include lists " + inc + ", which is already a key column");
+            }
         }
         if (include.size() != Set.copyOf(include).size()) {
             throw new InvalidDefinitionException("include lists a column twice");
@@ -129,6 +150,14 @@ public record IndexDefinition(String schema, String table, String name, boolean 
             Quoting.checkName("tablespace", tablespace, id);
         }
         return this;
+    }
+
+    /**
+     * pg_catalog, pg_toast, pg_temp_N, pg_toast_temp_N and information_schema: PostgreSQL reserves every schema
+     * name that starts with pg_ (CREATE SCHEMA refuses them), so none of them holds a user table.
+     */
+    public static boolean isSystemSchema(String schema) {
+        return schema != null && (schema.startsWith("pg_") || schema.equals("information_schema"));
     }
 
     /** A short stable digest of the definition; stored in the ownership mark and in status.specHash. */

@@ -60,18 +60,24 @@ public final class IndexInspector {
                 rs.next();
                 oid = rs.getLong(1);
             }
-            return Catalog.shape(c, oid);
+            IndexShape shape = Catalog.shape(c, oid);
+            return new IndexShape(shape.method(), shape.unique(), shape.nullsNotDistinct(), shape.keyColumns(),
+                    shape.allColumns(), shape.columns(), shape.opclasses(), shape.collations(), shape.options(),
+                    shape.expressions(), shape.predicate(), shape.reloptions(), wantedDefinition(c, oid, d));
         } finally {
             c.rollback();
             c.setAutoCommit(auto);
         }
     }
 
-    /** Whether an existing index is the one the definition asks for; null when it is, else what differs. */
+    /**
+     * Whether an existing index is the one the definition asks for; null when it is, else what differs, named
+     * the way pg_get_indexdef prints it, followed by both definitions in full.
+     */
     public static String mismatch(Connection c, Catalog.IndexState existing, IndexDefinition d) throws SQLException {
         if (!Objects.equals(existing.tableSchema(), d.schema()) || !Objects.equals(existing.tableName(), d.table())) {
             return "it indexes table " + existing.tableSchema() + "." + existing.tableName() + ", not "
-                    + d.schema() + "." + d.table();
+                    + d.schema() + "." + d.table() + ". Existing: " + existing.definition();
         }
         IndexShape wanted = candidate(c, d);
         IndexShape actual = Catalog.shape(c, existing.oid());
@@ -81,7 +87,31 @@ public final class IndexInspector {
             diff = diff + (diff.isEmpty() ? "" : "; ") + "tablespace: existing " + (ts == null ? "default" : ts)
                     + ", wanted " + (d.tablespace() == null ? "default" : d.tablespace());
         }
-        return diff.isEmpty() ? null : diff;
+        if (diff.isEmpty()) {
+            return null;
+        }
+        return diff + ". Existing: " + actual.definition() + "; wanted: " + wanted.definition();
+    }
+
+    /**
+     * The candidate's pg_get_indexdef, with the scratch names replaced by the real ones, so it reads exactly like
+     * the existing index's definition would if it matched the spec.
+     */
+    private static String wantedDefinition(Connection c, long candidateOid, IndexDefinition d) throws SQLException {
+        String sql = "SELECT regexp_replace(pg_catalog.pg_get_indexdef(?::oid), "
+                + "'^(CREATE (UNIQUE )?INDEX )" + CANDIDATE + " ON (ONLY )?(pg_temp(_[0-9]+)?\\.)?" + SCRATCH_TABLE
+                + " ', "
+                + "'\\1' || quote_ident(?) || ' ON \\3' || quote_ident(?) || '.' || quote_ident(?) || ' ')";
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setLong(1, candidateOid);
+            ps.setString(2, d.name());
+            ps.setString(3, d.schema());
+            ps.setString(4, d.table());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getString(1) + (d.tablespace() == null ? "" : " TABLESPACE " + d.tablespace());
+            }
+        }
     }
 
     private static void probe(Connection c, String sql) throws SQLException {

@@ -103,9 +103,14 @@ public final class IndexEngine {
         void warning(Reason reason, String message);
     }
 
-    static final String OP_BUILD = "Build";
-    static final String OP_DROP = "Drop";
-    static final String OP_REINDEX = "Reindex";
+    /** What this reconcile saw of a job that ended since the last one (see {@link Ownership#launched}). */
+    private record JobEnd(boolean justSeen, boolean failed, boolean nameTaken, IndexBuilder.Kind kind) {
+        static final JobEnd NONE = new JobEnd(false, false, false, null);
+
+        boolean reindexFailed() {
+            return justSeen && failed && kind == IndexBuilder.Kind.REINDEX;
+        }
+    }
 
     private final Databases databases;
     private final IndexBuilder builder;
@@ -129,18 +134,32 @@ public final class IndexEngine {
 
     // ------------------------------------------------------------------------------------------------ reconcile
 
+    /**
+     * One reconcile. status.observedGeneration moves to a generation only together with the conditions that say
+     * what happened to it ({@link Conditions#settleObservedGeneration}): kstatus (Flux, Argo CD, cli-utils) reads
+     * the top-level field alone, and must never see a spec as handled that was not.
+     */
     public Outcome reconcile(Request req, PostgresIndexStatus current, StatusSink sink, Events events,
+            Runnable wakeUp) throws Exception {
+        Outcome o = reconcileGeneration(req, current, st -> {
+            Conditions.settleObservedGeneration(st);
+            sink.persist(st);
+        }, events, wakeUp);
+        Conditions.settleObservedGeneration(o.status());
+        return o;
+    }
+
+    private Outcome reconcileGeneration(Request req, PostgresIndexStatus current, StatusSink sink, Events events,
             Runnable wakeUp) throws Exception {
         Instant now = Instant.now();
         PostgresIndexStatus st = StatusCopies.copy(current);
         long gen = req.generation();
         if (st.getObservedGeneration() != null && st.getObservedGeneration() != gen) {
-            // a new spec: failures and attempts of the old one no longer count
-            st.setAttempts(0);
+            // a new spec (or a new resource, -1): failures and attempts of the old one no longer count
+            st.setAttempts(null);
             st.setLastError(null);
             st.setNextAttemptAt(null);
         }
-        st.setObservedGeneration(gen);
 
         IndexDefinition def;
         try {
@@ -158,17 +177,19 @@ public final class IndexEngine {
         }
 
         Optional<IndexBuilder.Job> job = builder.job(req.uid());
+        JobEnd ended = JobEnd.NONE;
         if (job.isPresent()) {
             IndexBuilder.Job j = job.get();
             if (!j.done()) {
                 return stillRunning(req, st, def, j, now, events);
             }
             builder.forget(req.uid(), j);
-            finishJob(req, st, def, j, events);
+            IndexBuilder.Result r = finishJob(req, st, def, j, events);
+            ended = new JobEnd(true, !r.success(), !r.success() && "42P07".equals(r.failure().sqlState()), j.kind());
         }
 
         try (Connection c = databases.monitor(req.connection())) {
-            return observeAndAct(req, st, def, c, sink, events, wakeUp, now);
+            return observeAndAct(req, st, def, c, ended, sink, events, wakeUp, now);
         } catch (SQLException e) {
             SqlErrors.Failure f = SqlErrors.classify(e);
             recordFailure(st, f.kind().name(), f.sqlState(), f.message(), f.isTransient(), now);
@@ -176,8 +197,9 @@ public final class IndexEngine {
                 Duration wait = backoff(settings.retryBackoffBase(), settings.retryBackoffMax(),
                         st.getLastError().getOccurrences());
                 st.setNextAttemptAt(now.plus(wait).truncatedTo(ChronoUnit.SECONDS).toString());
-                if (st.getPhase() == Phase.Ready) {
-                    // the index was valid when last seen; an outage of the database does not change that
+                if (st.getPhase() == Phase.Ready && Conditions.observedGeneration(st) == gen) {
+                    // the index was valid when last seen for this very spec; an outage does not change that (a
+                    // spec edited meanwhile is not applied yet, so that case falls through to Reconciling)
                     return new Outcome(st, wait);
                 }
                 Conditions.reconciling(st, gen, Phase.Pending, Reason.DatabaseUnreachable,
@@ -189,7 +211,7 @@ public final class IndexEngine {
     }
 
     private Outcome observeAndAct(Request req, PostgresIndexStatus st, IndexDefinition def, Connection c,
-            StatusSink sink, Events events, Runnable wakeUp, Instant now) throws Exception {
+            JobEnd ended, StatusSink sink, Events events, Runnable wakeUp, Instant now) throws Exception {
         long gen = req.generation();
         int version = Catalog.serverVersionNum(c);
         if (version >= 140000 && version < 140004) {
@@ -209,7 +231,7 @@ public final class IndexEngine {
                     + def.qualifiedName() + "; pick another spec.name", events, now, permanentBackoff(st));
         }
         if (table.isPresent() && table.get().partitioned()) {
-            Outcome o = partitioned(req, st, def, c, table.get(), found, sink, events, wakeUp, now);
+            Outcome o = partitioned(req, st, def, c, table.get(), found, ended, sink, events, wakeUp, now);
             if (o != null) {
                 return o;
             }
@@ -221,20 +243,21 @@ public final class IndexEngine {
         }
         Catalog.IndexState idx = found.get();
         Optional<OwnershipMark> mark = OwnershipMark.parse(idx.comment());
-        boolean ours = mark.map(m -> m.ownerUid().equals(req.uid())).orElse(false);
-        boolean intent = mark.isEmpty() && launchedBuildOf(st, idx);
+        boolean ours = Ownership.marked(idx, req.uid());
+        boolean ourBuilder = idx.buildingPid() != null && st.getBuild() != null
+                && idx.buildingPid().equals(st.getBuild().getBuilderPid());
+        boolean intent = !ours && (ourBuilder || Ownership.launched(st, idx, ended.justSeen(), ended.nameTaken(),
+                () -> IndexInspector.mismatch(c, idx, def) == null));
+        if (ours || intent) {
+            Ownership.pin(st, idx);
+        }
 
         if (mark.isPresent() && !ours) {
-            return stall(st, gen, Reason.OwnedByOther, "index " + def.qualifiedName() + " is owned by PostgresIndex "
-                    + mark.get().resource() + " (uid " + mark.get().ownerUid() + ") and was not touched; if that "
-                    + "resource no longer exists, release the index with: COMMENT ON INDEX "
-                    + def.qualifiedName() + " IS NULL", events, now, permanentBackoff(st));
+            return stall(st, gen, Reason.OwnedByOther, ownedByOther(def, mark.get()), events, now,
+                    permanentBackoff(st));
         }
         if (idx.buildingPid() != null) {
-            if (ours || intent || (st.getBuild() != null && idx.buildingPid().equals(st.getBuild().getBuilderPid()))) {
-                if (st.getBuild() != null) {
-                    st.getBuild().setIndexOid(idx.oid());
-                }
+            if (ours || intent) {
                 Reason blocked = observeBuild(c, st, idx.buildingPid(), def, now, events);
                 Conditions.reconciling(st, gen, Phase.Building, blocked == null ? Reason.BuildInProgress : blocked,
                         "the build of " + def.qualifiedName() + " by backend " + idx.buildingPid() + " is still "
@@ -254,9 +277,11 @@ public final class IndexEngine {
                         wakeUp, now);
             }
             return stall(st, gen, Reason.InvalidIndexNotOwned, "index " + def.qualifiedName() + " exists but is "
-                    + "INVALID and was not built by this resource, so it was not touched; drop it (DROP INDEX "
-                    + "CONCURRENTLY " + def.qualifiedName() + ") or rebuild it (REINDEX INDEX CONCURRENTLY)",
-                    events, now, permanentBackoff(st));
+                    + "INVALID (what a failed CREATE INDEX CONCURRENTLY or REINDEX leaves behind) and this resource "
+                    + "did not build it, so it was not touched. Drop it with DROP INDEX CONCURRENTLY "
+                    + Quoting.qualified(def.schema(), def.name()) + " and the operator builds its own, or repair it "
+                    + "with REINDEX INDEX CONCURRENTLY " + Quoting.qualified(def.schema(), def.name())
+                    + " and the operator adopts it if it matches the spec", events, now, permanentBackoff(st));
         }
         // a valid index with our name
         boolean adopted;
@@ -265,11 +290,7 @@ public final class IndexEngine {
         } else {
             String mismatch = IndexInspector.mismatch(c, idx, def);
             if (mismatch != null) {
-                String whose = ours ? "was built by this resource from an earlier definition"
-                        : "exists with another definition";
-                return stall(st, gen, Reason.DefinitionConflict, "index " + def.qualifiedName() + " " + whose
-                        + " and was not touched (" + mismatch + "). To change an index, create a new PostgresIndex "
-                        + "with another spec.name; to take over this one, make the spec match it", events, now,
+                return stall(st, gen, Reason.DefinitionConflict, definitionConflict(def, mismatch, ours), events, now,
                         permanentBackoff(st));
             }
             adopted = ours ? mark.get().adopted() : !intent;
@@ -282,7 +303,7 @@ public final class IndexEngine {
                         + " without a rebuild");
             }
         }
-        Outcome rebuild = rebuildIfAsked(req, st, def, c, idx, sink, events, wakeUp, now);
+        Outcome rebuild = rebuildIfAsked(req, st, def, c, idx, ended, sink, events, wakeUp, now);
         if (rebuild != null) {
             return rebuild;
         }
@@ -331,8 +352,8 @@ public final class IndexEngine {
      * invalid partition index is dropped and rebuilt on its own, and a valid one is never attached twice.
      */
     private Outcome partitioned(Request req, PostgresIndexStatus st, IndexDefinition def, Connection c,
-            Catalog.TableInfo table, Optional<Catalog.IndexState> found, StatusSink sink, Events events,
-            Runnable wakeUp, Instant now) throws Exception {
+            Catalog.TableInfo table, Optional<Catalog.IndexState> found, JobEnd ended, StatusSink sink,
+            Events events, Runnable wakeUp, Instant now) throws Exception {
         long gen = req.generation();
         if (req.spec().getConstraint() != null) {
             return stall(st, gen, Reason.UnsupportedFeature, "PostgreSQL cannot add a constraint USING INDEX on a "
@@ -370,9 +391,8 @@ public final class IndexEngine {
         Optional<OwnershipMark> mark = OwnershipMark.parse(parent.comment());
         boolean ours = mark.map(m -> m.ownerUid().equals(req.uid())).orElse(false);
         if (mark.isPresent() && !ours) {
-            return stall(st, gen, Reason.OwnedByOther, "index " + def.qualifiedName() + " is owned by PostgresIndex "
-                    + mark.get().resource() + " (uid " + mark.get().ownerUid() + ") and was not touched",
-                    events, now, permanentBackoff(st));
+            return stall(st, gen, Reason.OwnedByOther, ownedByOther(def, mark.get()), events, now,
+                    permanentBackoff(st));
         }
         List<Partitions.Partition> tree = Partitions.tree(c, table.oid());
         Map<Long, Partitions.Partition> byOid = new HashMap<>();
@@ -382,9 +402,8 @@ public final class IndexEngine {
             if (!ours) {
                 String mismatch = IndexInspector.mismatch(c, parent, def);
                 if (mismatch != null) {
-                    return stall(st, gen, Reason.DefinitionConflict, "index " + def.qualifiedName() + " exists with "
-                            + "another definition and was not touched (" + mismatch + ")", events, now,
-                            permanentBackoff(st));
+                    return stall(st, gen, Reason.DefinitionConflict, definitionConflict(def, mismatch, false), events,
+                            now, permanentBackoff(st));
                 }
                 try (Statement s = c.createStatement()) {
                     s.execute(Ddl.commentOnIndex(def.schema(), def.name(), new OwnershipMark(req.uid(),
@@ -395,9 +414,11 @@ public final class IndexEngine {
             return null; // the caller's Ready path takes over
         }
         if (!ours) {
-            return stall(st, gen, Reason.InvalidIndexNotOwned, "partitioned index " + def.qualifiedName() + " exists, "
-                    + "is not valid yet and was not created by this resource; it was not touched", events, now,
-                    permanentBackoff(st));
+            return stall(st, gen, Reason.InvalidIndexNotOwned, "partitioned index " + def.qualifiedName() + " exists "
+                    + "but is not valid yet (some partitions lack an attached valid index) and this resource did not "
+                    + "create it, so it was not touched. Finish it (CREATE INDEX CONCURRENTLY on each partition, then "
+                    + "ALTER INDEX ... ATTACH PARTITION) or drop it with DROP INDEX "
+                    + Quoting.qualified(def.schema(), def.name()), events, now, permanentBackoff(st));
         }
         // sub-partitioned tables need their own ON ONLY index first
         for (Partitions.Partition p : tree) {
@@ -433,8 +454,11 @@ public final class IndexEngine {
             }
             Catalog.IndexState ci = child.get();
             Optional<OwnershipMark> childMark = OwnershipMark.parse(ci.comment());
-            boolean childOurs = childMark.map(m -> m.ownerUid().equals(req.uid())).orElse(false)
-                    || (childMark.isEmpty() && launchedBuildOf(st, ci));
+            boolean childOurs = Ownership.marked(ci, req.uid()) || Ownership.launched(st, ci, ended.justSeen(),
+                    ended.nameTaken(), () -> IndexInspector.mismatch(c, ci, childDef) == null);
+            if (childOurs) {
+                Ownership.pin(st, ci);
+            }
             if (!childOurs) {
                 return stall(st, gen, Reason.NameConflict, "partition " + p.schema() + "." + p.name() + " already has "
                         + "an index named " + name + " that this resource did not build; it was not touched",
@@ -611,9 +635,15 @@ public final class IndexEngine {
      * (with the retry limit and backoff of builds). Returns null when there is nothing to do.
      */
     private Outcome rebuildIfAsked(Request req, PostgresIndexStatus st, IndexDefinition def, Connection c,
-            Catalog.IndexState idx, StatusSink sink, Events events, Runnable wakeUp, Instant now) throws Exception {
+            Catalog.IndexState idx, JobEnd ended, StatusSink sink, Events events, Runnable wakeUp, Instant now)
+            throws Exception {
         long gen = req.generation();
-        for (Catalog.IndexState leftover : Catalog.reindexLeftovers(c, def.schema(), def.name(), idx.tableOid())) {
+        List<Catalog.IndexState> leftovers = Catalog.reindexLeftovers(c, def.schema(), def.name(), idx.tableOid());
+        Ownership.pinLeftovers(st, leftovers, ended.reindexFailed());
+        for (Catalog.IndexState leftover : leftovers) {
+            if (!Ownership.ownedLeftover(st, leftover)) {
+                continue; // another session's REINDEX left it: not ours to drop
+            }
             if (leftover.buildingPid() != null) {
                 Conditions.reconciling(st, gen, Phase.Building, Reason.BuildInProgress, "a REINDEX of "
                         + def.qualifiedName() + " (backend " + leftover.buildingPid() + ") is still running; waiting",
@@ -628,6 +658,7 @@ public final class IndexEngine {
         if (token == null || token.equals(st.getRebuiltToken())) {
             return null;
         }
+        beginEpisodeIfReady(st);
         Optional<Catalog.Backend> orphan = Catalog.activeBackendNamed(c, Databases.builderApplicationName(req.uid()));
         if (orphan.isPresent()) {
             Conditions.reconciling(st, gen, Phase.Building, Reason.BuildInProgress, "a REINDEX started earlier "
@@ -737,6 +768,7 @@ public final class IndexEngine {
                     + human(settings.permanentRecheckMax()) + ") and builds the index once it appears", events, now,
                     permanentBackoff(st));
         }
+        beginEpisodeIfReady(st);
         ErrorInfo last = st.getLastError();
         if (last != null && st.getAttempts() != null && st.getAttempts() > 0) {
             boolean transientError = Boolean.TRUE.equals(last.getTransientError());
@@ -803,6 +835,7 @@ public final class IndexEngine {
     private Outcome startJob(Request req, PostgresIndexStatus st, IndexDefinition def, IndexDefinition jobDef,
             IndexBuilder.Kind kind, long tableOid, Long indexOid, String target, boolean countAttempt,
             StatusSink sink, Events events, Runnable wakeUp, Instant now) throws Exception {
+        beginEpisodeIfReady(st);
         boolean builds = kind != IndexBuilder.Kind.DROP;
         long gen = req.generation();
         long deadline = 0;
@@ -825,17 +858,18 @@ public final class IndexEngine {
             case DROP -> Ddl.dropIndexConcurrently(jobDef.schema(), target);
         };
         BuildInfo b = new BuildInfo();
-        b.setOperation(switch (kind) {
-            case BUILD -> OP_BUILD;
-            case REINDEX -> OP_REINDEX;
-            case DROP -> OP_DROP;
-        });
+        b.setOperation((switch (kind) {
+            case BUILD -> Ownership.Operation.BUILD;
+            case REINDEX -> Ownership.Operation.REINDEX;
+            case DROP -> Ownership.Operation.DROP;
+        }).text);
         b.setTarget(jobDef.schema() + "." + (kind == IndexBuilder.Kind.DROP ? target : jobDef.name()));
         b.setBuilderPid(p.pid());
         b.setStatement(sql);
         // the connection and the build slot are taken: what follows is the status write, then the DDL is sent
         b.setStartedAt(Instant.now().toString());
-        b.setIndexOid(indexOid);
+        // the OID of what a build or REINDEX produces is pinned at the first look after it (Ownership.pin)
+        b.setIndexOid(kind == IndexBuilder.Kind.DROP ? indexOid : null);
         st.setBuild(b);
         st.setNextAttemptAt(null);
         st.setBlockers(null);
@@ -982,8 +1016,8 @@ public final class IndexEngine {
         return "relation".equals(blockers.get(0).waitingOn()) ? Reason.WaitingForLock : Reason.WaitingForTransactions;
     }
 
-    private void finishJob(Request req, PostgresIndexStatus st, IndexDefinition def, IndexBuilder.Job j,
-            Events events) {
+    private IndexBuilder.Result finishJob(Request req, PostgresIndexStatus st, IndexDefinition def,
+            IndexBuilder.Job j, Events events) {
         IndexBuilder.Result r = j.result().join();
         metrics.jobFinished(j.kind(), r.success(), r.success() ? null : r.failure().kind().name(),
                 Duration.between(j.startedAt(), r.finishedAt()));
@@ -1019,6 +1053,7 @@ public final class IndexEngine {
                     + (f.sqlState() == null ? "" : " (SQLSTATE " + f.sqlState() + ")") + ": " + f.message()
                     + (f.isTransient() ? "; it will be cleaned up and retried" : ""));
         }
+        return r;
     }
 
     // ------------------------------------------------------------------------------------------------- deletion
@@ -1076,8 +1111,8 @@ public final class IndexEngine {
             }
             Catalog.IndexState idx = found.get();
             Optional<OwnershipMark> mark = OwnershipMark.parse(idx.comment());
-            boolean ours = mark.map(m -> m.ownerUid().equals(req.uid())).orElse(false)
-                    || (mark.isEmpty() && launchedBuildOf(st, idx));
+            boolean ours = Ownership.marked(idx, req.uid()) || Ownership.launched(st, idx, false, false,
+                    () -> IndexInspector.mismatch(c, idx, def) == null);
             if (!ours) {
                 return new DeleteOutcome(true, st, null);
             }
@@ -1156,24 +1191,31 @@ public final class IndexEngine {
 
     // -------------------------------------------------------------------------------------------------- helpers
 
-    /** We launched a build of this name and never marked it (the build ended or died before its COMMENT). */
-    private static boolean launchedBuildOf(PostgresIndexStatus st, Catalog.IndexState idx) {
-        BuildInfo b = st.getBuild();
-        if (b == null || b.getStatement() == null) {
-            return false;
+    private static String ownedByOther(IndexDefinition def, OwnershipMark mark) {
+        return "index " + def.qualifiedName() + " belongs to PostgresIndex " + mark.resource() + " (uid "
+                + mark.ownerUid() + ") and was not touched. If that resource no longer exists, release the index "
+                + "with COMMENT ON INDEX " + Quoting.qualified(def.schema(), def.name()) + " IS NULL and this "
+                + "resource adopts it";
+    }
+
+    private static String definitionConflict(IndexDefinition def, String mismatch, boolean ours) {
+        return "index " + def.qualifiedName() + (ours ? " was built by this resource from an earlier definition"
+                : " exists with another definition") + " and was not touched. Differences: " + mismatch
+                + ". To change an index, create a new PostgresIndex with another spec.name; to take over this one, "
+                + "make the spec match it";
+    }
+
+    /**
+     * Work that starts from Ready (a rebuild after the index was dropped or invalidated out of band, a requested
+     * REINDEX, a cleanup) is a new episode with the whole retry budget: attempts and the last failure of the
+     * previous episode, which stayed visible while Ready, are reset here and nowhere else.
+     */
+    private static void beginEpisodeIfReady(PostgresIndexStatus st) {
+        if (Conditions.isTrue(st, dev.pgindex.operator.api.v1alpha1.ConditionType.READY)) {
+            st.setAttempts(null);
+            st.setLastError(null);
+            st.setNextAttemptAt(null);
         }
-        if (b.getTarget() != null && !b.getTarget().equals(idx.tableSchema() + "." + idx.name())) {
-            return false;
-        }
-        if (OP_REINDEX.equals(b.getOperation())) {
-            // REINDEX CONCURRENTLY gives the rebuilt index a new OID under the same name; we were rebuilding
-            // our own (built, not adopted) index, and the crash came before its mark was copied over
-            return st.getIndex() != null && Boolean.FALSE.equals(st.getIndex().getAdopted());
-        }
-        if (b.getIndexOid() != null) {
-            return b.getIndexOid() == idx.oid();
-        }
-        return OP_BUILD.equals(b.getOperation());
     }
 
     private Outcome stall(PostgresIndexStatus st, long gen, Reason reason, String message, Events events,

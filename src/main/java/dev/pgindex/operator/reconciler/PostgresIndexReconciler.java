@@ -57,6 +57,7 @@ public class PostgresIndexReconciler implements Reconciler<PostgresIndex>, Clean
         this.engine = engine;
         this.metrics = metrics;
         this.progressWriteInterval = config.progressWriteInterval();
+        Events.operatorPod(config.podNamespace().orElse(null), config.podName().orElse(null));
     }
 
     @Override
@@ -225,6 +226,14 @@ public class PostgresIndexReconciler implements Reconciler<PostgresIndex>, Clean
     /** Kubernetes Events for one resource, deduplicated by reason and message within this process. */
     static final class Events implements IndexEngine.Events {
         private static final Map<String, String> LAST = new java.util.concurrent.ConcurrentHashMap<>();
+        private static volatile String podNamespace;
+        private static volatile String podName;
+
+        /** Where events go that the resource's own namespace refuses (see OperatorConfig#podName). */
+        static void operatorPod(String namespace, String name) {
+            podNamespace = namespace;
+            podName = name;
+        }
         private final KubernetesClient client;
         private final PostgresIndex resource;
 
@@ -254,23 +263,27 @@ public class PostgresIndexReconciler implements Reconciler<PostgresIndex>, Clean
                 return;
             }
             String ns = resource.getMetadata().getNamespace();
-            String now = Instant.now().toString();
+            String name = resource.getMetadata().getName();
+            var involved = new io.fabric8.kubernetes.api.model.ObjectReferenceBuilder()
+                    .withApiVersion(resource.getApiVersion()).withKind(resource.getKind()).withName(name)
+                    .withNamespace(ns).withUid(resource.getMetadata().getUid())
+                    .withResourceVersion(resource.getMetadata().getResourceVersion()).build();
             try {
-                client.v1().events().inNamespace(ns).resource(new io.fabric8.kubernetes.api.model.EventBuilder()
-                        .withNewMetadata().withGenerateName(resource.getMetadata().getName() + ".")
-                        .withNamespace(ns).endMetadata()
-                        .withNewInvolvedObject().withApiVersion(resource.getApiVersion())
-                        .withKind(resource.getKind()).withName(resource.getMetadata().getName()).withNamespace(ns)
-                        .withUid(resource.getMetadata().getUid())
-                        .withResourceVersion(resource.getMetadata().getResourceVersion()).endInvolvedObject()
-                        .withType(type).withReason(reason.name())
-                        .withMessage(message.length() > 1000 ? message.substring(0, 1000) : message)
-                        .withFirstTimestamp(now).withLastTimestamp(now).withCount(1)
-                        .withNewSource().withComponent("pgindex-operator").endSource()
-                        .withReportingComponent("pgindex.dev/operator").build()).create();
+                create(ns, involved, type, reason, message);
             } catch (KubernetesClientException e) {
-                LOG.warnf("%s/%s: could not record event %s: %s", ns, resource.getMetadata().getName(), reason,
-                        e.getMessage());
+                LOG.warnf("%s/%s: could not record event %s: %s", ns, name, reason, e.getMessage());
+                if ((e.getCode() == 403 || e.getCode() == 404) && podNamespace != null && podName != null
+                        && !podNamespace.equals(ns)) {
+                    // a terminating (or vanished) namespace refuses new events: record it on the operator's pod
+                    try {
+                        create(podNamespace, new io.fabric8.kubernetes.api.model.ObjectReferenceBuilder()
+                                .withApiVersion("v1").withKind("Pod").withName(podName).withNamespace(podNamespace)
+                                .build(), type, reason, "PostgresIndex " + ns + "/" + name + ": " + message);
+                    } catch (KubernetesClientException again) {
+                        LOG.warnf("could not record event %s on pod %s/%s either: %s", reason, podNamespace, podName,
+                                again.getMessage());
+                    }
+                }
             }
             // the namespace and name come from the MDC that the framework sets for the reconciling thread
             if ("Warning".equals(type)) {
@@ -278,6 +291,18 @@ public class PostgresIndexReconciler implements Reconciler<PostgresIndex>, Clean
             } else {
                 LOG.infof("%s: %s", reason, message);
             }
+        }
+
+        private void create(String ns, io.fabric8.kubernetes.api.model.ObjectReference involved, String type,
+                Reason reason, String message) {
+            String now = Instant.now().toString();
+            client.v1().events().inNamespace(ns).resource(new io.fabric8.kubernetes.api.model.EventBuilder()
+                    .withNewMetadata().withGenerateName(involved.getName() + ".").withNamespace(ns).endMetadata()
+                    .withInvolvedObject(involved).withType(type).withReason(reason.name())
+                    .withMessage(message.length() > 1000 ? message.substring(0, 1000) : message)
+                    .withFirstTimestamp(now).withLastTimestamp(now).withCount(1)
+                    .withNewSource().withComponent("pgindex-operator").endSource()
+                    .withReportingComponent("pgindex.dev/operator").build()).create();
         }
     }
 }

@@ -70,6 +70,29 @@ public final class Conditions {
         s.setConditions(list);
     }
 
+    /**
+     * The generation the conditions were computed for: the oldest one among them (-1 without conditions).
+     */
+    public static long observedGeneration(PostgresIndexStatus s) {
+        if (s == null || s.getConditions() == null || s.getConditions().isEmpty()) {
+            return -1;
+        }
+        return s.getConditions().stream().mapToLong(c -> c.getObservedGeneration() == null ? -1
+                : c.getObservedGeneration()).min().orElse(-1);
+    }
+
+    /**
+     * status.observedGeneration says that a generation was seen only once the conditions say what happened to
+     * it: it takes the conditions' generation and never moves ahead of them (kstatus reads the top-level field
+     * alone). Without conditions it keeps its value (-1 on a new resource, the CRD's default).
+     */
+    public static void settleObservedGeneration(PostgresIndexStatus s) {
+        long g = observedGeneration(s);
+        if (g >= 0) {
+            s.setObservedGeneration(g);
+        }
+    }
+
     public static Optional<Condition> get(PostgresIndexStatus s, String type) {
         if (s == null || s.getConditions() == null) {
             return Optional.empty();

@@ -57,6 +57,11 @@ class CrdGenerationTest {
                     root.getProperties().get("status").setDescription("What the operator observed, following the "
                             + "Kubernetes API conventions: conditions Ready, Reconciling and Stalled, and facts about "
                             + "the index and its builds.");
+                    // a new object reads as in progress until the operator has looked at it: kstatus (Flux, the
+                    // cli-utils library) takes "no observedGeneration and no conditions" for Current, so the API
+                    // server fills status with observedGeneration -1 until the operator writes it (as Flux's CRDs do)
+                    root.getProperties().get("status").setDefault(com.fasterxml.jackson.databind.node.JsonNodeFactory
+                            .instance.objectNode().put("observedGeneration", -1));
                     java.util.Map<String, JSONSchemaProps> spec = root.getProperties().get("spec").getProperties();
                     JSONSchemaProps include = spec.get("include");
                     include.getItems().getSchema().setPattern(dev.pgindex.operator.api.v1alpha1.Identifiers.PATTERN);

@@ -174,6 +174,27 @@ final class E2eEnvironment {
                 + candidates + " after " + timeout + "\n" + kubectl("get", "lease", "-A", "-o", "yaml").out());
     }
 
+    private static String kstatusBinary;
+
+    /**
+     * What the kstatus library (sigs.k8s.io/cli-utils, which Flux and other GitOps tools use) computes for the
+     * object as the API server holds it now: "Current", "InProgress", "Failed", "Terminating"...
+     * The command comes from $PGINDEX_KSTATUS or is built by hack/build-kstatus.sh.
+     */
+    String kstatus(String namespace, String resource) {
+        synchronized (E2eEnvironment.class) {
+            if (kstatusBinary == null) {
+                String fromEnv = System.getenv("PGINDEX_KSTATUS");
+                kstatusBinary = fromEnv != null && !fromEnv.isBlank() ? fromEnv
+                        : Cli.run(Map.of(), Duration.ofMinutes(5), null, "hack/build-kstatus.sh").check().out()
+                                .strip().lines().reduce((a, b) -> b).orElseThrow();
+            }
+        }
+        String json = kubectl("get", "-n", namespace, resource, "-o", "json").check().out();
+        String line = Cli.run(Map.of(), Duration.ofSeconds(30), json, kstatusBinary).check().out().strip();
+        return line.split(" ", 3)[1];
+    }
+
     static String tail(String text, int lines) {
         List<String> all = text.lines().toList();
         return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));

@@ -43,6 +43,9 @@ final class OperatorProcess {
             env.put("PGINDEX_PERMANENT_RECHECK_MAX", "5s");
             env.put("PGINDEX_DELETE_GRACE_PERIOD", "20s");
             env.put("PGINDEX_BLOCKED_EVENT_THRESHOLD", "3s");
+            // what the chart sets from the Downward API: where events go that a terminating namespace refuses
+            env.put("PGINDEX_POD_NAME", "pgindex-operator-e2e");
+            env.put("PGINDEX_POD_NAMESPACE", E2eEnvironment.OPERATOR_NS);
             env.putAll(extraEnv);
             pb.environment().putAll(env);
             pb.redirectErrorStream(true).redirectOutput(log.toFile());

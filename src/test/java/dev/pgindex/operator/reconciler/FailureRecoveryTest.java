@@ -257,4 +257,58 @@ class FailureRecoveryTest {
             h.reconcileUntil(IndexLifecycleTest::ready, WAIT);
         }
     }
+
+    /** Cancels the builder of the episode in flight while it waits behind an open writer, then lets it go. */
+    void cancelOneBuildOf(EngineHarness h, String operation) throws Exception {
+        try (Connection writer = openWriter(db, "accounts")) {
+            h.reconcileUntil(s -> s.getBuild() != null && operation.equals(s.getBuild().getOperation())
+                    && s.getBuild().getFinishedAt() == null, WAIT);
+            awaitWaitingBuild(db);
+            exec(db, "SELECT pg_cancel_backend(" + h.status.getBuild().getBuilderPid() + ")");
+            h.reconcileUntil(s -> s.getLastError() != null, WAIT);
+            writer.rollback();
+        }
+    }
+
+    @Test
+    void shouldGiveADriftRebuildTheWholeRetryBudget() throws Exception {
+        PostgresIndexSpec spec = EngineHarness.spec("accounts", "accounts_email_idx", "email");
+        spec.setRetryLimit(1);
+        try (EngineHarness h = new EngineHarness("episodes", db, spec)) {
+            h.reconcileUntil(IndexLifecycleTest::ready, WAIT);
+            assertThat(h.status.getAttempts()).isEqualTo(1);
+
+            for (int episode = 1; episode <= 2; episode++) {
+                exec(db, "DROP INDEX accounts_email_idx"); // out of band
+                cancelOneBuildOf(h, "Build");
+                assertThat(stalled(h.status)).as("episode %d: one failure of a budget of one retry", episode)
+                        .isFalse();
+                h.reconcileUntil(s -> ready(s) || stalled(s), WAIT);
+                assertThat(ready(h.status)).as("episode %d ends Ready: %s", episode, h.status.getConditions()).isTrue();
+                assertThat(h.status.getAttempts()).as("the last episode's count stays visible").isEqualTo(2);
+            }
+        }
+    }
+
+    @Test
+    void shouldGiveARequestedRebuildTheWholeRetryBudget() throws Exception {
+        PostgresIndexSpec spec = EngineHarness.spec("accounts", "accounts_email_idx", "email");
+        spec.setRetryLimit(1);
+        try (EngineHarness h = new EngineHarness("episodes", db, spec)) {
+            h.reconcileUntil(IndexLifecycleTest::ready, WAIT);
+            h.spec.setRebuild("first");
+            h.generation = 2;
+            cancelOneBuildOf(h, "Reindex");
+            assertThat(stalled(h.status)).isFalse();
+            h.reconcileUntil(s -> (ready(s) && "first".equals(s.getRebuiltToken())) || stalled(s), WAIT);
+            assertThat(ready(h.status)).as("%s", h.status.getConditions()).isTrue();
+
+            // a second token on the same generation's budget would have been spent: it gets its own
+            h.spec.setRebuild("second");
+            cancelOneBuildOf(h, "Reindex");
+            h.reconcileUntil(s -> (ready(s) && "second".equals(s.getRebuiltToken())) || stalled(s), WAIT);
+            assertThat(ready(h.status)).as("%s", h.status.getConditions()).isTrue();
+            assertThat(h.status.getAttempts()).isEqualTo(2);
+        }
+    }
 }

@@ -130,11 +130,22 @@ class HelmChartTest {
     void shouldGrantARoleInEachWatchedNamespaceAndNothingClusterWide() {
         List<Map<String, Object>> objects = render(NAMESPACED);
         assertThat(ids(objects)).containsExactly("ServiceAccount pgindex-system/pgindex-operator",
+                "Role pgindex-system/pgindex-operator-events",
                 "Role team-a/pgindex-operator", "Role team-b/pgindex-operator",
+                "RoleBinding pgindex-system/pgindex-operator-events",
                 "RoleBinding team-a/pgindex-operator", "RoleBinding team-b/pgindex-operator",
                 "Service pgindex-system/pgindex-operator-metrics", "Deployment pgindex-system/pgindex-operator");
         List<Map<String, Object>> clusterRules = at(only(render(CLUSTER_WIDE), "ClusterRole"), "rules");
+        // the one grant in the release namespace: events on the operator's own pod (a terminating watched
+        // namespace refuses them), nothing else
+        assertThat(Helm.<List<Map<String, Object>>>at(objects.stream().filter(o -> "Role".equals(kind(o))
+                && id(o).endsWith("-events")).findFirst().orElseThrow(), "rules")).containsExactly(
+                Map.of("apiGroups", List.of("", "events.k8s.io"), "resources", List.of("events"),
+                        "verbs", List.of("create", "patch")));
         for (Map<String, Object> o : objects) {
+            if (id(o).endsWith("-events")) {
+                continue;
+            }
             if ("Role".equals(kind(o))) {
                 assertThat(Helm.<List<Map<String, Object>>>at(o, "rules")).as(id(o)).isEqualTo(clusterRules);
             }
@@ -145,7 +156,8 @@ class HelmChartTest {
                         Map.of("kind", "ServiceAccount", "name", "pgindex-operator", "namespace", NS));
             }
         }
-        assertThat(env(objects)).containsEntry("QUARKUS_OPERATOR_SDK_NAMESPACES", "team-a,team-b");
+        assertThat(env(objects)).containsEntry("QUARKUS_OPERATOR_SDK_NAMESPACES", "team-a,team-b")
+                .containsKeys("PGINDEX_POD_NAME", "PGINDEX_POD_NAMESPACE");
     }
 
     @Test

@@ -169,6 +169,16 @@ public final class TestPostgres {
         }
     }
 
+    /** Runs one statement that is expected to fail; true when it did. */
+    public static boolean execFails(ConnectionInfo info, String sql) {
+        try (Connection c = connect(info); Statement s = c.createStatement()) {
+            s.execute(sql);
+            return false;
+        } catch (SQLException e) {
+            return true;
+        }
+    }
+
     public static List<List<String>> query(ConnectionInfo info, String sql) {
         try (Connection c = connect(info); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             List<List<String>> rows = new ArrayList<>();

@@ -11,6 +11,18 @@ public final class Identifiers {
     public static final int MAX_BYTES = 63;
     public static final String RULE = "At most 63 bytes; letters, digits, '_' and '$', not starting with a digit.";
 
+    /**
+     * The characters SqlFragments refuses, as a CEL rule for the API server: what the operator would refuse is
+     * refused at admission, so the description, the admission and the engine say the same.
+     */
+    public static final String SINGLE_EXPRESSION_RULE = "!self.contains(';') && !self.contains('--') "
+            + "&& !self.contains('/*') && !self.contains('*/') && !self.contains('\\\\') && !self.contains('$')";
+    public static final String SINGLE_EXPRESSION_MESSAGE = "must be a single SQL expression: ';', '--', '/*', '*/', "
+            + "backslashes and '$' are not allowed";
+    public static final String SINGLE_EXPRESSION = "The API server rejects ';', '--', '/*', '*/', backslashes and "
+            + "'$'; the operator also checks that parentheses and quotes balance (otherwise the resource is Stalled "
+            + "with reason InvalidSpec and nothing is sent to the database).";
+
     private Identifiers() {
     }
 }

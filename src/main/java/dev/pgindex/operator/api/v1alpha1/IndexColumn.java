@@ -20,10 +20,11 @@ public class IndexColumn {
     private String name;
 
     @Size(min = 1, max = 1024)
+    @ValidationRule(value = Identifiers.SINGLE_EXPRESSION_RULE, message = Identifiers.SINGLE_EXPRESSION_MESSAGE)
     @JsonPropertyDescription("An expression over the table's columns, for example 'lower(email)'. Maps to "
             + "'( expression )' in the column list of CREATE INDEX; the operator adds the parentheses. It must be a "
-            + "single SQL expression: ';', '--' and '/*' are rejected, parentheses and quotes must balance, and "
-            + "PostgreSQL checks it (columns exist, functions IMMUTABLE) before the real build starts.")
+            + "single SQL expression. " + Identifiers.SINGLE_EXPRESSION + " PostgreSQL then checks it (columns "
+            + "exist, functions IMMUTABLE) before the real build starts.")
     private String expression;
 
     @JsonPropertyDescription("Sort order, ASC or DESC (btree only). Maps to ASC | DESC. Omitted means ASC.")

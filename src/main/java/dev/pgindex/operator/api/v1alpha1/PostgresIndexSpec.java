@@ -55,6 +55,12 @@ import java.util.Map;
 @ValidationRule(value = "!has(self.constraint) || !has(self.constraint.name) || self.constraint.name == self.name",
         fieldPath = ".constraint.name",
         message = "constraint.name must equal spec.name: PostgreSQL renames the index to the constraint's name")
+@ValidationRule(value = "self.columns.all(c, !has(c.name) || self.columns.exists_one(d, has(d.name) && d.name == c.name))",
+        fieldPath = ".columns", message = "a key column may appear once in columns")
+@ValidationRule(value = "self.columns.all(c, !has(c.expression) || self.columns.exists_one(d, has(d.expression) && d.expression == c.expression))",
+        fieldPath = ".columns", message = "a key expression may appear once in columns")
+@ValidationRule(value = "!has(self.include) || self.include.all(i, !self.columns.exists(c, has(c.name) && c.name == i))",
+        fieldPath = ".include", message = "include may not list a key column: it is in the index already")
 @ValidationRule(value = "has(self.constraint) == has(oldSelf.constraint) && (!has(self.constraint) || self.constraint == oldSelf.constraint)",
         fieldPath = ".constraint", message = "constraint is immutable: " + PostgresIndexSpec.HOW_TO_CHANGE)
 public class PostgresIndexSpec {
@@ -69,8 +75,12 @@ public class PostgresIndexSpec {
     @Default("public")
     @Size(min = 1, max = 63)
     @Pattern(Identifiers.PATTERN)
+    @ValidationRule(value = "!self.startsWith('pg_') && self != 'information_schema'",
+            message = "system schemas (pg_catalog, pg_toast, pg_temp_*, information_schema, any pg_* schema) hold "
+                    + "no user tables and are never a target")
     @JsonPropertyDescription("Schema of the table; the index is created in the same schema. Maps to the schema part "
-            + "of ON schema.table. Default public. Immutable. " + Identifiers.RULE)
+            + "of ON schema.table. Default public. System schemas (information_schema and every pg_* schema) are "
+            + "rejected. Immutable. " + Identifiers.RULE)
     private String schema = "public";
 
     @Required
@@ -103,19 +113,21 @@ public class PostgresIndexSpec {
     @Required
     @Size(min = 1, max = 32)
     @JsonPropertyDescription("Key columns, in order: each a column name or an expression. Maps to the column list "
-            + "of CREATE INDEX. 1 to 32 entries. Immutable.")
+            + "of CREATE INDEX. 1 to 32 entries; a column name or an expression may appear once. Immutable.")
     private List<IndexColumn> columns = new ArrayList<>();
 
     @Size(max = 32)
     @JsonPropertyDescription("Non-key columns stored in the index (covering index). Maps to INCLUDE ( column, ... ). "
-            + "btree, gist and spgist only. Distinct column names. Immutable. " + Identifiers.RULE)
+            + "btree, gist and spgist only. Distinct column names, none of them a key column. Immutable. "
+            + Identifiers.RULE)
     private List<String> include;
 
     @Size(min = 1, max = 4096)
     @Pattern("\\S")
+    @ValidationRule(value = Identifiers.SINGLE_EXPRESSION_RULE, message = Identifiers.SINGLE_EXPRESSION_MESSAGE)
     @JsonPropertyDescription("Predicate of a partial index, for example \"deleted_at IS NULL\". Maps to WHERE "
-            + "predicate; the operator adds parentheses. One SQL expression only: ';', '--' and '/*' are rejected, "
-            + "parentheses and quotes must balance, and PostgreSQL checks it before the real build. Immutable.")
+            + "predicate; the operator adds parentheses. One SQL expression only. " + Identifiers.SINGLE_EXPRESSION
+            + " Immutable.")
     private String where;
 
     @JsonPropertyDescription("Treat NULLs as equal in a unique index. Maps to NULLS NOT DISTINCT (PostgreSQL 15 "

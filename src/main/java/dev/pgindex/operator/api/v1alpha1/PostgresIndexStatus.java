@@ -61,6 +61,11 @@ public class PostgresIndexStatus {
     @JsonPropertyDescription("When the operator will try again after a failure (RFC 3339).")
     private String nextAttemptAt;
 
+    @JsonPropertyDescription("OIDs of the name_ccnew/name_ccold leftovers that this resource's own failed REINDEX "
+            + "INDEX CONCURRENTLY left behind, recorded at the first look after it ended; the operator drops these "
+            + "and no other index named like them.")
+    private List<Long> reindexLeftovers;
+
     public Long getObservedGeneration() { return observedGeneration; }
     public void setObservedGeneration(Long observedGeneration) { this.observedGeneration = observedGeneration; }
     public Phase getPhase() { return phase; }
@@ -91,6 +96,8 @@ public class PostgresIndexStatus {
     public void setBlockedSince(String blockedSince) { this.blockedSince = blockedSince; }
     public ErrorInfo getLastError() { return lastError; }
     public void setLastError(ErrorInfo lastError) { this.lastError = lastError; }
+    public List<Long> getReindexLeftovers() { return reindexLeftovers; }
+    public void setReindexLeftovers(List<Long> reindexLeftovers) { this.reindexLeftovers = reindexLeftovers; }
     public String getNextAttemptAt() { return nextAttemptAt; }
     public void setNextAttemptAt(String nextAttemptAt) { this.nextAttemptAt = nextAttemptAt; }
 }
