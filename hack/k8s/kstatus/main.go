@@ -5,12 +5,12 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/util/json"
 	"sigs.k8s.io/cli-utils/pkg/kstatus/status"
 )
 
@@ -20,6 +20,7 @@ func main() {
 		fail(err)
 	}
 	var obj map[string]interface{}
+	// apimachinery's json keeps integers as int64, as unstructured objects from the API server carry them
 	if err := json.Unmarshal(data, &obj); err != nil {
 		fail(err)
 	}

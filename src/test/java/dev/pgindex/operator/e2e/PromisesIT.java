@@ -57,15 +57,17 @@ class PromisesIT {
         env.apply(t.namespace(), manifest("idx", "users", "users_email_idx", "  retryLimit: 1\n")).check();
         env.awaitJsonPath(t.namespace(), "pgindex/idx", ".status.phase", "Ready", WAIT);
 
-        try (TestPostgres.OpenTransaction writer = TestPostgres.openTransaction(t.db(), "writer",
-                "UPDATE users SET email = email WHERE id = 1")) {
+        // an open snapshot (on another table) makes every concurrent build wait for it before it can finish
+        try (TestPostgres.OpenTransaction snapshot = TestPostgres.openTransaction(t.db(), "reporting",
+                "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ; SELECT count(*) FROM orders")) {
             exec(t.db(), "DROP INDEX users_email_idx"); // out of band; the resync rebuilds it
             env.awaitJsonPath(t.namespace(), "pgindex/idx", ".status.conditions[?(@.type==\"Reconciling\")].reason",
                     "WaitingForTransactions", WAIT);
             String builder = env.kubectl("get", "pgindex", "idx", "-n", t.namespace(), "-o",
                     "jsonpath={.status.build.builderPid}").check().out();
             exec(t.db(), "SELECT pg_cancel_backend(" + builder + ")");
-            writer.connection().rollback();
+            env.awaitJsonPath(t.namespace(), "pgindex/idx", ".status.lastError.reason", "Cancelled", WAIT);
+            snapshot.connection().rollback();
         }
         env.awaitJsonPath(t.namespace(), "pgindex/idx", ".status.phase", "Ready", WAIT);
         assertThat(env.kubectl("get", "pgindex", "idx", "-n", t.namespace(), "-o", "jsonpath={.status.attempts}")
