@@ -16,10 +16,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * Prometheus metrics (served at /q/metrics). Labels are bounded: operation (build, drop), result (success,
  * failure), reason (the fixed set of failure reasons), phase (the five phases). docs/metrics.md lists them all.
  */
-public final class OperatorMetrics implements IndexEngine.Metrics {
+@jakarta.inject.Singleton
+public class OperatorMetrics implements IndexEngine.Metrics {
     private final MeterRegistry registry;
     private final Map<String, Phase> phases = new ConcurrentHashMap<>();
 
+    @jakarta.inject.Inject
     public OperatorMetrics(MeterRegistry registry, IndexBuilder builder) {
         this.registry = registry;
         Gauge.builder("pgindex.builds.in.flight", builder, IndexBuilder::inFlight)
@@ -71,16 +73,19 @@ public final class OperatorMetrics implements IndexEngine.Metrics {
                 .register(registry).increment();
     }
 
+    @Override
     public void reconcileError() {
         Counter.builder("pgindex.reconcile.errors").description("Reconciles that ended with an unexpected exception")
                 .register(registry).increment();
     }
 
+    @Override
     public void statusWrite() {
         Counter.builder("pgindex.status.writes").description("Status updates sent to the API server")
                 .register(registry).increment();
     }
 
+    @Override
     public void phase(String uid, Phase phase) {
         if (phase == null) {
             phases.remove(uid);

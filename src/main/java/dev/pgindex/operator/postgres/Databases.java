@@ -9,7 +9,7 @@ import java.sql.Statement;
  * Opens the operator's connections. Every session is autocommit, has standard_conforming_strings on, no
  * lock_timeout or statement_timeout inherited from the role, and an application_name that names its purpose, so
  * a monitoring session never idles inside a transaction and a builder session is easy to find in pg_stat_activity.
- * Monitor sessions carry a 30 s statement_timeout and a 5 s lock_timeout; builder sessions carry no lock_timeout
+ * Monitor sessions carry the {@link Timeouts} statement and lock timeouts; builder sessions carry no lock_timeout
  * (it would kill CREATE INDEX CONCURRENTLY during its internal waits) and the build deadline as statement_timeout.
  */
 public final class Databases {
@@ -28,7 +28,7 @@ public final class Databases {
     public Connection monitor(ConnectionInfo info) throws SQLException {
         Connection c = DriverManager.getConnection(info.jdbcUrl(),
                 info.properties(MONITOR_APPLICATION, connectTimeoutSeconds, monitorSocketTimeoutSeconds));
-        prepare(c, 30_000, 5_000);
+        prepare(c, Timeouts.MONITOR_STATEMENT.toMillis(), Timeouts.MONITOR_LOCK.toMillis());
         return c;
     }
 

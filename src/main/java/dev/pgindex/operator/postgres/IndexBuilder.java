@@ -66,8 +66,13 @@ public final class IndexBuilder implements AutoCloseable {
      * them (the connection is closed again); the caller retries later.
      */
     public Optional<Prepared> prepare(ConnectionInfo info, String owner, Kind kind, long tableOid,
-            int slotsPerDatabase, long statementTimeoutMillis) throws SQLException {
-        Connection c = databases.builder(info, owner, statementTimeoutMillis);
+            int slotsPerDatabase, long statementTimeoutMillis) throws DatabaseException {
+        Connection c;
+        try {
+            c = databases.builder(info, owner, statementTimeoutMillis);
+        } catch (SQLException e) {
+            throw DatabaseException.of(e);
+        }
         try {
             int pid;
             try (Statement s = c.createStatement(); var rs = s.executeQuery("SELECT pg_backend_pid()")) {
@@ -80,7 +85,10 @@ public final class IndexBuilder implements AutoCloseable {
                 return Optional.empty();
             }
             return Optional.of(new Prepared(owner, kind, c, pid));
-        } catch (SQLException | RuntimeException e) {
+        } catch (SQLException e) {
+            closeQuietly(c);
+            throw DatabaseException.of(e);
+        } catch (RuntimeException e) {
             closeQuietly(c);
             throw e;
         }
@@ -100,7 +108,7 @@ public final class IndexBuilder implements AutoCloseable {
                 s.execute(sql);
                 if (followUp != null && !closed) {
                     try {
-                        s.execute("SET lock_timeout = '10s'");
+                        s.execute(Timeouts.lockTimeout(false, Timeouts.FOLLOW_UP_LOCK));
                         s.execute(followUp);
                     } catch (SQLException e) {
                         LOG.log(Level.WARNING, "follow-up after " + p.kind() + " failed for " + p.owner()

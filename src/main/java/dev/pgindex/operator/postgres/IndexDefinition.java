@@ -160,11 +160,61 @@ public record IndexDefinition(String schema, String table, String name, boolean 
         return schema != null && (schema.startsWith("pg_") || schema.equals("information_schema"));
     }
 
-    /** A short stable digest of the definition; stored in the ownership mark and in status.specHash. */
+    /**
+     * A short stable digest of the definition itself (every field, in a fixed order, each with its length), stored
+     * in the ownership mark and in status.specHash. It does not depend on how {@link Ddl} renders the statement, so
+     * a cosmetic change there never makes an owned index look foreign.
+     */
     public String hash() {
+        StringBuilder b = new StringBuilder("pgindex-definition-v2");
+        field(b, "schema", schema);
+        field(b, "table", table);
+        field(b, "name", name);
+        field(b, "unique", Boolean.toString(unique));
+        field(b, "method", method);
+        for (Column c : columns) {
+            field(b, "column.name", c.name());
+            field(b, "column.expression", c.expression());
+            field(b, "column.descending", c.descending() == null ? null : c.descending().toString());
+            field(b, "column.nullsFirst", c.nullsFirst() == null ? null : c.nullsFirst().toString());
+            field(b, "column.opclass", c.opclass());
+            field(b, "column.collation", c.collation());
+        }
+        include.forEach(i -> field(b, "include", i));
+        field(b, "where", where);
+        field(b, "nullsNotDistinct", Boolean.toString(nullsNotDistinct));
+        storageParameters.forEach((k, v) -> field(b, "with." + k, v));
+        field(b, "tablespace", tablespace);
+        return digest(b.toString());
+    }
+
+    /** The digest of the rendered DDL that marks written before the definition hash carry. */
+    String legacyHash() {
+        return digest(Ddl.createIndexConcurrently(this) + "|tablespace=" + tablespace);
+    }
+
+    /** Whether a mark's spec hash stands for this definition: today's digest, or the DDL-text one of older marks. */
+    public boolean isHashOf(String specHash) {
+        return hash().equals(specHash) || legacyHash().equals(specHash);
+    }
+
+    /** Both digests a mark of ours may carry for this definition. */
+    public Set<String> hashes() {
+        return Set.of(hash(), legacyHash());
+    }
+
+    private static void field(StringBuilder b, String key, String value) {
+        b.append('|').append(key).append('=');
+        if (value == null) {
+            b.append('-');
+        } else {
+            b.append(value.length()).append(':').append(value);
+        }
+    }
+
+    private static String digest(String text) {
         try {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
-            String text = Ddl.createIndexConcurrently(this) + "|tablespace=" + tablespace;
             return HexFormat.of().formatHex(md.digest(text.getBytes(StandardCharsets.UTF_8))).substring(0, 16);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);

@@ -41,7 +41,7 @@ public final class IndexInspector {
         boolean auto = c.getAutoCommit();
         c.setAutoCommit(false);
         try (Statement s = c.createStatement()) {
-            s.execute("SET LOCAL lock_timeout = '5s'");
+            s.execute(Timeouts.lockTimeout(true, Timeouts.CANDIDATE_LOCK));
             if (d.where() != null || d.columns().stream().anyMatch(col -> col.expression() != null)) {
                 s.execute(PROBE_FUNCTION);
                 if (d.where() != null) {

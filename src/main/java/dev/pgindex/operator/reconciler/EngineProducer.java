@@ -1,10 +1,8 @@
 package dev.pgindex.operator.reconciler;
 
 import dev.pgindex.operator.config.OperatorConfig;
-import dev.pgindex.operator.metrics.OperatorMetrics;
 import dev.pgindex.operator.postgres.Databases;
 import dev.pgindex.operator.postgres.IndexBuilder;
-import io.micrometer.core.instrument.MeterRegistry;
 
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
@@ -21,15 +19,16 @@ public class EngineProducer {
         this.builder = new IndexBuilder(databases);
     }
 
+    /** The job runner, shared with the metrics (builds in flight). */
     @Produces
     @Singleton
-    OperatorMetrics metrics(MeterRegistry registry) {
-        return new OperatorMetrics(registry, builder);
+    IndexBuilder builder() {
+        return builder;
     }
 
     @Produces
     @Singleton
-    IndexEngine engine(OperatorConfig config, OperatorMetrics metrics) {
+    IndexEngine engine(OperatorConfig config, IndexEngine.Metrics metrics) {
         return new IndexEngine(databases, builder, new IndexEngine.Settings(
                 config.buildsPerDatabase(), config.resyncInterval(), config.buildPollInterval(),
                 config.retryBackoffBase(), config.retryBackoffMax(), config.permanentRecheckBase(),

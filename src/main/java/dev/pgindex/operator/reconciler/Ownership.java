@@ -3,9 +3,9 @@ package dev.pgindex.operator.reconciler;
 import dev.pgindex.operator.api.v1alpha1.BuildInfo;
 import dev.pgindex.operator.api.v1alpha1.PostgresIndexStatus;
 import dev.pgindex.operator.postgres.Catalog;
+import dev.pgindex.operator.postgres.Observation;
 import dev.pgindex.operator.postgres.OwnershipMark;
 
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -26,29 +26,28 @@ import java.util.TreeSet;
  * The first look after a build pins the OID ({@link #pin}), so the window closes: an unmarked index that a person
  * creates later under the same name is never ours, whatever else status says.
  */
-final class Ownership {
-    /** Compares the index with the spec on the server; true when they are the same index. */
-    @FunctionalInterface
-    interface DefinitionCheck {
-        boolean matches() throws SQLException;
-    }
-
+public final class Ownership {
     private Ownership() {
     }
 
     /** Our mark, with this resource's UID. */
-    static boolean marked(Catalog.IndexState idx, String uid) {
+    public static boolean marked(Catalog.IndexState idx, String uid) {
         return OwnershipMark.parse(idx.comment()).map(m -> m.ownerUid().equals(uid)).orElse(false);
     }
 
+    /** Ours: marked with our UID, or unmarked inside the crash window ({@link #launched}). */
+    public static boolean ours(Context ctx, Catalog.IndexState idx, Observation.Comparison comparison) {
+        return marked(idx, ctx.req.uid()) || launched(ctx.st, idx, ctx.ended, comparison);
+    }
+
     /**
-     * The crash-window rule for an unmarked index (see the class comment). {@code outcomeJustSeen}: this
+     * The crash-window rule for an unmarked index (see the class comment). {@code ended.justSeen}: this
      * reconcile recorded the end of our job a moment ago and looks at the catalog for the first time since;
-     * {@code nameTakenFailure}: that job failed because the name was already taken, so whatever holds it is not
-     * ours.
+     * {@code ended.nameTaken}: that job failed because the name was already taken, so whatever holds it is not
+     * ours. {@code comparison}: the index compared with the spec on the server.
      */
-    static boolean launched(PostgresIndexStatus st, Catalog.IndexState idx, boolean outcomeJustSeen,
-            boolean nameTakenFailure, DefinitionCheck sameDefinition) throws SQLException {
+    public static boolean launched(PostgresIndexStatus st, Catalog.IndexState idx, Context.JobEnd ended,
+            Observation.Comparison comparison) {
         if (OwnershipMark.parse(idx.comment()).isPresent()) {
             return false;
         }
@@ -62,12 +61,12 @@ final class Ownership {
         if (b.getIndexOid() != null) {
             return b.getIndexOid() == idx.oid();
         }
-        boolean windowOpen = b.getFinishedAt() == null || (outcomeJustSeen && !nameTakenFailure);
-        return windowOpen && sameDefinition.matches();
+        boolean windowOpen = b.getFinishedAt() == null || (ended.justSeen() && !ended.nameTaken());
+        return windowOpen && comparison.same();
     }
 
     /** Records the OID of the index our build of this target produced: from now on only that OID is ours. */
-    static void pin(PostgresIndexStatus st, Catalog.IndexState idx) {
+    public static void pin(PostgresIndexStatus st, Catalog.IndexState idx) {
         BuildInfo b = st.getBuild();
         if (b != null && b.getIndexOid() == null && Operation.of(b).builds()
                 && (idx.tableSchema() + "." + idx.name()).equals(b.getTarget())) {
@@ -81,7 +80,7 @@ final class Ownership {
      * after a restart while status still says our REINDEX was running, their OIDs go into
      * {@code status.reindexLeftovers}. OIDs that no longer exist are forgotten.
      */
-    static void pinLeftovers(PostgresIndexStatus st, List<Catalog.IndexState> leftovers, boolean reindexJustEnded) {
+    public static void pinLeftovers(PostgresIndexStatus st, List<Catalog.IndexState> leftovers, boolean reindexJustEnded) {
         BuildInfo b = st.getBuild();
         boolean reindexWindow = Operation.of(b) == Operation.REINDEX
                 && (reindexJustEnded || b.getFinishedAt() == null);
@@ -97,25 +96,25 @@ final class Ownership {
         st.setReindexLeftovers(owned.isEmpty() ? null : new ArrayList<>(owned));
     }
 
-    static boolean ownedLeftover(PostgresIndexStatus st, Catalog.IndexState leftover) {
+    public static boolean ownedLeftover(PostgresIndexStatus st, Catalog.IndexState leftover) {
         return st.getReindexLeftovers() != null && st.getReindexLeftovers().contains(leftover.oid());
     }
 
     /** The operation recorded in status.build, read safely (an unknown or absent value is {@link #UNKNOWN}). */
-    enum Operation {
+    public enum Operation {
         BUILD("Build"), REINDEX("Reindex"), DROP("Drop"), UNKNOWN("");
 
-        final String text;
+        public final String text;
 
         Operation(String text) {
             this.text = text;
         }
 
-        boolean builds() {
+        public boolean builds() {
             return this == BUILD || this == REINDEX;
         }
 
-        static Operation of(BuildInfo b) {
+        public static Operation of(BuildInfo b) {
             String op = b == null ? null : b.getOperation();
             for (Operation o : values()) {
                 if (o != UNKNOWN && o.text.equals(op)) {

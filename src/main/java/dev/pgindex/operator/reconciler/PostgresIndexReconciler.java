@@ -4,9 +4,9 @@ import dev.pgindex.operator.api.v1alpha1.PostgresIndex;
 import dev.pgindex.operator.api.v1alpha1.PostgresIndexStatus;
 import dev.pgindex.operator.api.v1alpha1.Reason;
 import dev.pgindex.operator.config.OperatorConfig;
-import dev.pgindex.operator.metrics.OperatorMetrics;
 import dev.pgindex.operator.postgres.ConnectionInfo;
 import dev.pgindex.operator.status.StatusCopies;
+import dev.pgindex.operator.status.StatusWrites;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -41,7 +41,7 @@ public class PostgresIndexReconciler implements Reconciler<PostgresIndex>, Clean
     private static final Logger LOG = Logger.getLogger(PostgresIndexReconciler.class);
 
     private final IndexEngine engine;
-    private final OperatorMetrics metrics;
+    private final IndexEngine.Metrics metrics;
     private final Duration progressWriteInterval;
     private final Map<String, Instant> lastStatusWrite = new java.util.concurrent.ConcurrentHashMap<>();
     /**
@@ -53,7 +53,7 @@ public class PostgresIndexReconciler implements Reconciler<PostgresIndex>, Clean
     private final SimpleInboundEventSource<PostgresIndex> buildEvents = new SimpleInboundEventSource<>("build-events");
 
     @Inject
-    public PostgresIndexReconciler(IndexEngine engine, OperatorMetrics metrics, OperatorConfig config) {
+    public PostgresIndexReconciler(IndexEngine engine, IndexEngine.Metrics metrics, OperatorConfig config) {
         this.engine = engine;
         this.metrics = metrics;
         this.progressWriteInterval = config.progressWriteInterval();
@@ -201,15 +201,15 @@ public class PostgresIndexReconciler implements Reconciler<PostgresIndex>, Clean
 
         /** Returns false when a change was held back by the rate limit. */
         boolean write(PostgresIndexStatus status, boolean force) {
-            if (StatusCopies.same(last, status)) {
-                return true;
-            }
             String uid = resource.getMetadata().getUid();
             Instant now = Instant.now();
-            Instant previous = lastStatusWrite.get(uid);
-            if (!force && previous != null && StatusCopies.onlyProgressDiffers(last, status)
-                    && Duration.between(previous, now).compareTo(progressWriteInterval) < 0) {
-                return false;
+            switch (StatusWrites.decide(last, status, lastStatusWrite.get(uid), now, progressWriteInterval, force)) {
+                case UNCHANGED:
+                    return true;
+                case HOLD_BACK:
+                    return false;
+                default:
+                    break;
             }
             PostgresIndexStatus copy = StatusCopies.copy(status);
             resource = PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(resource, context, r -> {

@@ -9,7 +9,6 @@ public enum Reason {
     IndexReady,
     Adopted,
     // Reconciling=True
-    Pending,
     Building,
     BuildInProgress,
     WaitingForTransactions,
@@ -52,7 +51,6 @@ public enum Reason {
     BuildFailed,
     // events
     BuildBlocked,
-    BuildSucceeded,
     // deletion
     Deleting,
     IndexDropped,

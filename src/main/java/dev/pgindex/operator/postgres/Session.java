@@ -1,0 +1,105 @@
+package dev.pgindex.operator.postgres;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Set;
+
+/**
+ * One short monitor session (autocommit, never idle in a transaction): the observation of a reconcile and the
+ * quick statements that act on it. Every failure arrives as a classified {@link DatabaseException}.
+ */
+public final class Session implements AutoCloseable {
+    private final Connection c;
+
+    private Session(Connection c) {
+        this.c = c;
+    }
+
+    public static Session open(Databases databases, ConnectionInfo info) throws DatabaseException {
+        try {
+            return new Session(databases.monitor(info));
+        } catch (SQLException e) {
+            throw DatabaseException.of(e);
+        }
+    }
+
+    /**
+     * Reads the observation of one reconcile (see {@link Observation} for what is read when).
+     *
+     * @param ownerUid         this resource's UID
+     * @param ourHashes        the spec hashes our mark may carry for this spec
+     * @param rebuildPending   spec.rebuild asks for a REINDEX that has not run yet
+     * @param primaryKeyWanted spec.constraint asks for a primary key
+     */
+    public Observation observe(IndexDefinition def, String ownerUid, Set<String> ourHashes, boolean rebuildPending,
+            boolean primaryKeyWanted) throws DatabaseException {
+        try {
+            return Observer.observe(c, def, new Observer.Needs(ownerUid, ourHashes,
+                    Databases.builderApplicationName(ownerUid), rebuildPending, primaryKeyWanted));
+        } catch (SQLException e) {
+            throw DatabaseException.of(e);
+        }
+    }
+
+    /** Progress and blockers of the build running in backend {@code pid}. */
+    public Observation.Watch watch(int pid, IndexDefinition def) throws DatabaseException {
+        try {
+            return Observer.watch(c, pid, def);
+        } catch (SQLException e) {
+            throw DatabaseException.of(e);
+        }
+    }
+
+    /** COMMENT ON INDEX (the ownership mark, or null to release it). */
+    public void comment(String schema, String index, String text) throws DatabaseException {
+        try (Statement s = c.createStatement()) {
+            s.execute(Ddl.commentOnIndex(schema, index, text));
+        } catch (SQLException e) {
+            throw DatabaseException.of(e);
+        }
+    }
+
+    /**
+     * Runs quick DDL that needs a strong lock in one transaction with the {@link Timeouts#SHORT_LOCK} lock_timeout:
+     * while it queues for its lock it holds up every later writer of the table, so it gives up fast instead and
+     * the caller retries with backoff.
+     */
+    public void shortLock(java.util.List<String> statements) throws DatabaseException {
+        try {
+            c.setAutoCommit(false);
+            try (Statement s = c.createStatement()) {
+                s.execute(Timeouts.lockTimeout(true, Timeouts.SHORT_LOCK));
+                for (String sql : statements) {
+                    s.execute(sql);
+                }
+                c.commit();
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw DatabaseException.of(e);
+        }
+    }
+
+    /** Asks our own backend (same role) to cancel its current statement. */
+    public boolean cancel(int pid) throws DatabaseException {
+        try {
+            return Catalog.cancelBackend(c, pid);
+        } catch (SQLException e) {
+            throw DatabaseException.of(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            c.close();
+        } catch (SQLException ignored) {
+            // closing a broken session
+        }
+    }
+}

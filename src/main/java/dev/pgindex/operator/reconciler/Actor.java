@@ -1,0 +1,135 @@
+package dev.pgindex.operator.reconciler;
+
+import dev.pgindex.operator.api.v1alpha1.Phase;
+import dev.pgindex.operator.api.v1alpha1.PostgresIndexStatus;
+import dev.pgindex.operator.api.v1alpha1.Reason;
+import dev.pgindex.operator.postgres.DatabaseException;
+import dev.pgindex.operator.postgres.IndexBuilder;
+import dev.pgindex.operator.postgres.Session;
+import dev.pgindex.operator.status.Conditions;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Carries out one {@link Decision}: raises its events and runs its one action (a job, quick DDL, a COMMENT, a
+ * cancel) through {@code postgres/}. Says whether the reconcile is finished or must observe again.
+ */
+final class Actor {
+    /** What carrying out a decision led to. {@code again}: the catalog changed, observe and decide once more. */
+    record Acted(PostgresIndexStatus status, Duration requeue, boolean again, boolean released) {
+    }
+
+    private final IndexBuilder builder;
+    private final IndexEngine.Settings settings;
+    private final IndexEngine.Metrics metrics;
+
+    Actor(IndexBuilder builder, IndexEngine.Settings settings, IndexEngine.Metrics metrics) {
+        this.builder = builder;
+        this.settings = settings;
+        this.metrics = metrics;
+    }
+
+    Acted act(Decision d, Context ctx, Session session, IndexEngine.StatusSink sink, IndexEngine.Events events,
+            Runnable wakeUp) throws Exception {
+        if (d instanceof Decision.StartJob j) {
+            return startJob(j, ctx, sink, events, wakeUp);
+        }
+        if (d instanceof Decision.ShortLockDdl q) {
+            try {
+                session.shortLock(q.statements());
+            } catch (DatabaseException e) {
+                Decision failed = q.onFailure().apply(e.failure());
+                emit(events, failed.events());
+                return finished(failed);
+            }
+            emit(events, q.events());
+            emit(events, q.onSuccess());
+            return new Acted(q.status(), null, true, false);
+        }
+        emit(events, d.events());
+        if (d instanceof Decision.Mark m) {
+            session.comment(m.schema(), m.index(), m.comment());
+            return new Acted(m.status(), null, true, false);
+        }
+        if (d instanceof Decision.Cancel c) {
+            session.cancel(c.pid());
+            return new Acted(c.status(), c.requeue(), false, false);
+        }
+        if (d instanceof Decision.Release r) {
+            return new Acted(r.status(), null, false, true);
+        }
+        return finished(d);
+    }
+
+    private static Acted finished(Decision d) {
+        if (d instanceof Decision.Wait w) {
+            return new Acted(w.status(), w.requeue(), false, false);
+        }
+        if (d instanceof Decision.Stall s) {
+            return new Acted(s.status(), s.recheck(), false, false);
+        }
+        if (d instanceof Decision.Ready r) {
+            return new Acted(r.status(), r.resync(), false, false);
+        }
+        throw new IllegalStateException("not a final decision: " + d.getClass().getSimpleName());
+    }
+
+    /**
+     * Takes the builder session and the slots; records intent in status and persists it before the statement is
+     * sent (a crash from then on is recoverable from status); then sends it in the background.
+     */
+    private Acted startJob(Decision.StartJob d, Context ctx, IndexEngine.StatusSink sink, IndexEngine.Events events,
+            Runnable wakeUp) throws Exception {
+        JobPlan job = d.job();
+        PostgresIndexStatus st = d.status();
+        Optional<IndexBuilder.Prepared> prepared = builder.prepare(ctx.req().connection(), ctx.req().uid(),
+                job.kind(), job.tableOid(), settings.buildsPerDatabase(), job.deadlineMillis());
+        if (prepared.isEmpty()) {
+            if (job.forDeletion()) {
+                Conditions.reconciling(st, ctx.gen(), Phase.Deleting, Reason.WaitingForBuildSlot, "waiting for "
+                        + "another build on this table to end before dropping " + ctx.def().qualifiedName(), ctx.now());
+            } else {
+                Conditions.reconciling(st, ctx.gen(), Phase.Pending, Reason.WaitingForBuildSlot, "another index build "
+                        + "is running on this table or uses this database's build slots (limit "
+                        + settings.buildsPerDatabase() + "); waiting", ctx.now());
+            }
+            emit(events, d.events());
+            return new Acted(st, settings.buildPollInterval(), false, false);
+        }
+        IndexBuilder.Prepared p = prepared.get();
+        if (!job.forDeletion()) {
+            Jobs.recordIntent(st, ctx, job, p.pid(), ctx.now());
+            Conditions.settleObservedGeneration(st);
+            try {
+                sink.persist(st); // intent first
+            } catch (Exception e) {
+                builder.abandon(p);
+                throw e;
+            }
+        }
+        builder.launch(p, job.sql(), job.followUp(), job.forDeletion() ? null : j -> wakeUp.run());
+        if (!job.forDeletion()) {
+            metrics.jobStarted(job.kind());
+        }
+        if (job.repairsInvalid()) {
+            metrics.invalidIndexFound();
+        }
+        List<Decision.Event> all = new ArrayList<>(d.events());
+        all.add(Jobs.started(ctx, job, p.pid(), st));
+        emit(events, all);
+        return new Acted(st, settings.buildPollInterval(), false, false);
+    }
+
+    static void emit(IndexEngine.Events events, List<Decision.Event> list) {
+        for (Decision.Event e : list) {
+            if (e.warning()) {
+                events.warning(e.reason(), e.message());
+            } else {
+                events.normal(e.reason(), e.message());
+            }
+        }
+    }
+}

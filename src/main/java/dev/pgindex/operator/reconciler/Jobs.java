@@ -1,0 +1,115 @@
+package dev.pgindex.operator.reconciler;
+
+import dev.pgindex.operator.api.v1alpha1.BuildInfo;
+import dev.pgindex.operator.api.v1alpha1.Phase;
+import dev.pgindex.operator.api.v1alpha1.PostgresIndexStatus;
+import dev.pgindex.operator.api.v1alpha1.ProgressInfo;
+import dev.pgindex.operator.api.v1alpha1.Reason;
+import dev.pgindex.operator.postgres.Ddl;
+import dev.pgindex.operator.postgres.IndexBuilder;
+import dev.pgindex.operator.postgres.IndexDefinition;
+import dev.pgindex.operator.postgres.OwnershipMark;
+import dev.pgindex.operator.status.Conditions;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+
+/** Plans of the three long jobs, and the intent a job writes to status before its statement is sent. */
+public final class Jobs {
+    private Jobs() {
+    }
+
+    /** CREATE INDEX CONCURRENTLY of {@code jobDef} (the index, or one partition's), marked ours when it succeeds. */
+    public static JobPlan build(Context ctx, IndexDefinition jobDef, long tableOid, boolean countAttempt) {
+        return new JobPlan(IndexBuilder.Kind.BUILD, jobDef, jobDef.name(), tableOid, null,
+                Ddl.createIndexConcurrently(jobDef), followUp(ctx, jobDef, false), countAttempt, false,
+                deadline(ctx), false);
+    }
+
+    /** REINDEX INDEX CONCURRENTLY of the index, keeping its mark (and whether it was adopted). */
+    public static JobPlan reindex(Context ctx, long tableOid) {
+        IndexDefinition def = ctx.def();
+        boolean adopted = ctx.status().getIndex() != null && Boolean.TRUE.equals(ctx.status().getIndex().getAdopted());
+        return new JobPlan(IndexBuilder.Kind.REINDEX, def, def.name(), tableOid, null,
+                Ddl.reindexConcurrently(def.schema(), def.name()), followUp(ctx, def, adopted), true, false,
+                deadline(ctx), false);
+    }
+
+    /** DROP INDEX CONCURRENTLY of an index of ours: an invalid leftover, or (deleting) the index itself. */
+    public static JobPlan drop(Context ctx, IndexDefinition onTable, String target, long tableOid, Long indexOid,
+            boolean repairsInvalid, boolean forDeletion) {
+        return new JobPlan(IndexBuilder.Kind.DROP, onTable, target, tableOid, indexOid,
+                Ddl.dropIndexConcurrently(onTable.schema(), target), null, false, repairsInvalid, 0, forDeletion);
+    }
+
+    private static String followUp(Context ctx, IndexDefinition jobDef, boolean adopted) {
+        return Ddl.commentOnIndex(jobDef.schema(), jobDef.name(), new OwnershipMark(ctx.req().uid(),
+                ctx.req().resource(), ctx.def().hash(), adopted).render());
+    }
+
+    private static long deadline(Context ctx) {
+        Duration d = Specs.duration(ctx.spec().getBuildDeadline());
+        return d == null ? 0 : Math.max(1, d.toMillis());
+    }
+
+    /**
+     * The intent a job records before its statement is sent (its session and slot are held by then): the
+     * operation, target, statement, builder PID and start, the episode's attempt, progress from 0% and the
+     * Reconciling condition. A crash from here on is recoverable from status.
+     */
+    public static void recordIntent(PostgresIndexStatus st, Context ctx, JobPlan job, int pid, Instant now) {
+        RetryGate.beginEpisodeIfReady(st);
+        boolean builds = job.kind() != IndexBuilder.Kind.DROP;
+        BuildInfo b = new BuildInfo();
+        b.setOperation((switch (job.kind()) {
+            case BUILD -> Ownership.Operation.BUILD;
+            case REINDEX -> Ownership.Operation.REINDEX;
+            case DROP -> Ownership.Operation.DROP;
+        }).text);
+        b.setTarget(job.qualifiedTarget());
+        b.setBuilderPid(pid);
+        b.setStatement(job.sql());
+        b.setStartedAt(Instant.now().toString());
+        // the OID of what a build or REINDEX produces is pinned at the first look after it (Ownership.pin)
+        b.setIndexOid(builds ? null : job.indexOid());
+        st.setBuild(b);
+        st.setNextAttemptAt(null);
+        BuildWatch.clearBlockers(st);
+        if (builds) {
+            ProgressInfo progress = new ProgressInfo();
+            progress.setPhase("starting");
+            progress.setPercent(0);
+            progress.setDisplay("0%");
+            progress.setUpdatedAt(now.truncatedTo(ChronoUnit.SECONDS).toString());
+            st.setProgress(progress);
+        }
+        if (builds && job.countAttempt()) {
+            st.setAttempts((st.getAttempts() == null ? 0 : st.getAttempts()) + 1);
+        }
+        String attempt = job.countAttempt() ? ", attempt " + st.getAttempts() : "";
+        Conditions.reconciling(st, ctx.gen(), Phase.Building, job.reason(), switch (job.kind()) {
+            case BUILD -> "building " + job.jobDef().qualifiedName() + " concurrently (backend " + pid + attempt + ")";
+            case REINDEX -> "rebuilding " + ctx.def().qualifiedName() + " with REINDEX INDEX CONCURRENTLY for "
+                    + "rebuild token '" + ctx.spec().getRebuild() + "' (backend " + pid + attempt + "); the index "
+                    + "stays usable meanwhile";
+            case DROP -> "dropping the invalid leftover " + job.qualifiedTarget() + " concurrently (backend " + pid
+                    + ")";
+        }, now);
+    }
+
+    /** The Normal event of a job that started. */
+    public static Decision.Event started(Context ctx, JobPlan job, int pid, PostgresIndexStatus st) {
+        String attempt = job.countAttempt() ? ", attempt " + st.getAttempts() : "";
+        return switch (job.kind()) {
+            case BUILD -> Decision.Event.normal(Reason.Building, "started CREATE INDEX CONCURRENTLY "
+                    + job.jobDef().qualifiedName() + " (backend " + pid + attempt + ")");
+            case REINDEX -> Decision.Event.normal(Reason.Rebuilding, "started REINDEX INDEX CONCURRENTLY "
+                    + ctx.def().qualifiedName() + " for rebuild token '" + ctx.spec().getRebuild() + "'");
+            case DROP -> job.forDeletion()
+                    ? Decision.Event.normal(Reason.IndexDropped, "dropping index " + ctx.def().qualifiedName()
+                            + " with DROP INDEX CONCURRENTLY (reclaimPolicy Delete)")
+                    : Decision.Event.normal(Reason.CleaningUp, "dropping invalid leftover " + job.qualifiedTarget());
+        };
+    }
+}

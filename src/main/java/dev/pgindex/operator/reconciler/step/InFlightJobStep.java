@@ -1,0 +1,47 @@
+package dev.pgindex.operator.reconciler.step;
+
+import dev.pgindex.operator.api.v1alpha1.Phase;
+import dev.pgindex.operator.api.v1alpha1.Reason;
+import dev.pgindex.operator.postgres.IndexBuilder;
+import dev.pgindex.operator.postgres.Observation;
+import dev.pgindex.operator.reconciler.BuildWatch;
+import dev.pgindex.operator.reconciler.Context;
+import dev.pgindex.operator.reconciler.Decision;
+import dev.pgindex.operator.reconciler.Durations;
+
+import java.util.Optional;
+
+/**
+ * A job of this process is still running: report what it does (progress, blockers, how long) and look again at
+ * the build poll interval. {@code watch} is empty when the database could not be asked.
+ */
+public final class InFlightJobStep {
+    private InFlightJobStep() {
+    }
+
+    public static Decision decide(Context ctx, IndexBuilder.Job job, Optional<Observation.Watch> watch) {
+        Reason reason = switch (job.kind()) {
+            case BUILD -> Reason.Building;
+            case REINDEX -> Reason.Rebuilding;
+            case DROP -> Reason.CleaningUp;
+        };
+        String what = (switch (job.kind()) {
+            case BUILD -> "building ";
+            case REINDEX -> "rebuilding ";
+            case DROP -> "dropping an invalid leftover of ";
+        }) + ctx.def().qualifiedName() + " concurrently (backend " + job.pid() + ", running for "
+                + Durations.human(job.elapsed()) + ")";
+        if (watch.isPresent()) {
+            var build = ctx.status().getBuild();
+            if (job.kind() == IndexBuilder.Kind.BUILD && build != null && build.getIndexOid() == null) {
+                watch.get().buildingIndexOid().ifPresent(build::setIndexOid);
+            }
+            Reason blocked = BuildWatch.record(ctx, watch.get());
+            if (blocked != null) {
+                reason = blocked;
+                what = what + "; waiting for " + ctx.status().getBlockedBy();
+            }
+        }
+        return ctx.waitFor(Phase.Building, reason, what, ctx.settings().buildPollInterval());
+    }
+}

@@ -1,0 +1,39 @@
+package dev.pgindex.operator.reconciler.step;
+
+import dev.pgindex.operator.api.v1alpha1.Phase;
+import dev.pgindex.operator.api.v1alpha1.Reason;
+import dev.pgindex.operator.postgres.Catalog;
+import dev.pgindex.operator.reconciler.BuildWatch;
+import dev.pgindex.operator.reconciler.Context;
+import dev.pgindex.operator.reconciler.Decision;
+import dev.pgindex.operator.reconciler.Ownership;
+
+import java.util.Optional;
+
+/**
+ * A backend is building an index of that name (ours from before a restart, or another session's): wait for it,
+ * never start a second one; ours shows progress and blockers.
+ */
+public final class RunningBuildStep implements Step {
+    @Override
+    public Optional<Decision> decide(Context ctx) {
+        Catalog.IndexState idx = ctx.obs().index().orElseThrow();
+        if (idx.buildingPid() == null) {
+            return Optional.empty();
+        }
+        boolean ourBuilder = ctx.status().getBuild() != null
+                && idx.buildingPid().equals(ctx.status().getBuild().getBuilderPid());
+        if (ourBuilder || Ownership.ours(ctx, idx, ctx.obs().comparison())) {
+            Ownership.pin(ctx.status(), idx);
+            Reason blocked = BuildWatch.record(ctx, ctx.obs().watched());
+            return Optional.of(ctx.waitFor(Phase.Building, blocked == null ? Reason.BuildInProgress : blocked,
+                    "the build of " + ctx.def().qualifiedName() + " by backend " + idx.buildingPid() + " is still "
+                    + "running; waiting for it (never started twice)"
+                    + (blocked == null ? "" : "; it waits for " + ctx.status().getBlockedBy()),
+                    ctx.settings().buildPollInterval()));
+        }
+        return Optional.of(ctx.waitFor(Phase.Pending, Reason.BuildInProgress, "another session (backend "
+                + idx.buildingPid() + ") is building an index named " + ctx.def().qualifiedName()
+                + "; it will be compared with the spec when it ends", ctx.settings().buildPollInterval()));
+    }
+}

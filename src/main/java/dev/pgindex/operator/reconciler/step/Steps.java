@@ -1,0 +1,41 @@
+package dev.pgindex.operator.reconciler.step;
+
+import dev.pgindex.operator.reconciler.Context;
+import dev.pgindex.operator.reconciler.Decision;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The decision of a reconcile: the steps, in order, each deciding or passing on. This list is the engine's table
+ * of contents; a new capability is a new step here.
+ */
+public final class Steps {
+    /** Guards first, then the index's life from absent to Ready. The last step always decides. */
+    public static final List<Step> ORDER = List.of(
+            new ServerGuardStep(),   // 14.0-14.3, NULLS NOT DISTINCT before 15
+            new NameConflictStep(),  // the name belongs to a table, view or sequence
+            new PartitionedStep(),   // a partitioned table, from ON ONLY to the last ATTACH and Ready
+            new AbsentIndexStep(),   // no index: CREATE INDEX CONCURRENTLY
+            new OtherOwnerStep(),    // another resource's index
+            new RunningBuildStep(),  // a backend is building it: wait
+            new InvalidIndexStep(),  // INVALID: ours is dropped and rebuilt
+            new AdoptionStep(),      // valid, not yet marked for this spec: adopt, or conflict
+            new RebuildStep(),       // spec.rebuild: REINDEX CONCURRENTLY, and our leftovers
+            new ConstraintStep(),    // spec.constraint: ADD CONSTRAINT USING INDEX
+            new ReadyStep());        // nothing left to do
+
+    private Steps() {
+    }
+
+    /** The first step's decision. A pure function of the context (whose status copy it fills in). */
+    public static Decision decide(Context ctx) {
+        for (Step step : ORDER) {
+            Optional<Decision> d = step.decide(ctx);
+            if (d.isPresent()) {
+                return d.get();
+            }
+        }
+        throw new IllegalStateException("no step decided; ReadyStep always does");
+    }
+}

@@ -1,0 +1,97 @@
+package dev.pgindex.operator;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import dev.pgindex.operator.api.v1alpha1.Identifiers;
+import dev.pgindex.operator.postgres.Quoting;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The layering of docs/design.md, enforced: each rule names the package it protects and why. */
+class ArchitectureTest {
+    static JavaClasses main;
+
+    @BeforeAll
+    static void importMainClasses() {
+        main = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("dev.pgindex.operator");
+    }
+
+    @Test
+    void postgresKnowsNothingOfKubernetes() {
+        // SQL text, catalog reads and the job runner are tested against PostgreSQL alone
+        noClasses().that().resideInAPackage("..operator.postgres..").should().dependOnClassesThat()
+                .resideInAnyPackage("io.fabric8..", "io.javaoperatorsdk..", "io.quarkiverse..",
+                        "dev.pgindex.operator.api..", "dev.pgindex.operator.reconciler..",
+                        "dev.pgindex.operator.status..", "dev.pgindex.operator.metrics..",
+                        "dev.pgindex.operator.config..")
+                .check(main);
+    }
+
+    @Test
+    void apiImportsNothingFromTheOtherPackages() {
+        // the CRD types are the contract; they depend on nothing the operator does
+        noClasses().that().resideInAPackage("..operator.api..").should().dependOnClassesThat()
+                .resideInAnyPackage("dev.pgindex.operator.postgres..", "dev.pgindex.operator.reconciler..",
+                        "dev.pgindex.operator.status..", "dev.pgindex.operator.metrics..",
+                        "dev.pgindex.operator.config..")
+                .check(main);
+    }
+
+    @Test
+    void reconcilerNeverTouchesJdbc() {
+        // every statement goes through postgres/: the reconciler decides, postgres/ talks to the server
+        noClasses().that().resideInAPackage("..operator.reconciler..").should().dependOnClassesThat()
+                .resideInAnyPackage("java.sql..", "org.postgresql..").check(main);
+    }
+
+    @Test
+    void stepsDecideWithoutIo() {
+        // a step is a pure function of its context: no session, no job runner, no Kubernetes client
+        noClasses().that().resideInAPackage("..operator.reconciler.step..").should().dependOnClassesThat()
+                .resideInAnyPackage("java.sql..", "io.fabric8.kubernetes.client..", "io.javaoperatorsdk..")
+                .orShould().dependOnClassesThat().haveFullyQualifiedName("dev.pgindex.operator.postgres.Session")
+                .check(main);
+    }
+
+    @Test
+    void noPackageCycles() {
+        slices().matching("dev.pgindex.operator.(*)..").should().beFreeOfCycles().check(main);
+    }
+
+    @Test
+    void admissionAndEngineCheckIdentifiersWithTheSamePatterns() {
+        assertThat(Identifiers.PATTERN).isEqualTo(Quoting.IDENTIFIER_PATTERN);
+        assertThat(Identifiers.COLLATION_PATTERN).isEqualTo(Quoting.COLLATION_PATTERN);
+        assertThat(Identifiers.MAX_BYTES).isEqualTo(Quoting.MAX_IDENTIFIER_BYTES);
+    }
+
+    @Test
+    void noMainSourceFileIsOver400Lines() throws IOException {
+        List<String> tooLong;
+        try (Stream<Path> files = Files.walk(Path.of("src/main/java"))) {
+            tooLong = files.filter(p -> p.toString().endsWith(".java")).filter(p -> lines(p) > 400)
+                    .map(p -> p + " (" + lines(p) + " lines)").toList();
+        }
+        assertThat(tooLong).as("split these by concern").isEmpty();
+    }
+
+    private static long lines(Path p) {
+        try (Stream<String> l = Files.lines(p)) {
+            return l.count();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
