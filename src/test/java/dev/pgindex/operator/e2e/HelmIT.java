@@ -88,11 +88,24 @@ class HelmIT {
         return objects.stream().filter(o -> "Deployment".equals(Helm.kind(o))).findFirst().orElseThrow();
     }
 
-    /** The operator container's environment as the chart renders it (literal values only). */
+    /**
+     * The operator container's environment as the chart renders it: literal values, and the Downward API's pod
+     * name and namespace resolved the way the kubelet would (the process stands in for a pod of the Deployment).
+     */
     static Map<String, String> operatorEnv(List<Map<String, Object>> objects) {
-        List<Map<String, Object>> containers = Helm.at(deployment(objects), "spec.template.spec.containers");
+        Map<String, Object> deployment = deployment(objects);
+        List<Map<String, Object>> containers = Helm.at(deployment, "spec.template.spec.containers");
         Map<String, String> env = new LinkedHashMap<>();
         for (Map<String, Object> e : Helm.<List<Map<String, Object>>>at(containers.get(0), "env")) {
+            if (e.containsKey("valueFrom")) {
+                String field = Helm.at(e, "valueFrom.fieldRef.fieldPath");
+                assertThat(field).as("env var %s comes from the Downward API", e.get("name"))
+                        .isIn("metadata.name", "metadata.namespace");
+                env.put((String) e.get("name"), field.equals("metadata.name")
+                        ? Helm.<String>at(deployment, "metadata.name") + "-process"
+                        : Helm.<String>at(deployment, "metadata.namespace"));
+                continue;
+            }
             assertThat(e).as("env var %s has a literal value", e.get("name")).containsKey("value");
             env.put((String) e.get("name"), (String) e.get("value"));
         }

@@ -102,9 +102,7 @@ class PromisesIT {
         assertThat(env.kstatus(t.namespace(), "pgindex/idx")).isEqualTo("Current");
 
         int closed = ControlPlane.freePort();
-        env.kubectl("patch", "secret", "db-app", "-n", t.namespace(), "--type=merge", "-p",
-                "{\"stringData\":{\"port\":\"" + closed + "\",\"uri\":\"postgresql://" + t.db().user() + ":"
-                        + t.db().password() + "@127.0.0.1:" + closed + "/" + t.db().database() + "\"}}").check();
+        pointSecretAt(t, closed);
         env.awaitJsonPath(t.namespace(), "pgindex/idx", ".status.lastError.reason", "ConnectionLost", WAIT);
         // the index was valid when last seen for this spec: an outage does not change that
         assertThat(env.kstatus(t.namespace(), "pgindex/idx")).isEqualTo("Current");
@@ -122,9 +120,7 @@ class PromisesIT {
                 "jsonpath={.status.conditions[?(@.type==\"Reconciling\")].reason}").check().out())
                 .isEqualTo("DatabaseUnreachable");
 
-        env.kubectl("patch", "secret", "db-app", "-n", t.namespace(), "--type=merge", "-p",
-                "{\"stringData\":{\"port\":\"" + t.db().port() + "\",\"uri\":\"postgresql://" + t.db().user() + ":"
-                        + t.db().password() + "@127.0.0.1:" + t.db().port() + "/" + t.db().database() + "\"}}").check();
+        pointSecretAt(t, t.db().port());
         env.awaitJsonPath(t.namespace(), "pgindex/idx", ".status.conditions[?(@.type==\"Ready\")].status", "True", WAIT);
         assertThat(env.kstatus(t.namespace(), "pgindex/idx")).isEqualTo("Current");
         assertThat(env.kubectl("get", "pgindex", "idx", "-n", t.namespace(), "-o",
@@ -135,9 +131,7 @@ class PromisesIT {
     void shouldRecordDropAbandonedOnTheOperatorPodWhenATerminatingNamespaceRefusesEvents() throws Exception {
         E2eEnvironment.Tenant t = env.newTenant("abandon");
         int closed = ControlPlane.freePort();
-        env.kubectl("patch", "secret", "db-app", "-n", t.namespace(), "--type=merge", "-p",
-                "{\"stringData\":{\"port\":\"" + closed + "\",\"uri\":\"postgresql://" + t.db().user() + ":"
-                        + t.db().password() + "@127.0.0.1:" + closed + "/" + t.db().database() + "\"}}").check();
+        pointSecretAt(t, closed);
         env.apply(t.namespace(), manifest("idx", "users", "users_email_idx", "  reclaimPolicy: Delete\n")).check();
         env.awaitJsonPath(t.namespace(), "pgindex/idx", ".status.conditions[?(@.type==\"Reconciling\")].reason",
                 "DatabaseUnreachable", WAIT);
@@ -150,5 +144,12 @@ class PromisesIT {
         assertThat(events).contains("Warning Pod/pgindex-operator-e2e PostgresIndex " + t.namespace()
                 + "/idx: gave up cleaning up public.users_email_idx");
         assertThat(env.operator.logText()).contains("DropAbandoned");
+    }
+
+    /** Points the tenant's connection Secret at another port of the same host (a closed one: unreachable). */
+    static void pointSecretAt(E2eEnvironment.Tenant t, int port) {
+        env.kubectl("patch", "secret", "db-app", "-n", t.namespace(), "--type=merge", "-p",
+                "{\"stringData\":{\"port\":\"" + port + "\",\"uri\":\"postgresql://" + t.db().user() + ":"
+                        + t.db().password() + "@127.0.0.1:" + port + "/" + t.db().database() + "\"}}").check();
     }
 }
