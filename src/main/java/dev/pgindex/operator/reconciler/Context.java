@@ -6,7 +6,6 @@ import dev.pgindex.operator.api.v1alpha1.Phase;
 import dev.pgindex.operator.api.v1alpha1.PostgresIndexSpec;
 import dev.pgindex.operator.api.v1alpha1.PostgresIndexStatus;
 import dev.pgindex.operator.api.v1alpha1.Reason;
-import dev.pgindex.operator.postgres.IndexBuilder;
 import dev.pgindex.operator.postgres.IndexDefinition;
 import dev.pgindex.operator.postgres.Observation;
 import dev.pgindex.operator.status.Conditions;
@@ -18,36 +17,25 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The inputs of one decision (spec, observation, clock, settings, what just ended) and the status being decided,
+ * The inputs of one decision (spec, observation, clock, settings) and the status being decided,
  * a private copy that the steps fill in. The helpers turn it into the {@link Decision} values every step returns,
  * so conditions and events are set the same way everywhere.
  */
 public final class Context {
-    /** What this reconcile saw of a job that ended since the last one (see {@link Ownership#launched}). */
-    public record JobEnd(boolean justSeen, boolean failed, boolean nameTaken, IndexBuilder.Kind kind) {
-        public static final JobEnd NONE = new JobEnd(false, false, false, null);
-
-        public boolean reindexFailed() {
-            return justSeen && failed && kind == IndexBuilder.Kind.REINDEX;
-        }
-    }
-
     final IndexEngine.Request req;
     final IndexDefinition def;
     final PostgresIndexStatus st;
     final Observation obs;
-    final JobEnd ended;
     final Instant now;
     final IndexEngine.Settings settings;
     final List<Decision.Event> events = new ArrayList<>();
 
     public Context(IndexEngine.Request req, IndexDefinition def, PostgresIndexStatus status, Observation obs,
-            JobEnd ended, Instant now, IndexEngine.Settings settings) {
+            Instant now, IndexEngine.Settings settings) {
         this.req = req;
         this.def = def;
         this.st = status;
         this.obs = obs;
-        this.ended = ended;
         this.now = now;
         this.settings = settings;
     }
@@ -66,10 +54,6 @@ public final class Context {
 
     public Observation obs() {
         return obs;
-    }
-
-    public JobEnd ended() {
-        return ended;
     }
 
     public Instant now() {

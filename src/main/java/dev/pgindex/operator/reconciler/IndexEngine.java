@@ -157,12 +157,14 @@ public final class IndexEngine {
             return finish(actor, InFlightJobStep.decide(context(req, def, st, null, now), job.get(),
                     watch(req, def, job.get())), events);
         }
-        Context.JobEnd ended = job.isPresent() ? jobEnded(req, def, st, job.get(), events, now) : Context.JobEnd.NONE;
+        if (job.isPresent()) {
+            jobEnded(req, def, st, job.get(), events, now);
+        }
         try (Session session = Session.open(databases, req.connection())) {
             for (int pass = 0; pass < MAX_PASSES; pass++) {
                 Observation obs = session.observe(def, req.uid(), def.hashes(), rebuildPending(req.spec(), st),
                         primaryKeyWanted(req.spec()));
-                Context ctx = new Context(req, def, StatusCopies.copy(st), obs, ended, now, settings);
+                Context ctx = new Context(req, def, StatusCopies.copy(st), obs, now, settings);
                 Actor.Acted acted = actor.act(Steps.decide(ctx), ctx, session, sink, events, wakeUp);
                 st = acted.status();
                 if (!acted.again()) {
@@ -186,7 +188,7 @@ public final class IndexEngine {
     }
 
     /** Records the outcome of this process's job (not trusted: the catalog decides next). */
-    private Context.JobEnd jobEnded(Request req, IndexDefinition def, PostgresIndexStatus st, IndexBuilder.Job job,
+    private void jobEnded(Request req, IndexDefinition def, PostgresIndexStatus st, IndexBuilder.Job job,
             Events events, Instant now) {
         builder.forget(req.uid(), job);
         IndexBuilder.Result r = job.result().join();
@@ -195,10 +197,9 @@ public final class IndexEngine {
         if (r.success() && job.kind() == IndexBuilder.Kind.DROP) {
             metrics.invalidIndexRepaired();
         }
-        Context ctx = new Context(req, def, st, null, Context.JobEnd.NONE, now, settings);
-        Context.JobEnd ended = JobOutcomeStep.record(ctx, job, r);
+        Context ctx = new Context(req, def, st, null, now, settings);
+        JobOutcomeStep.record(ctx, job, r);
         Actor.emit(events, ctx.events);
-        return ended;
     }
 
     private Optional<Observation.Watch> watch(Request req, IndexDefinition def, IndexBuilder.Job job) {
@@ -239,7 +240,7 @@ public final class IndexEngine {
     }
 
     private Context context(Request req, IndexDefinition def, PostgresIndexStatus st, Observation obs, Instant now) {
-        return new Context(req, def, st, obs, Context.JobEnd.NONE, now, settings);
+        return new Context(req, def, st, obs, now, settings);
     }
 
     private static Outcome finish(Actor actor, Decision d, Events events) throws Exception {
@@ -283,7 +284,7 @@ public final class IndexEngine {
                 }
                 for (int pass = 0; pass < MAX_PASSES; pass++) {
                     Observation obs = session.observe(def, req.uid(), def.hashes(), true, false);
-                    Context ctx = new Context(req, def, StatusCopies.copy(st), obs, Context.JobEnd.NONE, now, settings);
+                    Context ctx = new Context(req, def, StatusCopies.copy(st), obs, now, settings);
                     Decision d = DeletionStep.decide(ctx);
                     DeleteOutcome o = deleted(d, ctx, session, events);
                     if (o.done() || !(d instanceof Decision.Mark || d instanceof Decision.ShortLockDdl)) {

@@ -20,11 +20,12 @@ import java.util.TreeSet;
  * build of exactly this name ({@code status.build}, written before the DDL was sent), and either
  * <ul>
  *   <li>status pinned the OID of what we built ({@code status.build.indexOid}) and it is this index's OID, or</li>
- *   <li>no OID was pinned and the outcome of that build was never observed (the operator stopped while it ran,
- *       or this very reconcile is the first look after it ended), and the index has exactly our definition.</li>
+ *   <li>no OID was pinned, the catalog was not yet checked since the build ended (the operator stopped while it
+ *       ran, or this is the first successful look since), and the index has exactly our definition.</li>
  * </ul>
- * The first look after a build pins the OID ({@link #pin}), so the window closes: an unmarked index that a person
- * creates later under the same name is never ours, whatever else status says.
+ * The first look that sees the build over pins the OID of what it built ({@link #pin}) and closes the window
+ * ({@link #closeWindow}): an unmarked index that a person creates later under the same name is never ours,
+ * whatever else status says.
  */
 public final class Ownership {
     private Ownership() {
@@ -37,17 +38,15 @@ public final class Ownership {
 
     /** Ours: marked with our UID, or unmarked inside the crash window ({@link #launched}). */
     public static boolean ours(Context ctx, Catalog.IndexState idx, Observation.Comparison comparison) {
-        return marked(idx, ctx.req.uid()) || launched(ctx.st, idx, ctx.ended, comparison);
+        return marked(idx, ctx.req.uid()) || launched(ctx.st, idx, comparison);
     }
 
     /**
-     * The crash-window rule for an unmarked index (see the class comment). {@code ended.justSeen}: this
-     * reconcile recorded the end of our job a moment ago and looks at the catalog for the first time since;
-     * {@code ended.nameTaken}: that job failed because the name was already taken, so whatever holds it is not
-     * ours. {@code comparison}: the index compared with the spec on the server.
+     * The crash-window rule for an unmarked index (see the class comment): our recorded build of this name, and
+     * either its pinned OID, or (nothing pinned, the catalog not yet checked since it ended) exactly our
+     * definition ({@code comparison}, made on the server).
      */
-    public static boolean launched(PostgresIndexStatus st, Catalog.IndexState idx, Context.JobEnd ended,
-            Observation.Comparison comparison) {
+    public static boolean launched(PostgresIndexStatus st, Catalog.IndexState idx, Observation.Comparison comparison) {
         if (OwnershipMark.parse(idx.comment()).isPresent()) {
             return false;
         }
@@ -61,8 +60,39 @@ public final class Ownership {
         if (b.getIndexOid() != null) {
             return b.getIndexOid() == idx.oid();
         }
-        boolean windowOpen = b.getFinishedAt() == null || (ended.justSeen() && !ended.nameTaken());
-        return windowOpen && comparison.same();
+        return windowOpen(b) && comparison.same();
+    }
+
+    /**
+     * Closes the crash window of the recorded build once an observation shows it over (no builder session of
+     * ours, the index not being built): whatever that observation found of ours was pinned by the step that
+     * decided on it, and nothing found later is ours without our mark or the pinned OID. A look that failed
+     * (the database down right after the build) closes nothing.
+     */
+    public static void closeWindow(Context ctx) {
+        BuildInfo b = ctx.st.getBuild();
+        Observation obs = ctx.obs;
+        if (b == null || obs == null || !Operation.of(b).builds() || Boolean.TRUE.equals(b.getCatalogChecked())) {
+            return;
+        }
+        boolean over = obs.builderBackend().isEmpty()
+                && obs.index().map(i -> i.buildingPid() == null).orElse(true)
+                && obs.partitions().stream().allMatch(n -> n.index().map(i -> i.buildingPid() == null).orElse(true));
+        if (over) {
+            b.setCatalogChecked(true);
+        }
+    }
+
+    /**
+     * The catalog was not checked since the build ended: it never ended as far as status knows (the operator
+     * stopped while it ran), or it ended and the look after it is still to come (catalogChecked false). A status
+     * written before catalogChecked existed, with the build ended, had that look long ago.
+     */
+    private static boolean windowOpen(BuildInfo b) {
+        if (Boolean.TRUE.equals(b.getCatalogChecked())) {
+            return false;
+        }
+        return b.getFinishedAt() == null || Boolean.FALSE.equals(b.getCatalogChecked());
     }
 
     /** Records the OID of the index our build of this target produced: from now on only that OID is ours. */
@@ -76,14 +106,13 @@ public final class Ownership {
 
     /**
      * REINDEX INDEX CONCURRENTLY leftovers ({@code name_ccnew}, {@code name_ccold}) carry no mark. They are ours
-     * when our own REINDEX of this index left them: at the first look after it ended ({@code reindexJustEnded}), or
-     * after a restart while status still says our REINDEX was running, their OIDs go into
-     * {@code status.reindexLeftovers}. OIDs that no longer exist are forgotten.
+     * when our own REINDEX of this index left them: found while its crash window is open (the catalog not yet
+     * checked since it ended, see {@link #closeWindow}), their OIDs go into {@code status.reindexLeftovers}. OIDs
+     * that no longer exist are forgotten.
      */
-    public static void pinLeftovers(PostgresIndexStatus st, List<Catalog.IndexState> leftovers, boolean reindexJustEnded) {
+    public static void pinLeftovers(PostgresIndexStatus st, List<Catalog.IndexState> leftovers) {
         BuildInfo b = st.getBuild();
-        boolean reindexWindow = Operation.of(b) == Operation.REINDEX
-                && (reindexJustEnded || b.getFinishedAt() == null);
+        boolean reindexWindow = Operation.of(b) == Operation.REINDEX && windowOpen(b);
         Set<Long> owned = new TreeSet<>();
         Set<Long> present = new TreeSet<>();
         leftovers.forEach(l -> present.add(l.oid()));

@@ -147,6 +147,7 @@ class OwnershipTest {
         try (EngineHarness h = new EngineHarness("own", db, deletePolicy(EngineHarness.spec("t", "t_idx", "a")))) {
             h.reconcileUntil(IndexLifecycleTest::ready, WAIT);
             h.status.getBuild().setIndexOid(null);
+            h.status.getBuild().setCatalogChecked(null);
             exec(db, "DROP INDEX t_idx", "CREATE INDEX t_idx ON t (a)");
             String theirs = scalar(db, "SELECT 't_idx'::regclass::oid");
             h.reconcileUntil(s -> ready(s) && Boolean.TRUE.equals(s.getIndex().getAdopted()), WAIT);
@@ -164,6 +165,7 @@ class OwnershipTest {
             exec(db, "DROP INDEX t_idx", "CREATE INDEX t_idx ON t (a)");
             h.status.getBuild().setFinishedAt(null);
             h.status.getBuild().setIndexOid(null);
+            h.status.getBuild().setCatalogChecked(null);
 
             h.reconcileUntil(IndexLifecycleTest::ready, WAIT);
             assertThat(h.status.getIndex().getAdopted()).as("ours, built not adopted").isFalse();
@@ -181,6 +183,7 @@ class OwnershipTest {
             exec(db, "DROP INDEX t_idx", "CREATE INDEX t_idx ON t (b)");
             h.status.getBuild().setFinishedAt(null);
             h.status.getBuild().setIndexOid(null);
+            h.status.getBuild().setCatalogChecked(null);
 
             h.reconcileUntil(s -> stalledWith(s, Reason.DefinitionConflict), WAIT);
             h.deleteUntilDone(WAIT);

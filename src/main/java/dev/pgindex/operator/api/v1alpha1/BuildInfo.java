@@ -29,6 +29,9 @@ public class BuildInfo {
     private Long indexOid;
     @JsonPropertyDescription("True once a BuildBlocked Warning event was raised for this build.")
     private Boolean blockedWarningSent;
+    @JsonPropertyDescription("True once the operator looked at the catalog after this build ended: from then on an "
+            + "index of this name without the operator's mark is its own only if its OID is indexOid.")
+    private Boolean catalogChecked;
 
     public String getOperation() { return operation; }
     public void setOperation(String operation) { this.operation = operation; }
@@ -46,6 +49,8 @@ public class BuildInfo {
     public void setDurationSeconds(Double durationSeconds) { this.durationSeconds = durationSeconds; }
     public Boolean getBlockedWarningSent() { return blockedWarningSent; }
     public void setBlockedWarningSent(Boolean blockedWarningSent) { this.blockedWarningSent = blockedWarningSent; }
+    public Boolean getCatalogChecked() { return catalogChecked; }
+    public void setCatalogChecked(Boolean catalogChecked) { this.catalogChecked = catalogChecked; }
     public Long getIndexOid() { return indexOid; }
     public void setIndexOid(Long indexOid) { this.indexOid = indexOid; }
 }

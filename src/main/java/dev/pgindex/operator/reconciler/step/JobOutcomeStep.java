@@ -21,8 +21,8 @@ public final class JobOutcomeStep {
     private JobOutcomeStep() {
     }
 
-    /** Records the outcome into {@code ctx}'s status and events; returns what the next decision must know. */
-    public static Context.JobEnd record(Context ctx, IndexBuilder.Job job, IndexBuilder.Result r) {
+    /** Records the outcome into {@code ctx}'s status and events. */
+    public static void record(Context ctx, IndexBuilder.Job job, IndexBuilder.Result r) {
         PostgresIndexStatus st = ctx.status();
         if (r.success() && job.kind() == IndexBuilder.Kind.BUILD) {
             st.setLastError(null);
@@ -37,6 +37,10 @@ public final class JobOutcomeStep {
         BuildInfo b = st.getBuild();
         if (b != null && Integer.valueOf(job.pid()).equals(b.getBuilderPid())) {
             b.setFinishedAt(r.finishedAt().toString());
+            // the name was taken by someone else (nothing of ours exists), or a REINDEX finished (the mark moved
+            // to the rebuilt index with it): no crash window is left to look at
+            boolean nameTaken = !r.success() && "42P07".equals(r.failure().sqlState());
+            b.setCatalogChecked(nameTaken || (r.success() && job.kind() == IndexBuilder.Kind.REINDEX));
             b.setDurationSeconds(Math.round(Duration.between(job.startedAt(), r.finishedAt()).toMillis() / 10.0) / 100.0);
         }
         if (!r.success()) {
@@ -51,7 +55,5 @@ public final class JobOutcomeStep {
                     + (f.sqlState() == null ? "" : " (SQLSTATE " + f.sqlState() + ")") + ": " + f.message()
                     + (f.isTransient() ? "; it will be cleaned up and retried" : "")));
         }
-        return new Context.JobEnd(true, !r.success(), !r.success() && "42P07".equals(r.failure().sqlState()),
-                job.kind());
     }
 }

@@ -133,7 +133,7 @@ public final class PartitionedStep implements Step {
             boolean marked = Ownership.marked(ci, ctx.req().uid());
             boolean ourBuilder = ci.buildingPid() != null && ctx.status().getBuild() != null
                     && ci.buildingPid().equals(ctx.status().getBuild().getBuilderPid());
-            if (!marked && !ourBuilder && !Ownership.launched(ctx.status(), ci, ctx.ended(), n.comparison())) {
+            if (!marked && !ourBuilder && !Ownership.launched(ctx.status(), ci, n.comparison())) {
                 return ctx.stallWithBackoff(Reason.NameConflict, "partition " + where + " already has an index "
                         + "named " + n.indexName() + " that this resource did not build; it was not touched");
             }

@@ -20,7 +20,7 @@ public final class RebuildStep implements Step {
     @Override
     public Optional<Decision> decide(Context ctx) {
         Catalog.IndexState idx = ctx.obs().index().orElseThrow();
-        Ownership.pinLeftovers(ctx.status(), ctx.obs().reindexLeftovers(), ctx.ended().reindexFailed());
+        Ownership.pinLeftovers(ctx.status(), ctx.obs().reindexLeftovers());
         for (Catalog.IndexState leftover : ctx.obs().reindexLeftovers()) {
             if (!Ownership.ownedLeftover(ctx.status(), leftover)) {
                 continue; // another session's REINDEX left it: not ours to drop

@@ -2,6 +2,7 @@ package dev.pgindex.operator.reconciler.step;
 
 import dev.pgindex.operator.reconciler.Context;
 import dev.pgindex.operator.reconciler.Decision;
+import dev.pgindex.operator.reconciler.Ownership;
 
 import java.util.List;
 import java.util.Optional;
@@ -28,11 +29,15 @@ public final class Steps {
     private Steps() {
     }
 
-    /** The first step's decision. A pure function of the context (whose status copy it fills in). */
+    /**
+     * The first step's decision. A pure function of the context (whose status copy it fills in); an observation
+     * that shows the recorded build over closes its crash window ({@link Ownership#closeWindow}).
+     */
     public static Decision decide(Context ctx) {
         for (Step step : ORDER) {
             Optional<Decision> d = step.decide(ctx);
             if (d.isPresent()) {
+                Ownership.closeWindow(ctx);
                 return d.get();
             }
         }
