@@ -191,6 +191,32 @@ class OwnershipTest {
         }
     }
 
+    @Test
+    void shouldStillDropItsOwnLeftoverWhenTheFirstLookAfterTheFailureCannotReachTheDatabase() throws Exception {
+        // PostgreSQL restarted mid-build: the build fails, and the look right after it finds the server down
+        try (EngineHarness h = new EngineHarness("own", db, EngineHarness.spec("t", "t_idx", "a"));
+                TestPostgres.OpenTransaction snapshot = TestPostgres.openTransaction(db, "reporting",
+                        "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ; SELECT count(*) FROM t")) {
+            h.reconcileUntil(s -> s.getBuild() != null && s.getBuild().getBuilderPid() != null, WAIT);
+            FailureRecoveryTest.awaitWaitingBuild(db);
+            exec(db, "SELECT pg_terminate_backend(" + h.status.getBuild().getBuilderPid() + ")");
+            snapshot.connection().rollback();
+            while (h.engine().builder().job(h.uid).map(j -> !j.done()).orElse(false)) {
+                Thread.sleep(20);
+            }
+            ConnectionInfo good = h.connection;
+            h.connection = new ConnectionInfo("127.0.0.1", 1, good.database(), "postgres", "x", "disable");
+            h.reconcile(); // the job's end is recorded, the catalog cannot be read
+            assertThat(reason(h.status, ConditionType.RECONCILING)).isEqualTo(Reason.DatabaseUnreachable.name());
+            assertThat(scalar(db, "SELECT indisvalid FROM pg_index WHERE indexrelid = 't_idx'::regclass"))
+                    .isEqualTo("f");
+            h.connection = good;
+            h.reconcileUntil(IndexLifecycleTest::ready, WAIT);
+            assertThat(h.status.getIndex().getAdopted()).isFalse();
+            assertThat(h.events).anyMatch(e -> e.startsWith("Normal CleaningUp"));
+        }
+    }
+
     static boolean stalledWith(dev.pgindex.operator.api.v1alpha1.PostgresIndexStatus s, Reason r) {
         return stalled(s) && r.name().equals(reason(s, ConditionType.STALLED));
     }
