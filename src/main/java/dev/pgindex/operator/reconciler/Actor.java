@@ -114,7 +114,7 @@ final class Actor {
         if (!job.forDeletion()) {
             metrics.jobStarted(job.kind());
         }
-        if (job.repairsInvalid()) {
+        if (job.repairsInvalid() && !job.forDeletion()) {
             metrics.invalidIndexFound();
         }
         List<Decision.Event> all = new ArrayList<>(d.events());

@@ -20,19 +20,26 @@ public final class Jobs {
     private Jobs() {
     }
 
-    /** CREATE INDEX CONCURRENTLY of {@code jobDef} (the index, or one partition's), marked ours when it succeeds. */
+    /**
+     * CREATE INDEX CONCURRENTLY of {@code jobDef} (the index, or one partition's), marked ours when it succeeds.
+     * {@code countAttempt}: the first build of an episode and each retry after a transient failure count against
+     * retryLimit; a re-check after a permanent failure (duplicates, a missing column) does not.
+     */
     public static JobPlan build(Context ctx, IndexDefinition jobDef, long tableOid, boolean countAttempt) {
         return new JobPlan(IndexBuilder.Kind.BUILD, jobDef, jobDef.name(), tableOid, null,
                 Ddl.createIndexConcurrently(jobDef), followUp(ctx, jobDef, false), countAttempt, false,
                 deadline(ctx), false);
     }
 
-    /** REINDEX INDEX CONCURRENTLY of the index, keeping its mark (and whether it was adopted). */
-    public static JobPlan reindex(Context ctx, long tableOid) {
+    /**
+     * REINDEX INDEX CONCURRENTLY of the index, keeping its mark and whether it was adopted (read from the mark
+     * itself: status.index may not be written yet, or may be lost).
+     */
+    public static JobPlan reindex(Context ctx, long tableOid, boolean countAttempt) {
         IndexDefinition def = ctx.def();
-        boolean adopted = ctx.status().getIndex() != null && Boolean.TRUE.equals(ctx.status().getIndex().getAdopted());
+        boolean adopted = ctx.obs().mark().map(OwnershipMark::adopted).orElse(false);
         return new JobPlan(IndexBuilder.Kind.REINDEX, def, def.name(), tableOid, null,
-                Ddl.reindexConcurrently(def.schema(), def.name()), followUp(ctx, def, adopted), true, false,
+                Ddl.reindexConcurrently(def.schema(), def.name()), followUp(ctx, def, adopted), countAttempt, false,
                 deadline(ctx), false);
     }
 
@@ -106,10 +113,13 @@ public final class Jobs {
                     + job.jobDef().qualifiedName() + " (backend " + pid + attempt + ")");
             case REINDEX -> Decision.Event.normal(Reason.Rebuilding, "started REINDEX INDEX CONCURRENTLY "
                     + ctx.def().qualifiedName() + " for rebuild token '" + ctx.spec().getRebuild() + "'");
-            case DROP -> job.forDeletion()
-                    ? Decision.Event.normal(Reason.IndexDropped, "dropping index " + ctx.def().qualifiedName()
-                            + " with DROP INDEX CONCURRENTLY (reclaimPolicy Delete)")
-                    : Decision.Event.normal(Reason.CleaningUp, "dropping invalid leftover " + job.qualifiedTarget());
+            case DROP -> !job.forDeletion()
+                    ? Decision.Event.normal(Reason.CleaningUp, "dropping invalid leftover " + job.qualifiedTarget())
+                    : job.repairsInvalid()
+                    ? Decision.Event.normal(Reason.IndexDropped, "dropping the INVALID index " + ctx.def().qualifiedName()
+                            + " that this resource's unfinished build left, with DROP INDEX CONCURRENTLY")
+                    : Decision.Event.normal(Reason.IndexDropped, "dropping index " + ctx.def().qualifiedName()
+                            + " with DROP INDEX CONCURRENTLY (reclaimPolicy Delete)");
         };
     }
 }

@@ -56,6 +56,8 @@ public final class AbsentIndexStep implements Step {
                     + "PostgreSQL: " + f.message(), false, ctx.now());
             return Optional.of(ctx.stallWithBackoff(Reasons.of(f.kind()), ctx.status().getLastError().getMessage()));
         }
-        return Optional.of(ctx.start(Jobs.build(ctx, ctx.def(), obs.table().get().oid(), true)));
+        boolean recheck = ctx.status().getLastError() != null
+                && !Boolean.TRUE.equals(ctx.status().getLastError().getTransientError());
+        return Optional.of(ctx.start(Jobs.build(ctx, ctx.def(), obs.table().get().oid(), !recheck)));
     }
 }

@@ -7,6 +7,7 @@ import dev.pgindex.operator.postgres.Catalog;
 import dev.pgindex.operator.postgres.Ddl;
 import dev.pgindex.operator.postgres.IndexBuilder;
 import dev.pgindex.operator.postgres.IndexDefinition;
+import dev.pgindex.operator.postgres.Observation;
 import dev.pgindex.operator.postgres.OwnershipMark;
 import dev.pgindex.operator.reconciler.Context;
 import dev.pgindex.operator.reconciler.Decision;
@@ -17,6 +18,7 @@ import dev.pgindex.operator.reconciler.Ownership;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -75,16 +77,27 @@ public final class DeletionStep {
         }
         if (idx.relkind() == 'I') {
             // a partitioned index cannot be dropped concurrently; DROP INDEX takes a brief exclusive lock on the
-            // table and its partitions and drops every attached partition index with it
-            return new Decision.ShortLockDdl(ctx.status(), List.of(), List.of(Ddl.dropPartitionedIndex(def.schema(),
-                    def.name())), List.of(Decision.Event.normal(Reason.IndexDropped, "dropped partitioned index "
-                    + def.qualifiedName() + " and its partition indexes (reclaimPolicy Delete)")),
+            // table and its partitions and drops every attached partition index with it. Ours that are not
+            // attached yet (a build cut short by the deletion, a valid one waiting for its ATTACH) go in the same
+            // transaction; anyone else's stay.
+            List<String> drops = new ArrayList<>();
+            for (Observation.PartitionNode n : ctx.obs().partitions()) {
+                Optional<Catalog.IndexState> child = n.index();
+                if (child.isPresent() && n.attachedTo().isEmpty() && (Ownership.marked(child.get(), ctx.req().uid())
+                        || Ownership.launched(ctx.status(), child.get(), n.comparison()))) {
+                    drops.add(Ddl.dropPartitionedIndex(n.partition().schema(), n.indexName()));
+                }
+            }
+            drops.add(Ddl.dropPartitionedIndex(def.schema(), def.name()));
+            return new Decision.ShortLockDdl(ctx.status(), List.of(), drops, List.of(Decision.Event.normal(
+                    Reason.IndexDropped, "dropped partitioned index " + def.qualifiedName() + " and its partition "
+                    + "indexes" + (retain(ctx) ? " (it was not valid yet)" : " (reclaimPolicy Delete)"))),
                     f -> retryLater(ctx, "dropping partitioned index " + def.qualifiedName() + " failed ("
                             + f.message() + "); retrying"));
         }
         deleting(ctx, "dropping " + def.qualifiedName() + " concurrently");
         return new Decision.StartJob(ctx.status(), List.of(), Jobs.drop(ctx, def, def.name(), idx.tableOid(),
-                idx.oid(), false, true));
+                idx.oid(), !idx.healthy(), true));
     }
 
     /** The Secret or the database is unusable: keep trying until deleteGracePeriod, then let go with a warning. */

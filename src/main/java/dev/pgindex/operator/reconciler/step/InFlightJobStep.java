@@ -28,8 +28,8 @@ public final class InFlightJobStep {
         String what = (switch (job.kind()) {
             case BUILD -> "building ";
             case REINDEX -> "rebuilding ";
-            case DROP -> "dropping an invalid leftover of ";
-        }) + ctx.def().qualifiedName() + " concurrently (backend " + job.pid() + ", running for "
+            case DROP -> "dropping the invalid leftover ";
+        }) + target(ctx) + " concurrently (backend " + job.pid() + ", running for "
                 + Durations.human(job.elapsed()) + ")";
         if (watch.isPresent()) {
             var build = ctx.status().getBuild();
@@ -43,5 +43,11 @@ public final class InFlightJobStep {
             }
         }
         return ctx.waitFor(Phase.Building, reason, what, ctx.settings().buildPollInterval());
+    }
+
+    /** What the job works on: a partition's index, a leftover, or the index itself. */
+    private static String target(Context ctx) {
+        var build = ctx.status().getBuild();
+        return build != null && build.getTarget() != null ? build.getTarget() : ctx.def().qualifiedName();
     }
 }

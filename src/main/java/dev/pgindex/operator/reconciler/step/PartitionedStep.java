@@ -66,6 +66,8 @@ public final class PartitionedStep implements Step {
                     return Optional.of(ctx.stallWithBackoff(Reason.DefinitionConflict, AdoptionStep.conflict(def,
                             obs.comparison().done() ? obs.comparison().differences() : "not compared", false)));
                 }
+                ctx.event(Decision.Event.normal(Reason.Adopted, "adopted the existing valid partitioned index "
+                        + def.qualifiedName() + " without a rebuild"));
                 return Optional.of(ctx.mark(def.schema(), def.name(), new OwnershipMark(ctx.req().uid(),
                         ctx.req().resource(), def.hash(), true).render()));
             }

@@ -47,6 +47,8 @@ public final class RebuildStep implements Step {
         if (gate.isPresent()) {
             return gate;
         }
-        return Optional.of(ctx.start(Jobs.reindex(ctx, idx.tableOid())));
+        boolean recheck = ctx.status().getLastError() != null
+                && !Boolean.TRUE.equals(ctx.status().getLastError().getTransientError());
+        return Optional.of(ctx.start(Jobs.reindex(ctx, idx.tableOid(), !recheck)));
     }
 }
