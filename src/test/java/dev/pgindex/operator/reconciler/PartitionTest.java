@@ -106,4 +106,35 @@ class PartitionTest {
             assertThat(scalar(db, "SELECT count(*) FROM pg_indexes WHERE indexname LIKE 'measurements_v_idx%'")).isEqualTo("0");
         }
     }
+
+    @Test
+    void shouldDropOurUnattachedPartitionIndexesWhenDeletedMidBuild() throws Exception {
+        PostgresIndexSpec spec = EngineHarness.spec("measurements", "measurements_v_idx", "v");
+        spec.setReclaimPolicy(ReclaimPolicy.Delete);
+        // a person's own index on a partition, not attached to anything: never touched
+        exec(db, "CREATE INDEX theirs_us ON measurements_us (id)");
+        try (EngineHarness h = new EngineHarness("part-del", db, spec);
+                TestPostgres.OpenTransaction snapshot = TestPostgres.openTransaction(db, "reporting",
+                        "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ; SELECT count(*) FROM measurements")) {
+            // the first leaf's build waits for the open snapshot: it exists, INVALID and not attached
+            h.reconcileUntil(s -> s.getPartitions() != null && s.getPartitions().getCurrent() != null
+                    && "Build".equals(s.getBuild() == null ? null : s.getBuild().getOperation()), WAIT);
+            FailureRecoveryTest.awaitWaitingBuild(db);
+            Instant requested = Instant.now();
+            assertThat(h.delete(requested).done()).as("the running leaf build is cancelled first").isFalse();
+            // the reporting transaction ends (while it holds its locks, the DROP under lock_timeout retries)
+            snapshot.connection().rollback();
+            Instant end = requested.plus(WAIT);
+            while (!h.delete(requested).done()) {
+                if (Instant.now().isAfter(end)) {
+                    throw new AssertionError("deletion not done: " + h.status.getConditions());
+                }
+                Thread.sleep(100);
+            }
+            assertThat(scalar(db, "SELECT count(*) FROM pg_class WHERE relname LIKE 'measurements_v_idx%'"))
+                    .as("the parent and every partition index of ours, attached or not").isEqualTo("0");
+            assertThat(scalar(db, "SELECT to_regclass('theirs_us') IS NOT NULL")).isEqualTo("t");
+            assertThat(invalidIndexes(db)).isEqualTo("0");
+        }
+    }
 }
