@@ -22,10 +22,10 @@ final class Observer {
      * @param ownerUid        this resource's UID (an index marked with it is ours)
      * @param ourHashes       the spec hashes our marks may carry for this spec (today's and the legacy one)
      * @param builderSession  application_name of this resource's builder sessions
-     * @param rebuildPending  spec.rebuild asks for a REINDEX that has not run yet
+     * @param lookForBuilder  read our builder session even when the index exists and is not being built
      * @param primaryKeyWanted spec.constraint asks for a primary key
      */
-    record Needs(String ownerUid, Set<String> ourHashes, String builderSession, boolean rebuildPending,
+    record Needs(String ownerUid, Set<String> ourHashes, String builderSession, boolean lookForBuilder,
             boolean primaryKeyWanted) {
     }
 
@@ -42,7 +42,7 @@ final class Observer {
         Observation.Comparison comparison = anIndex.isPresent() && worthComparing(anIndex.get(), needs)
                 ? compare(c, anIndex.get(), def) : Observation.Comparison.NOT_DONE;
         boolean building = anIndex.map(i -> i.buildingPid() != null).orElse(false);
-        Optional<Catalog.Backend> builder = index.isEmpty() || building || partitioned || needs.rebuildPending()
+        Optional<Catalog.Backend> builder = index.isEmpty() || building || partitioned || needs.lookForBuilder()
                 ? Catalog.activeBackendNamed(c, needs.builderSession()) : Optional.empty();
 
         Observation.Watch watched = Observation.Watch.NONE;

@@ -29,14 +29,15 @@ public final class Session implements AutoCloseable {
      *
      * @param ownerUid         this resource's UID
      * @param ourHashes        the spec hashes our mark may carry for this spec
-     * @param rebuildPending   spec.rebuild asks for a REINDEX that has not run yet
+     * @param lookForBuilder   read our builder session even when the index exists and is not being built (a
+     *                         REINDEX is pending, or the resource is being deleted)
      * @param primaryKeyWanted spec.constraint asks for a primary key
      */
-    public Observation observe(IndexDefinition def, String ownerUid, Set<String> ourHashes, boolean rebuildPending,
+    public Observation observe(IndexDefinition def, String ownerUid, Set<String> ourHashes, boolean lookForBuilder,
             boolean primaryKeyWanted) throws DatabaseException {
         try {
             return Observer.observe(c, def, new Observer.Needs(ownerUid, ourHashes,
-                    Databases.builderApplicationName(ownerUid), rebuildPending, primaryKeyWanted));
+                    Databases.builderApplicationName(ownerUid), lookForBuilder, primaryKeyWanted));
         } catch (SQLException e) {
             throw DatabaseException.of(e);
         }
