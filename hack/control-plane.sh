@@ -33,6 +33,17 @@
 # generic-garbage-collector, ... bound to the system:controller:* ClusterRoles).
 # No leader election, no serving port (--secure-port=0).
 #
+# With PGINDEX_NODE_IP set (hack/node.sh prints it; hack/node-e2e.sh and
+# `hack/demo.sh --in-cluster` set it) the control plane is ready for a real node
+# (hack/node.sh): kube-apiserver also listens on that address and advertises it
+# (the `kubernetes` Service's endpoint, which pods reach through kube-proxy),
+# talks to the kubelet with a client certificate of its own, and
+# kube-controller-manager also runs the controllers a node needs (NODE_CONTROLLERS:
+# node lifecycle (removes the not-ready taint a kubelet registers with),
+# deployments and replica sets, endpoints and endpoint slices, the
+# kube-root-ca.crt ConfigMap that every pod's service-account volume mounts,
+# pod garbage collection).
+#
 # Not running (by design): scheduler/kubelet, so Pods stay Pending; the
 # workload controllers (Deployments/ReplicaSets/Jobs/... create nothing),
 # endpoints/endpointslice, resourcequota, root-ca-certificate-publisher (no
@@ -90,6 +101,9 @@ SERVICE_CIDR="10.0.0.0/24"
 SERVICE_IP="10.0.0.1"   # first address of SERVICE_CIDR: the `kubernetes` Service
 READY_TIMEOUT="${PGINDEX_READY_TIMEOUT:-180}"
 KCM_CONTROLLERS="namespace-controller,garbage-collector-controller,serviceaccount-controller,serviceaccount-token-controller,clusterrole-aggregation-controller"
+NODE_IP="${PGINDEX_NODE_IP:-}"
+NODE_CONTROLLERS="node-lifecycle-controller,deployment-controller,replicaset-controller,endpoints-controller,endpointslice-controller,root-ca-certificate-publisher-controller,pod-garbage-collector-controller"
+if [[ -n "$NODE_IP" ]]; then KCM_CONTROLLERS+=",$NODE_CONTROLLERS"; fi
 
 log() { echo "control-plane: $*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
@@ -165,6 +179,7 @@ gen_pki() {
     # Reuse: keeps previously written kubeconfigs valid across restarts. State
     # dirs from before kube-controller-manager was added lack its certificate.
     [[ -s "$d/kube-controller-manager.crt" ]] || gen_client_cert kube-controller-manager "/CN=system:kube-controller-manager"
+    gen_node_certs
     return 0
   fi
   log "generating CA, serving/client certificates and service-account key pair in $d"
@@ -199,6 +214,16 @@ EOF
   # The default RBAC bootstrap policy binds ClusterRole system:kube-controller-manager
   # (and the kube-system Role extension-apiserver-authentication-reader) to this user.
   gen_client_cert kube-controller-manager "/CN=system:kube-controller-manager"
+  gen_node_certs
+}
+
+# With a node (PGINDEX_NODE_IP): kube-apiserver's client certificate for the
+# kubelet API (logs, exec, port-forward), in system:masters as kubeadm's
+# apiserver-kubelet-client; the kubelet accepts any client our CA signed.
+gen_node_certs() {
+  [[ -n "$NODE_IP" ]] || return 0
+  [[ -s "$PKI_DIR/apiserver-kubelet-client.crt" ]] \
+    || gen_client_cert apiserver-kubelet-client "/O=system:masters/CN=kube-apiserver-kubelet-client"
 }
 
 # gen_client_cert NAME SUBJECT: $PKI_DIR/NAME.{key,crt}, a client certificate
@@ -307,6 +332,16 @@ start_controller_manager() {
   die "kube-controller-manager not working after 60s (no synced caches in its log or no default ServiceAccount; log: $log)"
 }
 
+# Flags that differ with a node: listen on all addresses (127.0.0.1 for us, the
+# node address for pods via the `kubernetes` Service), advertise the node address.
+node_apiserver_args() {
+  [[ -n "$NODE_IP" ]] || return 0
+  echo "--bind-address 0.0.0.0 --advertise-address $NODE_IP" \
+    "--kubelet-client-certificate $PKI_DIR/apiserver-kubelet-client.crt" \
+    "--kubelet-client-key $PKI_DIR/apiserver-kubelet-client.key" \
+    "--kubelet-preferred-address-types InternalIP"
+}
+
 # Starts kube-apiserver against the running etcd and waits for /readyz. Used by
 # start, and by start-apiserver after stop-apiserver (etcd and its data are kept).
 start_apiserver() {
@@ -329,6 +364,7 @@ start_apiserver() {
     --authorization-mode RBAC \
     --allow-privileged=true \
     --profiling=false \
+    $(node_apiserver_args) \
     ${PGINDEX_APISERVER_EXTRA_ARGS:-} \
     </dev/null >>"$STATE_DIR/kube-apiserver.log" 2>&1 &
   echo $! >"$STATE_DIR/kube-apiserver.pid"
