@@ -347,7 +347,7 @@ node_apiserver_args() {
 start_apiserver() {
   local bin_dir="$1"
   log "starting kube-apiserver on https://127.0.0.1:$APISERVER_PORT"
-  # shellcheck disable=SC2086  # PGINDEX_APISERVER_EXTRA_ARGS is intentionally word-split
+  # shellcheck disable=SC2086,SC2046  # PGINDEX_APISERVER_EXTRA_ARGS and the node flags are intentionally word-split
   setsid "$bin_dir/kube-apiserver" \
     --bind-address 127.0.0.1 \
     --advertise-address 127.0.0.1 \

@@ -282,6 +282,7 @@ cmd_start() {
   chmod 700 "$NODE_DIR/pki"
   local bin_dir t=$SECONDS
   bin_dir="$(resolve_bin_dir)"
+  echo "$bin_dir" >"$NODE_DIR/bin-dir"   # for stop (kube-proxy --cleanup)
 
   # Identities: the kubelet as system:node:<name> in system:nodes (bound below to the system:node ClusterRole, as
   # the Node authorizer is not configured), kube-proxy and kube-scheduler as the users the bootstrap RBAC binds.
@@ -409,7 +410,8 @@ cmd_stop() {
   stop_process kubelet
   hard_cleanup
   local bin
-  if bin="$(command -v "${PGINDEX_K8S_BIN_DIR:-$CACHE_ROOT/k8s/v1.34.4}/kube-proxy")"; then
+  bin="$(cat "$NODE_DIR/bin-dir" 2>/dev/null || true)/kube-proxy"
+  if [[ -x "$bin" ]]; then
     "$bin" --cleanup >/dev/null 2>&1 || true   # kube-proxy's iptables chains
   fi
   stop_process containerd
