@@ -61,6 +61,9 @@
 #   hack/control-plane.sh sa-kubeconfig NS SA OUT [DURATION]
 #                                               write a kubeconfig authenticating as ServiceAccount NS/SA
 #                                               with a bound token (default DURATION 24h)
+#   hack/control-plane.sh client-kubeconfig NAME SUBJECT OUT
+#                                               write a kubeconfig with a client certificate of our CA
+#                                               (made once, $PKI_DIR/NAME.crt), e.g. for the kubelet
 #   hack/control-plane.sh delete-ns NS [TIMEOUT] `kubectl delete ns NS` with a timeout (default 60s)
 #                                               that prints what is left on failure; if
 #                                               kube-controller-manager is not running, falls back
@@ -477,6 +480,17 @@ cmd_stop() {
   log "stopped"
 }
 
+# A kubeconfig for another component (hack/node.sh: the kubelet, kube-proxy,
+# kube-scheduler) with a client certificate from our CA, made once per state dir.
+cmd_client_kubeconfig() {
+  [[ $# -eq 3 ]] || die "usage: $0 client-kubeconfig NAME SUBJECT OUT_FILE"
+  local name="$1" subj="$2" out="$3"
+  [[ "$name" =~ ^[a-z0-9-]+$ ]] || die "certificate name must be lowercase letters, digits and dashes: $name"
+  [[ -s "$PKI_DIR/ca.key" ]] || die "no control plane certificates in $PKI_DIR (hack/control-plane.sh start)"
+  [[ -s "$PKI_DIR/$name.crt" ]] || gen_client_cert "$name" "$subj"
+  write_cert_kubeconfig "$out" "$name" "$name"
+}
+
 # Fault injection for tests: kube-apiserver alone goes away and comes back, the
 # way it does during a control-plane upgrade; etcd and its data stay.
 cmd_stop_apiserver() {
@@ -644,12 +658,13 @@ case "${1:-}" in
   status) cmd_status ;;
   env) cmd_env ;;
   sa-kubeconfig) shift; cmd_sa_kubeconfig "$@" ;;
+  client-kubeconfig) shift; cmd_client_kubeconfig "$@" ;;
   delete-ns) shift; cmd_delete_ns "$@" ;;
   stop-apiserver) cmd_stop_apiserver ;;
   start-apiserver) cmd_start_apiserver ;;
   aggregate-roles) cmd_aggregate_roles ;;
   *)
-    echo "usage: $0 start|stop|status|env|sa-kubeconfig NS SA OUT [DURATION]|delete-ns NS [TIMEOUT]|stop-apiserver|start-apiserver|aggregate-roles" >&2
+    echo "usage: $0 start|stop|status|env|sa-kubeconfig NS SA OUT [DURATION]|client-kubeconfig NAME SUBJECT OUT|delete-ns NS [TIMEOUT]|stop-apiserver|start-apiserver|aggregate-roles" >&2
     exit 2
     ;;
 esac

@@ -115,41 +115,6 @@ resolve_bin_dir() {
   echo "$bin_dir"
 }
 
-# node_cert NAME SUBJECT: a client certificate signed by the control plane's CA (re-made when the CA changed).
-node_cert() {
-  local name="$1" subj="$2" d="$NODE_DIR/pki"
-  if [[ -s "$d/$name.crt" ]] && openssl verify -CAfile "$CP_PKI/ca.crt" "$d/$name.crt" >/dev/null 2>&1; then
-    return 0
-  fi
-  (
-    set -e
-    umask 077
-    cd "$d"
-    printf '%s\n' "basicConstraints=CA:FALSE" "keyUsage=critical,digitalSignature,keyEncipherment" \
-      "extendedKeyUsage=clientAuth" >"$name.ext"
-    openssl genrsa -out "$name.key" 2048 2>/dev/null
-    openssl req -new -key "$name.key" -subj "$subj" -out "$name.csr" 2>/dev/null
-    openssl x509 -req -in "$name.csr" -CA "$CP_PKI/ca.crt" -CAkey "$CP_PKI/ca.key" -CAcreateserial \
-      -CAserial "$d/ca.srl" -days 3650 -sha256 -extfile "$name.ext" -out "$name.crt" 2>/dev/null
-    rm -f "$name.csr" "$name.ext"
-  ) || die "could not sign the $name certificate"
-}
-
-# node_kubeconfig NAME: $NODE_DIR/NAME.kubeconfig with NAME's client certificate, to 127.0.0.1.
-node_kubeconfig() {
-  local name="$1" out="$NODE_DIR/$1.kubeconfig"
-  rm -f "$out"
-  (
-    umask 077
-    "$KUBECTL" --kubeconfig "$out" config set-cluster local --server "https://127.0.0.1:$APISERVER_PORT" \
-      --certificate-authority "$CP_PKI/ca.crt" --embed-certs=true >/dev/null
-    "$KUBECTL" --kubeconfig "$out" config set-credentials "$name" --client-certificate "$NODE_DIR/pki/$name.crt" \
-      --client-key "$NODE_DIR/pki/$name.key" --embed-certs=true >/dev/null
-    "$KUBECTL" --kubeconfig "$out" config set-context local --cluster local --user "$name" >/dev/null
-    "$KUBECTL" --kubeconfig "$out" config use-context local >/dev/null
-  )
-}
-
 # --- containerd, pause image, CNI --------------------------------------------------------------------------------
 
 write_containerd_config() {
@@ -278,19 +243,23 @@ cmd_start() {
     log "already running"
     return 0
   fi
-  mkdir -p "$NODE_DIR/pki" "$NODE_DIR/logs" "$NODE_DIR/kubelet" "$RUN_DIR"
-  chmod 700 "$NODE_DIR/pki"
+  mkdir -p "$NODE_DIR/logs" "$NODE_DIR/kubelet" "$RUN_DIR"
   local bin_dir t=$SECONDS
   bin_dir="$(resolve_bin_dir)"
   echo "$bin_dir" >"$NODE_DIR/bin-dir"   # for stop (kube-proxy --cleanup)
 
-  # Identities: the kubelet as system:node:<name> in system:nodes (bound below to the system:node ClusterRole, as
-  # the Node authorizer is not configured), kube-proxy and kube-scheduler as the users the bootstrap RBAC binds.
-  node_cert kubelet "/O=system:nodes/CN=system:node:$NODE_NAME"
-  node_cert kube-proxy "/CN=system:kube-proxy"
-  node_cert kube-scheduler "/CN=system:kube-scheduler"
-  local c
-  for c in kubelet kube-proxy kube-scheduler; do node_kubeconfig "$c"; done
+  # Identities (client certificates of the control plane's CA): the kubelet as system:node:<name> in system:nodes
+  # (bound below to the system:node ClusterRole, as the Node authorizer is not configured), kube-proxy and
+  # kube-scheduler as the users the bootstrap RBAC policy binds.
+  local c subject
+  for c in kubelet kube-proxy kube-scheduler; do
+    case "$c" in
+      kubelet) subject="/O=system:nodes/CN=system:node:$NODE_NAME" ;;
+      *) subject="/CN=system:$c" ;;
+    esac
+    "$HACK_DIR/control-plane.sh" client-kubeconfig "node-$c" "$subject" "$NODE_DIR/$c.kubeconfig" \
+      || die "could not write the $c kubeconfig"
+  done
   admin_kubectl apply -f - >/dev/null <<EOF || die "could not bind the system:node ClusterRole"
 apiVersion: rbac.authorization.k8s.io/v1
 kind: ClusterRoleBinding
@@ -336,7 +305,7 @@ imageGCLowThresholdPercent: 90
 EOF
   log "starting kubelet ($NODE_NAME, $ip)"
   spawn kubelet "$bin_dir/kubelet" --config "$NODE_DIR/kubelet.yaml" --kubeconfig "$NODE_DIR/kubelet.kubeconfig" \
-    --root-dir "$NODE_DIR/kubelet" --cert-dir "$NODE_DIR/pki/kubelet-serving" --hostname-override "$NODE_NAME" \
+    --root-dir "$NODE_DIR/kubelet" --cert-dir "$NODE_DIR/kubelet/pki" --hostname-override "$NODE_NAME" \
     --node-ip "$ip" --v=1
 
   log "starting kube-proxy (iptables mode)"
