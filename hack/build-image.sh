@@ -76,7 +76,10 @@ if ((rebuild_base)) || [[ ! -s "$BASE_TAR" ]]; then
   # variant essential: only Essential: yes packages plus the includes and their dependencies (no apt).
   # Documentation and locales are left out, copyright files kept. Man pages are removed afterwards: excluding
   # them breaks the JRE's postinst (update-alternatives links java.1.gz into /usr/share/man/man1).
+  # Merged /usr through mmdebstrap's hook (directory symlinks, as debootstrap makes them) rather than the usrmerge
+  # package, which would pull in perl (about 25 MiB) for a one-time conversion.
   nice -n "$NICE" mmdebstrap --quiet --variant=essential --format=tar \
+    --hook-dir=/usr/share/mmdebstrap/hooks/merged-usr \
     --include=openjdk-17-jre-headless,ca-certificates \
     --dpkgopt='path-exclude=/usr/share/doc/*' --dpkgopt='path-include=/usr/share/doc/*/copyright' \
     --dpkgopt='path-exclude=/usr/share/locale/*' --dpkgopt='path-exclude=/usr/share/info/*' \
@@ -86,7 +89,7 @@ if ((rebuild_base)) || [[ ! -s "$BASE_TAR" ]]; then
     --customize-hook='rm -rf "$1"/usr/share/man/* "$1"/var/cache/* "$1"/var/lib/apt/lists/* "$1"/var/log/*' \
     bookworm "$BASE_TAR.tmp" \
     "deb $MIRROR bookworm main" "deb $MIRROR bookworm-updates main" "deb $MIRROR-security bookworm-security main" \
-    || die "mmdebstrap failed"
+    >"$IMAGE_DIR/mmdebstrap.log" 2>&1 || { tail -n 30 "$IMAGE_DIR/mmdebstrap.log" >&2; die "mmdebstrap failed"; }
   mv -f "$BASE_TAR.tmp" "$BASE_TAR"
   podman rmi -f "$BASE_REF" >/dev/null 2>&1 || true
   log "base built in $((SECONDS - t))s: $(du -m "$BASE_TAR" | cut -f1) MiB"
