@@ -6,7 +6,8 @@
 #
 # The control plane must have been started with PGINDEX_NODE_IP set to this machine's address (`hack/node.sh ip`
 # prints it): then kube-apiserver listens on it, so pods reach it through the `kubernetes` Service, and
-# kube-controller-manager runs the deployment, replica set, endpoint and kube-root-ca.crt controllers.
+# kube-controller-manager runs the node lifecycle, deployment, replica set, endpoint and kube-root-ca.crt
+# controllers.
 #
 #   export PGINDEX_NODE_IP="$(hack/node.sh ip)"
 #   hack/control-plane.sh start
@@ -240,6 +241,9 @@ cmd_start() {
     "Restart it with: hack/control-plane.sh stop; PGINDEX_NODE_IP=$ip hack/control-plane.sh start"
 
   if [[ -n "$(live_pid kubelet)" ]]; then
+    # one node per machine (fixed kubelet ports, one pod bridge): it may belong to another control plane
+    admin_kubectl get node "$NODE_NAME" >/dev/null 2>&1 \
+      || die "a node is running for another control plane (kubelet pid $(live_pid kubelet)): hack/node.sh stop first"
     log "already running"
     return 0
   fi
