@@ -396,6 +396,9 @@ cmd_stop() {
   if [[ -s "$ADMIN_KUBECONFIG" ]]; then
     admin_kubectl delete node "$NODE_NAME" --ignore-not-found --request-timeout=10s >/dev/null 2>&1 || true
   fi
+  # the kubelet bind-mounts its root dir onto itself (and pod volumes below it when pods did not stop through it)
+  awk -v root="$NODE_DIR/kubelet" '$2 == root || index($2, root "/") == 1 {print $2}' /proc/mounts | sort -r \
+    | while read -r m; do umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null || true; done
   rm -rf "$RUN_DIR"
   log "stopped"
 }
