@@ -111,8 +111,12 @@ log "podman build -f src/main/docker/Dockerfile.jvm --build-arg BASE_IMAGE=$BASE
 # Only the fast-jar is sent as the build context's content that matters; the rest of the repository is ignored.
 ignore="$IMAGE_DIR/build.ignore"
 printf '%s\n' '*' '!target/quarkus-app' >"$ignore"
+previous="$(podman image inspect --format '{{.Id}}' "$IMAGE_REF" 2>/dev/null || true)"
 nice -n "$NICE" podman build --quiet --ignorefile "$ignore" --build-arg "BASE_IMAGE=$BASE_REF" \
   -f src/main/docker/Dockerfile.jvm -t "$IMAGE_REF" . >/dev/null || die "podman build failed"
+# the image this one replaces would stay behind untagged; only ours is removed (never a prune of the whole store)
+current="$(podman image inspect --format '{{.Id}}' "$IMAGE_REF")"
+if [[ -n "$previous" && "$previous" != "$current" ]]; then podman rmi "$previous" >/dev/null 2>&1 || true; fi
 
 # --- 3. the archive ----------------------------------------------------------------------------------------------
 rm -f "$ARCHIVE.tmp"
