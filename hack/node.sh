@@ -219,6 +219,13 @@ cmd_load() {
     log "importing $a into containerd (namespace k8s.io)"
     ctr_k8s images import --no-unpack=false "$a" >&2 || die "ctr images import $a failed"
   done
+  # A re-imported tag leaves the image it replaced behind under its ID (sha256:...), which the CRI plugin made; drop
+  # those that no tag points at any more, so that containerd collects their layers.
+  local tagged ref digest
+  tagged="$(ctr_k8s images ls 2>/dev/null | awk 'NR > 1 && $1 !~ /^sha256:/ {print $3}')"
+  while read -r ref digest; do
+    grep -qxF "$digest" <<<"$tagged" || ctr_k8s images rm "$ref" >/dev/null 2>&1 || true
+  done < <(ctr_k8s images ls 2>/dev/null | awk 'NR > 1 && $1 ~ /^sha256:/ {print $1, $3}')
 }
 
 cmd_start() {
