@@ -5,6 +5,11 @@
 #
 #   ${PGINDEX_CACHE:-$HOME/.cache/pgindex-operator}/k8s/<KUBE_VERSION>/{etcd,kube-apiserver,kube-controller-manager}
 #
+# With --with-node it also builds what a node needs (hack/node.sh), from the
+# same k8s.io/kubernetes module, version and cache: kubelet, kube-scheduler and
+# kube-proxy (≈ 4 min more on 2 cores after the control plane, which shares most
+# packages).
+#
 # Nothing is written into the repository. A cold build takes many minutes on a
 # 2-core machine; afterwards the cached binaries are reused as long as each one
 # runs `--version` and reports the expected version. Only missing or wrong
@@ -22,6 +27,11 @@ set -euo pipefail
 KUBE_VERSION=v1.34.4   # keep in sync with hack/k8s/apiserver/go.mod
 ETCD_VERSION=v3.6.16   # keep in sync with hack/k8s/etcd/go.mod
 BINARIES=(etcd kube-apiserver kube-controller-manager)
+case "${1:-}" in
+  "") ;;
+  --with-node) BINARIES+=(kubelet kube-scheduler kube-proxy) ;;
+  *) echo "usage: $0 [--with-node]" >&2; exit 2 ;;
+esac
 
 HACK_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 CACHE_ROOT="${PGINDEX_CACHE:-$HOME/.cache/pgindex-operator}"

@@ -33,6 +33,17 @@
 # generic-garbage-collector, ... bound to the system:controller:* ClusterRoles).
 # No leader election, no serving port (--secure-port=0).
 #
+# With PGINDEX_NODE_IP set (hack/node.sh prints it; hack/node-e2e.sh and
+# `hack/demo.sh --in-cluster` set it) the control plane is ready for a real node
+# (hack/node.sh): kube-apiserver also listens on that address and advertises it
+# (the `kubernetes` Service's endpoint, which pods reach through kube-proxy),
+# talks to the kubelet with a client certificate of its own, and
+# kube-controller-manager also runs the controllers a node needs (NODE_CONTROLLERS:
+# node lifecycle (removes the not-ready taint a kubelet registers with),
+# deployments and replica sets, endpoints and endpoint slices, the
+# kube-root-ca.crt ConfigMap that every pod's service-account volume mounts,
+# pod garbage collection).
+#
 # Not running (by design): scheduler/kubelet, so Pods stay Pending; the
 # workload controllers (Deployments/ReplicaSets/Jobs/... create nothing),
 # endpoints/endpointslice, resourcequota, root-ca-certificate-publisher (no
@@ -50,6 +61,9 @@
 #   hack/control-plane.sh sa-kubeconfig NS SA OUT [DURATION]
 #                                               write a kubeconfig authenticating as ServiceAccount NS/SA
 #                                               with a bound token (default DURATION 24h)
+#   hack/control-plane.sh client-kubeconfig NAME SUBJECT OUT
+#                                               write a kubeconfig with a client certificate of our CA
+#                                               (made once, $PKI_DIR/NAME.crt), e.g. for the kubelet
 #   hack/control-plane.sh delete-ns NS [TIMEOUT] `kubectl delete ns NS` with a timeout (default 60s)
 #                                               that prints what is left on failure; if
 #                                               kube-controller-manager is not running, falls back
@@ -90,6 +104,9 @@ SERVICE_CIDR="10.0.0.0/24"
 SERVICE_IP="10.0.0.1"   # first address of SERVICE_CIDR: the `kubernetes` Service
 READY_TIMEOUT="${PGINDEX_READY_TIMEOUT:-180}"
 KCM_CONTROLLERS="namespace-controller,garbage-collector-controller,serviceaccount-controller,serviceaccount-token-controller,clusterrole-aggregation-controller"
+NODE_IP="${PGINDEX_NODE_IP:-}"
+NODE_CONTROLLERS="node-lifecycle-controller,deployment-controller,replicaset-controller,endpoints-controller,endpointslice-controller,root-ca-certificate-publisher-controller,pod-garbage-collector-controller"
+if [[ -n "$NODE_IP" ]]; then KCM_CONTROLLERS+=",$NODE_CONTROLLERS"; fi
 
 log() { echo "control-plane: $*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
@@ -165,6 +182,7 @@ gen_pki() {
     # Reuse: keeps previously written kubeconfigs valid across restarts. State
     # dirs from before kube-controller-manager was added lack its certificate.
     [[ -s "$d/kube-controller-manager.crt" ]] || gen_client_cert kube-controller-manager "/CN=system:kube-controller-manager"
+    gen_node_certs
     return 0
   fi
   log "generating CA, serving/client certificates and service-account key pair in $d"
@@ -199,6 +217,16 @@ EOF
   # The default RBAC bootstrap policy binds ClusterRole system:kube-controller-manager
   # (and the kube-system Role extension-apiserver-authentication-reader) to this user.
   gen_client_cert kube-controller-manager "/CN=system:kube-controller-manager"
+  gen_node_certs
+}
+
+# With a node (PGINDEX_NODE_IP): kube-apiserver's client certificate for the
+# kubelet API (logs, exec, port-forward), in system:masters as kubeadm's
+# apiserver-kubelet-client; the kubelet accepts any client our CA signed.
+gen_node_certs() {
+  [[ -n "$NODE_IP" ]] || return 0
+  [[ -s "$PKI_DIR/apiserver-kubelet-client.crt" ]] \
+    || gen_client_cert apiserver-kubelet-client "/O=system:masters/CN=kube-apiserver-kubelet-client"
 }
 
 # gen_client_cert NAME SUBJECT: $PKI_DIR/NAME.{key,crt}, a client certificate
@@ -307,12 +335,22 @@ start_controller_manager() {
   die "kube-controller-manager not working after 60s (no synced caches in its log or no default ServiceAccount; log: $log)"
 }
 
+# Flags that differ with a node: listen on all addresses (127.0.0.1 for us, the
+# node address for pods via the `kubernetes` Service), advertise the node address.
+node_apiserver_args() {
+  [[ -n "$NODE_IP" ]] || return 0
+  echo "--bind-address 0.0.0.0 --advertise-address $NODE_IP" \
+    "--kubelet-client-certificate $PKI_DIR/apiserver-kubelet-client.crt" \
+    "--kubelet-client-key $PKI_DIR/apiserver-kubelet-client.key" \
+    "--kubelet-preferred-address-types InternalIP"
+}
+
 # Starts kube-apiserver against the running etcd and waits for /readyz. Used by
 # start, and by start-apiserver after stop-apiserver (etcd and its data are kept).
 start_apiserver() {
   local bin_dir="$1"
   log "starting kube-apiserver on https://127.0.0.1:$APISERVER_PORT"
-  # shellcheck disable=SC2086  # PGINDEX_APISERVER_EXTRA_ARGS is intentionally word-split
+  # shellcheck disable=SC2086,SC2046  # PGINDEX_APISERVER_EXTRA_ARGS and the node flags are intentionally word-split
   setsid "$bin_dir/kube-apiserver" \
     --bind-address 127.0.0.1 \
     --advertise-address 127.0.0.1 \
@@ -329,6 +367,7 @@ start_apiserver() {
     --authorization-mode RBAC \
     --allow-privileged=true \
     --profiling=false \
+    $(node_apiserver_args) \
     ${PGINDEX_APISERVER_EXTRA_ARGS:-} \
     </dev/null >>"$STATE_DIR/kube-apiserver.log" 2>&1 &
   echo $! >"$STATE_DIR/kube-apiserver.pid"
@@ -439,6 +478,17 @@ cmd_stop() {
   fi
   rm -f "$KUBECONFIG_FILE" "$KCM_KUBECONFIG_FILE"
   log "stopped"
+}
+
+# A kubeconfig for another component (hack/node.sh: the kubelet, kube-proxy,
+# kube-scheduler) with a client certificate from our CA, made once per state dir.
+cmd_client_kubeconfig() {
+  [[ $# -eq 3 ]] || die "usage: $0 client-kubeconfig NAME SUBJECT OUT_FILE"
+  local name="$1" subj="$2" out="$3"
+  [[ "$name" =~ ^[a-z0-9-]+$ ]] || die "certificate name must be lowercase letters, digits and dashes: $name"
+  [[ -s "$PKI_DIR/ca.key" ]] || die "no control plane certificates in $PKI_DIR (hack/control-plane.sh start)"
+  [[ -s "$PKI_DIR/$name.crt" ]] || gen_client_cert "$name" "$subj"
+  write_cert_kubeconfig "$out" "$name" "$name"
 }
 
 # Fault injection for tests: kube-apiserver alone goes away and comes back, the
@@ -608,12 +658,13 @@ case "${1:-}" in
   status) cmd_status ;;
   env) cmd_env ;;
   sa-kubeconfig) shift; cmd_sa_kubeconfig "$@" ;;
+  client-kubeconfig) shift; cmd_client_kubeconfig "$@" ;;
   delete-ns) shift; cmd_delete_ns "$@" ;;
   stop-apiserver) cmd_stop_apiserver ;;
   start-apiserver) cmd_start_apiserver ;;
   aggregate-roles) cmd_aggregate_roles ;;
   *)
-    echo "usage: $0 start|stop|status|env|sa-kubeconfig NS SA OUT [DURATION]|delete-ns NS [TIMEOUT]|stop-apiserver|start-apiserver|aggregate-roles" >&2
+    echo "usage: $0 start|stop|status|env|sa-kubeconfig NS SA OUT [DURATION]|client-kubeconfig NAME SUBJECT OUT|delete-ns NS [TIMEOUT]|stop-apiserver|start-apiserver|aggregate-roles" >&2
     exit 2
     ;;
 esac

@@ -11,7 +11,9 @@ import java.sql.Statement;
 /**
  * A throwaway PostgreSQL for hack/demo.sh: starts the embedded server, creates database "shop" with a users table
  * big enough for a concurrent build to take a few seconds, writes the port to the file given as the first
- * argument, and runs until its standard input closes (the demo script holds it open).
+ * argument, and runs until its standard input closes (the demo script holds it open). The optional third argument
+ * is an address to listen on besides loopback (`hack/demo.sh --in-cluster`: the node's), where the pod network
+ * (10.244.0.0/16) may log in with a password.
  */
 public final class DemoPostgres {
     private DemoPostgres() {
@@ -20,8 +22,17 @@ public final class DemoPostgres {
     public static void main(String[] args) throws Exception {
         Path portFile = Path.of(args[0]);
         int rows = args.length > 1 ? Integer.parseInt(args[1]) : 2_000_000;
-        try (EmbeddedPostgres pg = EmbeddedPostgres.builder().setServerConfig("max_connections", "50")
-                .setServerConfig("maintenance_work_mem", "64MB").start()) {
+        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder().setServerConfig("max_connections", "50")
+                .setServerConfig("maintenance_work_mem", "64MB");
+        if (args.length > 2) {
+            Path hba = portFile.resolveSibling("pg_hba.conf");
+            Files.writeString(hba, "local all all trust\nhost all all 127.0.0.1/32 trust\n"
+                    + "host all all 10.244.0.0/16 scram-sha-256\n");
+            builder.setServerConfig("listen_addresses", "127.0.0.1," + args[2])
+                    .setServerConfig("hba_file", hba.toString())
+                    .setServerConfig("password_encryption", "scram-sha-256");
+        }
+        try (EmbeddedPostgres pg = builder.start()) {
             try (Connection c = DriverManager.getConnection(pg.getJdbcUrl("postgres", "postgres"));
                     Statement s = c.createStatement()) {
                 s.execute("CREATE ROLE app LOGIN PASSWORD 'app'");

@@ -19,12 +19,19 @@ final class ControlPlane {
     final Path kubeconfig;
 
     ControlPlane(Path stateRoot) {
+        this(stateRoot, System.getenv().getOrDefault("PGINDEX_K8S_BIN_DIR", ""), Map.of());
+    }
+
+    /**
+     * A control plane with the binaries of the given directory (built by hack/build-control-plane.sh when empty) and
+     * extra environment for hack/control-plane.sh (for example PGINDEX_NODE_IP for a real node).
+     */
+    ControlPlane(Path stateRoot, String binaries, Map<String, String> extraEnv) {
         this.stateRoot = stateRoot.toAbsolutePath();
-        String binaries = System.getenv().getOrDefault("PGINDEX_K8S_BIN_DIR", "");
         if (binaries.isEmpty()) {
-            Cli.Result built = Cli.run(Map.of(), Duration.ofMinutes(30), null, "hack/build-control-plane.sh").check();
-            binaries = built.out().lines().filter(l -> !l.isBlank()).reduce((a, b) -> b).orElseThrow().trim();
+            binaries = lastLine(Cli.run(Map.of(), Duration.ofMinutes(30), null, "hack/build-control-plane.sh").check());
         }
+        env.putAll(extraEnv);
         env.put("PGINDEX_K8S_BIN_DIR", binaries);
         env.put("PGINDEX_CACHE", this.stateRoot.toString());
         env.put("PGINDEX_APISERVER_PORT", Integer.toString(freePort()));
@@ -57,6 +64,11 @@ final class ControlPlane {
         Cli.run(env, Duration.ofMinutes(1), null, "hack/control-plane.sh", "sa-kubeconfig", namespace,
                 serviceAccount, out.toString()).check();
         return out;
+    }
+
+    /** The last non-blank line of a script's output (where the hack/ scripts print their result). */
+    static String lastLine(Cli.Result r) {
+        return r.out().lines().filter(l -> !l.isBlank()).reduce((a, b) -> b).orElseThrow().trim();
     }
 
     static int freePort() {

@@ -1,7 +1,6 @@
 package dev.pgindex.operator.ship;
 
 import dev.pgindex.operator.support.Cli;
-import org.junit.jupiter.api.Assumptions;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -19,11 +18,15 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * The helm CLI (hack/install-helm.sh puts it into ~/.cache/pgindex-operator/bin) and the rendered chart as plain
- * objects. Tests that need helm skip when it is missing, except in CI (CI=true), where a missing helm fails them.
+ * The helm CLI and the rendered chart as plain objects. When no helm is installed, the first test that needs it
+ * builds one with hack/install-helm.sh (from the Go module proxy, into ~/.cache/pgindex-operator/bin, once; Go is a
+ * prerequisite of the suite anyway, for the control plane), so `mvn -B verify` runs the Helm tests on a fresh
+ * machine. Without Go that fails with one message saying so.
  */
 public final class Helm {
     public static final Path CHART = Path.of("helm", "pgindex-operator").toAbsolutePath();
+    private static Path installed;
+    private static String installFailure;
 
     private Helm() {
     }
@@ -40,16 +43,26 @@ public final class Helm {
                 .filter(Files::isExecutable).findFirst();
     }
 
-    /** helm, or skip the test with a message saying how to get it (fail instead in CI). */
-    public static Path require() {
+    /** helm, built by hack/install-helm.sh if there is none (once per test JVM); fails saying why if that fails. */
+    public static synchronized Path require() {
         Optional<Path> helm = binary();
-        String message = "helm is not installed: run hack/install-helm.sh (it builds helm into "
-                + "~/.cache/pgindex-operator/bin) or pass -Dhelm.binary=/path/to/helm";
-        if (helm.isEmpty() && "true".equals(System.getenv("CI"))) {
-            throw new AssertionError(message);
+        if (helm.isPresent()) {
+            return helm.get();
         }
-        Assumptions.assumeTrue(helm.isPresent(), message);
-        return helm.get();
+        if (installed == null && installFailure == null) {
+            Cli.Result r = Cli.run(Map.of(), Duration.ofMinutes(20), null, "hack/install-helm.sh");
+            List<String> lines = r.out().lines().filter(l -> !l.isBlank()).toList();
+            if (r.ok() && !lines.isEmpty() && Files.isExecutable(Path.of(lines.get(lines.size() - 1).trim()))) {
+                installed = Path.of(lines.get(lines.size() - 1).trim());
+            } else {
+                installFailure = r.err().strip();
+            }
+        }
+        if (installed == null) {
+            throw new AssertionError("helm is not installed and hack/install-helm.sh could not build it (it needs Go "
+                    + "and the Go module proxy; or pass -Dhelm.binary=/path/to/helm):\n" + installFailure);
+        }
+        return installed;
     }
 
     /** Runs helm with its config, cache and data directories under target/ (no user state). */

@@ -47,7 +47,7 @@ public final class TestPostgres {
         return newDatabase(server());
     }
 
-    static ConnectionInfo newDatabase(EmbeddedPostgres on) {
+    public static ConnectionInfo newDatabase(EmbeddedPostgres on) {
         String name = "t" + ProcessHandle.current().pid() + "_" + DATABASES.incrementAndGet();
         try (Connection c = DriverManager.getConnection(on.getJdbcUrl("postgres", "postgres"));
                 Statement s = c.createStatement()) {
