@@ -95,6 +95,31 @@ public final class Ownership {
         return b.getFinishedAt() == null || Boolean.FALSE.equals(b.getCatalogChecked());
     }
 
+    /**
+     * Pins the OID of our recorded build's index wherever this observation shows it as ours: marked, being built by
+     * our recorded builder, or inside the crash window. Runs before any step decides, so every step sees the same
+     * answer and none has to remember to pin.
+     */
+    public static void pinObserved(Context ctx) {
+        BuildInfo b = ctx.st.getBuild();
+        if (b == null || ctx.obs == null) {
+            return;
+        }
+        ctx.obs.index().filter(Catalog.IndexState::isIndex)
+                .ifPresent(i -> pinIfOurs(ctx, i, ctx.obs.comparison()));
+        for (Observation.PartitionNode n : ctx.obs.partitions()) {
+            n.index().ifPresent(i -> pinIfOurs(ctx, i, n.comparison()));
+        }
+    }
+
+    private static void pinIfOurs(Context ctx, Catalog.IndexState idx, Observation.Comparison comparison) {
+        BuildInfo b = ctx.st.getBuild();
+        boolean ourBuilder = idx.buildingPid() != null && idx.buildingPid().equals(b.getBuilderPid());
+        if (marked(idx, ctx.req.uid()) || ourBuilder || launched(ctx.st, idx, comparison)) {
+            pin(ctx.st, idx);
+        }
+    }
+
     /** Records the OID of the index our build of this target produced: from now on only that OID is ours. */
     public static void pin(PostgresIndexStatus st, Catalog.IndexState idx) {
         BuildInfo b = st.getBuild();

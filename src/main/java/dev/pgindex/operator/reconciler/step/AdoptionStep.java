@@ -22,9 +22,6 @@ public final class AdoptionStep implements Step {
         Optional<OwnershipMark> mark = ctx.obs().mark();
         boolean ours = Ownership.marked(idx, ctx.req().uid());
         boolean intent = !ours && Ownership.launched(ctx.status(), idx, ctx.obs().comparison());
-        if (ours || intent) {
-            Ownership.pin(ctx.status(), idx);
-        }
         if (ours && ctx.def().isHashOf(mark.get().specHash())) {
             return Optional.empty();
         }

@@ -19,7 +19,6 @@ public final class InvalidIndexStep implements Step {
             return Optional.empty();
         }
         if (Ownership.ours(ctx, idx, ctx.obs().comparison())) {
-            Ownership.pin(ctx.status(), idx);
             return Optional.of(ctx.start(Jobs.drop(ctx, ctx.def(), ctx.def().name(), idx.tableOid(), idx.oid(), true,
                     false)));
         }

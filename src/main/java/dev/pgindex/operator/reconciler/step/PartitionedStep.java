@@ -139,7 +139,6 @@ public final class PartitionedStep implements Step {
                 return ctx.stallWithBackoff(Reason.NameConflict, "partition " + where + " already has an index "
                         + "named " + n.indexName() + " that this resource did not build; it was not touched");
             }
-            Ownership.pin(ctx.status(), ci);
             if (ci.buildingPid() != null) {
                 return ctx.waitFor(Phase.Building, Reason.BuildInProgress, "the build of " + childDef.qualifiedName()
                         + " (backend " + ci.buildingPid() + ") is still running; waiting",

@@ -24,7 +24,6 @@ public final class RunningBuildStep implements Step {
         boolean ourBuilder = ctx.status().getBuild() != null
                 && idx.buildingPid().equals(ctx.status().getBuild().getBuilderPid());
         if (ourBuilder || Ownership.ours(ctx, idx, ctx.obs().comparison())) {
-            Ownership.pin(ctx.status(), idx);
             Reason blocked = BuildWatch.record(ctx, ctx.obs().watched());
             return Optional.of(ctx.waitFor(Phase.Building, blocked == null ? Reason.BuildInProgress : blocked,
                     "the build of " + ctx.def().qualifiedName() + " by backend " + idx.buildingPid() + " is still "

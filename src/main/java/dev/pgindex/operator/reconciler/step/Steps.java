@@ -30,10 +30,12 @@ public final class Steps {
     }
 
     /**
-     * The first step's decision. A pure function of the context (whose status copy it fills in); an observation
-     * that shows the recorded build over closes its crash window ({@link Ownership#closeWindow}).
+     * The first step's decision. A pure function of the context (whose status copy it fills in). Before the steps,
+     * the OID of our recorded build is pinned wherever the observation shows it ({@link Ownership#pinObserved});
+     * after them, an observation that shows the build over closes its crash window ({@link Ownership#closeWindow}).
      */
     public static Decision decide(Context ctx) {
+        Ownership.pinObserved(ctx);
         for (Step step : ORDER) {
             Optional<Decision> d = step.decide(ctx);
             if (d.isPresent()) {
