@@ -195,6 +195,9 @@ has_image() { ctr_k8s images ls -q 2>/dev/null | grep -qx "$1"; }
 # The sandbox ("pause") image: hack/node/pause.go, static, on scratch.
 ensure_pause_image() {
   has_image "$PAUSE_IMAGE" && return 0
+  if [[ -s "$NODE_DIR/pause/pause.oci.tar" ]]; then
+    cmd_load "$NODE_DIR/pause/pause.oci.tar" && return 0
+  fi
   command -v podman >/dev/null 2>&1 || die "podman is needed to build the pause image (apt-get install podman)"
   local go="${GO:-$(command -v go || echo /usr/local/go/bin/go)}" d="$NODE_DIR/pause"
   mkdir -p "$d"
@@ -282,6 +285,13 @@ subjects:
 EOF
 
   write_cni_config
+  # containerd's image store is disposable and starts empty on every start: a store kept across runs was seen to
+  # end up with a layer its metadata calls unpacked and its snapshotter does not have ("failed to prepare extraction
+  # snapshot ... parent snapshot ... does not exist"), which failed every later import. The pause image and the
+  # operator image are imported again (a few seconds).
+  awk -v root="$NODE_DIR/containerd" '$2 == root || index($2, root "/") == 1 {print $2}' /proc/mounts | sort -r \
+    | while read -r m; do umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null || true; done
+  rm -rf "$NODE_DIR/containerd"
   start_containerd
   ensure_pause_image
 
