@@ -47,9 +47,9 @@ final class Observer {
 
         Observation.Watch watched = Observation.Watch.NONE;
         if (building) {
-            watched = watch(c, anIndex.get().buildingPid(), def);
+            watched = watch(c, anIndex.get().buildingPid(), anIndex.map(Catalog.IndexState::oid));
         } else if (partitioned && builder.isPresent()) {
-            watched = watch(c, builder.get().pid(), def);
+            watched = watch(c, builder.get().pid(), Optional.empty());
         }
 
         List<Catalog.IndexState> leftovers = List.of();
@@ -80,15 +80,19 @@ final class Observer {
                 missingPrivilege, candidateProblem, nodes);
     }
 
-    /** Progress, blockers and the index being built, for the build in backend {@code pid}. */
+    /** Progress, blockers and the index being built, for this process's own job in backend {@code pid}. */
     static Observation.Watch watch(Connection c, int pid, IndexDefinition def) throws SQLException {
+        return watch(c, pid, Catalog.findIndex(c, def.schema(), def.name())
+                .filter(i -> Integer.valueOf(pid).equals(i.buildingPid())).map(Catalog.IndexState::oid));
+    }
+
+    /** Progress and blockers of the build in backend {@code pid}, whose index (if known) is {@code building}. */
+    private static Observation.Watch watch(Connection c, int pid, Optional<Long> building) throws SQLException {
         Optional<Progress> progress = Progress.read(c, pid);
         // pg_blocking_pids briefly takes the whole lock manager, so ask only while the build can be waiting: before
         // its progress row exists (its first lock on the table) or in one of its wait phases
         boolean mayWait = progress.isEmpty() || progress.get().waiting();
         List<Blocker> blockers = mayWait ? Blocker.of(c, pid, BLOCKER_QUERY_CHARS, BLOCKERS) : List.of();
-        Optional<Long> building = Catalog.findIndex(c, def.schema(), def.name())
-                .filter(i -> Integer.valueOf(pid).equals(i.buildingPid())).map(Catalog.IndexState::oid);
         return new Observation.Watch(pid, progress, blockers, building);
     }
 

@@ -98,6 +98,14 @@ public final class RetryGate {
         }
     }
 
+    /**
+     * The work about to start re-checks a permanent failure (duplicates, a missing column) whose backoff passed:
+     * it is not an attempt, so permanent failures never spend the budget of a later transient one.
+     */
+    public static boolean isRecheck(PostgresIndexStatus st) {
+        return st.getLastError() != null && !Boolean.TRUE.equals(st.getLastError().getTransientError());
+    }
+
     /** The wait before re-checking a permanent failure: permanentRecheckBase doubling per occurrence. */
     public static Duration permanentBackoff(PostgresIndexStatus st, IndexEngine.Settings settings) {
         int n = st.getLastError() == null || st.getLastError().getOccurrences() == null ? 1

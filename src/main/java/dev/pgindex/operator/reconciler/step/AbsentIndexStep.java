@@ -56,8 +56,7 @@ public final class AbsentIndexStep implements Step {
                     + "PostgreSQL: " + f.message(), false, ctx.now());
             return Optional.of(ctx.stallWithBackoff(Reasons.of(f.kind()), ctx.status().getLastError().getMessage()));
         }
-        boolean recheck = ctx.status().getLastError() != null
-                && !Boolean.TRUE.equals(ctx.status().getLastError().getTransientError());
-        return Optional.of(ctx.start(Jobs.build(ctx, ctx.def(), obs.table().get().oid(), !recheck)));
+        return Optional.of(ctx.start(Jobs.build(ctx, ctx.def(), obs.table().get().oid(),
+                !RetryGate.isRecheck(ctx.status()))));
     }
 }

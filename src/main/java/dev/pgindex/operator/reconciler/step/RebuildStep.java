@@ -47,8 +47,6 @@ public final class RebuildStep implements Step {
         if (gate.isPresent()) {
             return gate;
         }
-        boolean recheck = ctx.status().getLastError() != null
-                && !Boolean.TRUE.equals(ctx.status().getLastError().getTransientError());
-        return Optional.of(ctx.start(Jobs.reindex(ctx, idx.tableOid(), !recheck)));
+        return Optional.of(ctx.start(Jobs.reindex(ctx, idx.tableOid(), !RetryGate.isRecheck(ctx.status()))));
     }
 }
