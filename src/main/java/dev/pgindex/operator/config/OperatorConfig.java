@@ -50,6 +50,14 @@ public interface OperatorConfig {
     @WithDefault("5s")
     Duration progressWriteInterval();
 
+    /**
+     * How long a connection Secret read from the API server is used before it is read again (with get; no list or
+     * watch on Secrets is needed). A failed login or an unknown database reads it again at once; 0 reads it on
+     * every reconcile.
+     */
+    @WithDefault("1m")
+    Duration secretCacheTtl();
+
     /** TCP connect timeout for PostgreSQL connections. */
     @WithDefault("10s")
     Duration connectTimeout();

@@ -18,6 +18,11 @@ import java.util.Optional;
  * cancel) through {@code postgres/}. Says whether the reconcile is finished or must observe again.
  */
 final class Actor {
+    /**
+     * A build queued behind this process's own jobs is woken when one ends; it looks again on its own only after
+     * this many poll intervals (a safety net, for example when a woken resource was deleted meanwhile).
+     */
+    static final int SLOT_QUEUE_POLL_FACTOR = 6;
     /** What carrying out a decision led to. {@code again}: the catalog changed, observe and decide once more. */
     record Acted(PostgresIndexStatus status, Duration requeue, boolean again, boolean released) {
     }
@@ -25,11 +30,13 @@ final class Actor {
     private final IndexBuilder builder;
     private final IndexEngine.Settings settings;
     private final IndexEngine.Metrics metrics;
+    private final SlotQueue slots;
 
-    Actor(IndexBuilder builder, IndexEngine.Settings settings, IndexEngine.Metrics metrics) {
+    Actor(IndexBuilder builder, IndexEngine.Settings settings, IndexEngine.Metrics metrics, SlotQueue slots) {
         this.builder = builder;
         this.settings = settings;
         this.metrics = metrics;
+        this.slots = slots;
     }
 
     Acted act(Decision d, Context ctx, Session session, IndexEngine.StatusSink sink, IndexEngine.Events events,
@@ -85,19 +92,20 @@ final class Actor {
             Runnable wakeUp) throws Exception {
         JobPlan job = d.job();
         PostgresIndexStatus st = d.status();
+        String db = ctx.req().connection().databaseKey();
+        String uid = ctx.req().uid();
+        // Deletions never queue (their own requeue brings them back); builds wait in line without a connection
+        // while this process's own jobs hold every slot, and are woken when one ends.
+        if (!job.forDeletion() && !slots.mayTry(db, uid, wakeUp)) {
+            return waitForSlot(d, ctx, events, settings.buildPollInterval().multipliedBy(SLOT_QUEUE_POLL_FACTOR));
+        }
         Optional<IndexBuilder.Prepared> prepared = builder.prepare(ctx.req().connection(), ctx.req().uid(),
                 job.kind(), job.tableOid(), settings.buildsPerDatabase(), job.deadlineMillis());
         if (prepared.isEmpty()) {
-            if (job.forDeletion()) {
-                Conditions.reconciling(st, ctx.gen(), Phase.Deleting, Reason.WaitingForBuildSlot, "waiting for "
-                        + "another build on this table to end before dropping " + ctx.def().qualifiedName(), ctx.now());
-            } else {
-                Conditions.reconciling(st, ctx.gen(), Phase.Pending, Reason.WaitingForBuildSlot, "another index build "
-                        + "is running on this table or uses this database's build slots (limit "
-                        + settings.buildsPerDatabase() + "); waiting", ctx.now());
+            if (!job.forDeletion()) {
+                slots.refused(db, uid, wakeUp);
             }
-            emit(events, d.events());
-            return new Acted(st, settings.buildPollInterval(), false, false);
+            return waitForSlot(d, ctx, events, settings.buildPollInterval());
         }
         IndexBuilder.Prepared p = prepared.get();
         if (!job.forDeletion()) {
@@ -110,7 +118,13 @@ final class Actor {
                 throw e;
             }
         }
-        builder.launch(p, job.sql(), job.followUp(), job.forDeletion() ? null : j -> wakeUp.run());
+        slots.started(db, uid);
+        builder.launch(p, job.sql(), job.followUp(), j -> {
+            slots.ended(db);
+            if (!job.forDeletion()) {
+                wakeUp.run();
+            }
+        });
         if (!job.forDeletion()) {
             metrics.jobStarted(job.kind());
         }
@@ -121,6 +135,21 @@ final class Actor {
         all.add(Jobs.started(ctx, job, p.pid(), st));
         emit(events, all);
         return new Acted(st, settings.buildPollInterval(), false, false);
+    }
+
+    /** Waiting for a build slot (or for another build on the table) to free. */
+    private static Acted waitForSlot(Decision.StartJob d, Context ctx, IndexEngine.Events events, Duration poll) {
+        PostgresIndexStatus st = d.status();
+        if (d.job().forDeletion()) {
+            Conditions.reconciling(st, ctx.gen(), Phase.Deleting, Reason.WaitingForBuildSlot, "waiting for "
+                    + "another build on this table to end before dropping " + ctx.def().qualifiedName(), ctx.now());
+        } else {
+            Conditions.reconciling(st, ctx.gen(), Phase.Pending, Reason.WaitingForBuildSlot, "another index build "
+                    + "is running on this table or uses this database's build slots (limit "
+                    + ctx.settings().buildsPerDatabase() + "); waiting", ctx.now());
+        }
+        emit(events, d.events());
+        return new Acted(st, poll, false, false);
     }
 
     static void emit(IndexEngine.Events events, List<Decision.Event> list) {

@@ -105,6 +105,7 @@ public final class IndexEngine {
     private final Settings settings;
     private final Metrics metrics;
     private final Actor actor;
+    private final SlotQueue slots;
 
     public IndexEngine(Databases databases, IndexBuilder builder, Settings settings) {
         this(databases, builder, settings, Metrics.NOOP);
@@ -115,7 +116,8 @@ public final class IndexEngine {
         this.builder = builder;
         this.settings = settings;
         this.metrics = metrics;
-        this.actor = new Actor(builder, settings, metrics);
+        this.slots = new SlotQueue(settings.buildsPerDatabase());
+        this.actor = new Actor(builder, settings, metrics, slots);
     }
 
     public IndexBuilder builder() {
@@ -136,7 +138,13 @@ public final class IndexEngine {
             IndexDefinition def = Specs.definition(req.spec());
             Specs.duration(req.spec().getBuildDeadline());
             st.setSpecHash(def.hash());
-            o = reconcileDefinition(req, def, st, sink, events, wakeUp, now);
+            try {
+                o = reconcileDefinition(req, def, st, sink, events, wakeUp, now);
+            } finally {
+                if (req.connection() != null) {
+                    slots.settled(req.connection().databaseKey(), req.uid());
+                }
+            }
         } catch (InvalidDefinitionException e) {
             o = finish(actor, context(req, null, st, null, now).stall(Reason.InvalidSpec,
                     "invalid spec: " + e.getMessage(), null), events);
@@ -159,6 +167,9 @@ public final class IndexEngine {
         }
         if (job.isPresent()) {
             jobEnded(req, def, st, job.get(), events, now);
+        } else if (stillQueued(req, st)) {
+            // woken when one of this process's builds ends; nothing to read or write until then
+            return new Outcome(st, settings.buildPollInterval().multipliedBy(Actor.SLOT_QUEUE_POLL_FACTOR));
         }
         try (Session session = Session.open(databases, req.connection())) {
             for (int pass = 0; pass < MAX_PASSES; pass++) {
@@ -175,6 +186,19 @@ public final class IndexEngine {
         } catch (DatabaseException e) {
             return finish(actor, unreachable(context(req, def, st, null, now), e.failure()), events);
         }
+    }
+
+    /**
+     * Queued for a build slot behind this process's own jobs, with the status already saying so for this
+     * generation: the reconcile (a resync or a poll) has nothing to learn from the database.
+     */
+    private boolean stillQueued(Request req, PostgresIndexStatus st) {
+        return slots.queuedBehindOwnJobs(req.connection().databaseKey(), req.uid())
+                && Conditions.observedGeneration(st) == req.generation()
+                && Conditions.get(st, dev.pgindex.operator.api.v1alpha1.ConditionType.RECONCILING)
+                        .filter(c -> Conditions.TRUE.equals(c.getStatus())
+                                && Reason.WaitingForBuildSlot.name().equals(c.getReason()))
+                        .isPresent();
     }
 
     /** A new spec (or a new resource, -1): failures and attempts of the old one no longer count. */
@@ -257,6 +281,7 @@ public final class IndexEngine {
     public DeleteOutcome cleanup(Request req, PostgresIndexStatus current, Instant deletionRequested,
             Events events) {
         Instant now = Instant.now();
+        slots.forget(req.uid());
         PostgresIndexStatus st = StatusCopies.copy(current);
         IndexDefinition def;
         try {

@@ -50,6 +50,7 @@ public class PostgresIndexReconciler implements Reconciler<PostgresIndex>, Clean
      * release the index. Only held in memory: after an operator restart the delete grace period applies.
      */
     private final Map<String, ConnectionInfo> lastConnection = new java.util.concurrent.ConcurrentHashMap<>();
+    private final SecretCache secrets;
     private final SimpleInboundEventSource<PostgresIndex> buildEvents = new SimpleInboundEventSource<>("build-events");
 
     @Inject
@@ -57,6 +58,7 @@ public class PostgresIndexReconciler implements Reconciler<PostgresIndex>, Clean
         this.engine = engine;
         this.metrics = metrics;
         this.progressWriteInterval = config.progressWriteInterval();
+        this.secrets = new SecretCache(config.secretCacheTtl(), Instant::now);
         Events.operatorPod(config.podNamespace().orElse(null), config.podName().orElse(null));
     }
 
@@ -70,7 +72,7 @@ public class PostgresIndexReconciler implements Reconciler<PostgresIndex>, Clean
             throws Exception {
         String ns = resource.getMetadata().getNamespace();
         String name = resource.getMetadata().getName();
-        IndexEngine.Request req = request(resource, context.getClient());
+        IndexEngine.Request req = request(resource, context.getClient(), secrets);
         if (req.connection() != null) {
             lastConnection.put(resource.getMetadata().getUid(), req.connection());
         }
@@ -86,6 +88,9 @@ public class PostgresIndexReconciler implements Reconciler<PostgresIndex>, Clean
             throw e;
         }
         Duration requeue = outcome.requeueAfter();
+        if (req.connection() != null && connectionRefused(outcome.status())) {
+            secrets.invalidate(ns, resource.getSpec().getConnection().getSecretName());
+        }
         if (!writer.write(outcome.status(), false)) {
             // a progress-only change held back by the rate limit: look again when the next write is allowed
             Duration wait = progressWriteInterval.minus(Duration.between(lastStatusWrite.getOrDefault(
@@ -103,7 +108,7 @@ public class PostgresIndexReconciler implements Reconciler<PostgresIndex>, Clean
 
     @Override
     public DeleteControl cleanup(PostgresIndex resource, Context<PostgresIndex> context) {
-        IndexEngine.Request req = request(resource, context.getClient());
+        IndexEngine.Request req = request(resource, context.getClient(), secrets);
         ConnectionInfo remembered = lastConnection.get(resource.getMetadata().getUid());
         if (req.connection() == null && req.connectionProblem() == Reason.SecretNotFound && remembered != null) {
             req = new IndexEngine.Request(req.uid(), req.namespace(), req.name(), req.generation(), req.spec(),
@@ -131,8 +136,19 @@ public class PostgresIndexReconciler implements Reconciler<PostgresIndex>, Clean
                 .rescheduleAfter(out.requeueAfter() == null ? 5000 : out.requeueAfter().toMillis());
     }
 
-    /** Builds the engine's request; reads and parses the connection Secret. */
-    static IndexEngine.Request request(PostgresIndex r, KubernetesClient client) {
+    /**
+     * The database refused the connection the Secret describes (a failed login, an unknown database, an
+     * unreachable host): the Secret may have changed since it was cached.
+     */
+    static boolean connectionRefused(PostgresIndexStatus st) {
+        return st.getLastError() != null && CONNECTION_FAILURES.contains(st.getLastError().getReason());
+    }
+
+    private static final java.util.Set<String> CONNECTION_FAILURES = java.util.Set.of(
+            "AuthenticationFailed", "DatabaseNotFound", "ConnectionLost", "InsufficientPrivilege");
+
+    /** Builds the engine's request; reads (through the cache) and parses the connection Secret. */
+    static IndexEngine.Request request(PostgresIndex r, KubernetesClient client, SecretCache secrets) {
         String ns = r.getMetadata().getNamespace();
         long generation = r.getMetadata().getGeneration() == null ? 0 : r.getMetadata().getGeneration();
         var spec = r.getSpec();
@@ -145,7 +161,7 @@ public class PostgresIndexReconciler implements Reconciler<PostgresIndex>, Clean
             message = "spec.connection.secretName is missing";
         } else {
             try {
-                Secret secret = client.secrets().inNamespace(ns).withName(secretName).get();
+                Secret secret = secrets.get(client, ns, secretName);
                 if (secret == null) {
                     problem = Reason.SecretNotFound;
                     message = "Secret " + ns + "/" + secretName + " not found; the operator checks again with "

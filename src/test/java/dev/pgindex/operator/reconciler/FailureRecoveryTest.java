@@ -7,6 +7,7 @@ import dev.pgindex.operator.api.v1alpha1.Reason;
 import dev.pgindex.operator.postgres.ConnectionInfo;
 import dev.pgindex.operator.status.Conditions;
 import dev.pgindex.operator.support.EngineHarness;
+import dev.pgindex.operator.support.Json;
 import dev.pgindex.operator.support.TestPostgres;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -225,6 +226,35 @@ class FailureRecoveryTest {
             assertThat(reason(b.status, ConditionType.RECONCILING)).isEqualTo(Reason.WaitingForBuildSlot.name());
             writer.rollback();
             writer.close();
+            a.reconcileUntil(IndexLifecycleTest::ready, WAIT);
+            b.reconcileUntil(IndexLifecycleTest::ready, WAIT);
+        }
+    }
+
+    @Test
+    void shouldStartAQueuedBuildWhenThisProcesssBuildEndsNotOnItsNextPoll() throws Exception {
+        exec(db, "CREATE TABLE other (id int, v int)");
+        try (EngineHarness a = new EngineHarness("a", db, EngineHarness.spec("accounts", "accounts_balance_idx", "balance"));
+                EngineHarness b = new EngineHarness("b", db, EngineHarness.spec("other", "other_v_idx", "v"), a)) {
+            Connection writer = openWriter(db, "accounts");
+            a.reconcile();
+            awaitWaitingBuild(db);
+            IndexEngine.Outcome queued = b.reconcile();
+            assertThat(reason(b.status, ConditionType.RECONCILING)).isEqualTo(Reason.WaitingForBuildSlot.name());
+            assertThat(queued.requeueAfter()).as("queued behind this process's own build: woken, hardly polls")
+                    .isEqualTo(EngineHarness.FAST.buildPollInterval().multipliedBy(Actor.SLOT_QUEUE_POLL_FACTOR));
+            String before = Json.write(b.status);
+            assertThat(Json.write(b.reconcile().status())).as("a poll while queued changes nothing").isEqualTo(before);
+            assertThat(b.wakeUps.get()).isZero();
+            writer.rollback();
+            writer.close();
+            Instant end = Instant.now().plus(WAIT);
+            while (b.wakeUps.get() == 0 && Instant.now().isBefore(end)) {
+                Thread.sleep(20);
+            }
+            assertThat(b.wakeUps.get()).as("b is woken when a's build ends").isEqualTo(1);
+            b.reconcile();
+            assertThat(b.status.getBuild()).as("b's build starts on that wake-up").isNotNull();
             a.reconcileUntil(IndexLifecycleTest::ready, WAIT);
             b.reconcileUntil(IndexLifecycleTest::ready, WAIT);
         }

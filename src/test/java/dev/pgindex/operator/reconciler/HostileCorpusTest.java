@@ -237,7 +237,8 @@ class HostileCorpusTest {
         if (text.contains("\n# real-build-attempt: ") && r.getSpec() != null && r.getSpec().getName() != null) {
             declaredBuildAttempts.add(r.getSpec().getName());
         }
-        IndexEngine.Request req = PostgresIndexReconciler.request(r, fakeClient(secrets));
+        IndexEngine.Request req = PostgresIndexReconciler.request(r, fakeClient(secrets),
+                new SecretCache(java.time.Duration.ZERO, java.time.Instant::now));
         try (EngineHarness h = new EngineHarness(r.getMetadata().getName(), db, r.getSpec())) {
             PostgresIndexStatus st = new PostgresIndexStatus();
             Instant end = Instant.now().plus(Duration.ofSeconds(20));

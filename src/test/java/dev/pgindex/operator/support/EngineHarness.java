@@ -38,6 +38,8 @@ public final class EngineHarness implements AutoCloseable {
     public PostgresIndexStatus status = new PostgresIndexStatus();
     public final List<String> events = Collections.synchronizedList(new ArrayList<>());
     public final List<PostgresIndexStatus> persisted = Collections.synchronizedList(new ArrayList<>());
+    /** How often the engine asked for this resource to be reconciled again (a job ended, a build slot freed). */
+    public final java.util.concurrent.atomic.AtomicInteger wakeUps = new java.util.concurrent.atomic.AtomicInteger();
     private IndexEngine engine;
     private final IndexEngine.Settings settings;
 
@@ -52,6 +54,15 @@ public final class EngineHarness implements AutoCloseable {
         this.spec = spec;
         this.settings = settings;
         this.engine = newEngine();
+    }
+
+    /** A second resource reconciled by the same operator process (the same engine, its jobs and queues). */
+    public EngineHarness(String name, ConnectionInfo connection, PostgresIndexSpec spec, EngineHarness sameProcess) {
+        this.name = name;
+        this.connection = connection;
+        this.spec = spec;
+        this.settings = sameProcess.settings;
+        this.engine = sameProcess.engine;
     }
 
     private IndexEngine newEngine() {
@@ -83,7 +94,7 @@ public final class EngineHarness implements AutoCloseable {
         IndexEngine.Outcome o = engine.reconcile(request(), status, s -> {
             persisted.add(StatusCopies.copy(s));
             status = StatusCopies.copy(s);
-        }, events(), () -> { });
+        }, events(), wakeUps::incrementAndGet);
         status = o.status();
         return o;
     }

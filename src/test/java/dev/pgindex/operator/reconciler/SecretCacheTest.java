@@ -1,0 +1,87 @@
+package dev.pgindex.operator.reconciler;
+
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Connection Secrets are read once per TTL per Secret, again at once after a refused login, never cached absent. */
+class SecretCacheTest {
+    private final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-12-01T00:00:00Z"));
+    private final AtomicInteger reads = new AtomicInteger();
+    private final AtomicReference<Secret> stored = new AtomicReference<>(secret("5432"));
+
+    private final Supplier<Secret> api = () -> {
+        reads.incrementAndGet();
+        return stored.get();
+    };
+
+    private static Secret secret(String port) {
+        return new SecretBuilder().withNewMetadata().withName("db-app").endMetadata()
+                .addToStringData("port", port).build();
+    }
+
+    @Test
+    void shouldReadASharedSecretOncePerTtlHoweverManyReconcilesUseIt() {
+        SecretCache cache = new SecretCache(Duration.ofMinutes(1), now::get);
+        for (int i = 0; i < 500; i++) {
+            assertThat(cache.get("ns", "db-app", api).getStringData()).containsEntry("port", "5432");
+        }
+        assertThat(reads.get()).isEqualTo(1);
+        stored.set(secret("6543"));
+        now.set(now.get().plusSeconds(59));
+        assertThat(cache.get("ns", "db-app", api).getStringData()).containsEntry("port", "5432");
+        now.set(now.get().plusSeconds(1));
+        assertThat(cache.get("ns", "db-app", api).getStringData()).as("read again once the TTL is over")
+                .containsEntry("port", "6543");
+        assertThat(reads.get()).isEqualTo(2);
+    }
+
+    @Test
+    void shouldReadAgainAtOnceAfterTheDatabaseRefusedTheConnection() {
+        SecretCache cache = new SecretCache(Duration.ofMinutes(1), now::get);
+        cache.get("ns", "db-app", api);
+        stored.set(secret("6543"));
+        cache.invalidate("ns", "db-app");
+        assertThat(cache.get("ns", "db-app", api).getStringData()).containsEntry("port", "6543");
+        assertThat(reads.get()).isEqualTo(2);
+    }
+
+    @Test
+    void shouldNeverCacheAMissingSecret() {
+        SecretCache cache = new SecretCache(Duration.ofMinutes(1), now::get);
+        stored.set(null);
+        assertThat(cache.get("ns", "db-app", api)).isNull();
+        stored.set(secret("5432"));
+        assertThat(cache.get("ns", "db-app", api)).as("created since: seen on the next reconcile").isNotNull();
+        assertThat(reads.get()).isEqualTo(2);
+    }
+
+    @Test
+    void shouldReadOnEveryReconcileWithATtlOfZero() {
+        SecretCache cache = new SecretCache(Duration.ZERO, now::get);
+        cache.get("ns", "db-app", api);
+        cache.get("ns", "db-app", api);
+        assertThat(reads.get()).isEqualTo(2);
+        assertThat(cache.size()).isZero();
+    }
+
+    @Test
+    void shouldTreatALoginFailureAsAReasonToReadTheSecretAgain() {
+        var st = new dev.pgindex.operator.api.v1alpha1.PostgresIndexStatus();
+        assertThat(PostgresIndexReconciler.connectionRefused(st)).isFalse();
+        dev.pgindex.operator.reconciler.Context.recordFailure(st, "AuthenticationFailed", "28P01",
+                "password authentication failed", false, now.get());
+        assertThat(PostgresIndexReconciler.connectionRefused(st)).isTrue();
+        dev.pgindex.operator.reconciler.Context.recordFailure(st, "UniqueViolation", "23505", "duplicate", false,
+                now.get());
+        assertThat(PostgresIndexReconciler.connectionRefused(st)).isFalse();
+    }
+}
