@@ -6,11 +6,15 @@
 #   bench/run.sh --smoke    short run (200,000 rows, no scale test, < ~3 min), writes to target/bench/
 #
 # Options: --rows N (table size), --rate R (pgbench -R, default 500), --scale N (resources in the scale test,
-# default 500; 0 skips it), --out DIR. Environment: BENCH_POLL_INTERVAL (operator pgindex.build-poll-interval,
-# default 1s), BENCH_STEADY_SECONDS (steady-state window of the scale test, default 300, the
-# operator's default resync interval, so every Ready index is re-checked once in it), BENCH_JAVA_OPTS (JVM flags
-# for the operator, e.g. -Xmx200m; default none), PGINDEX_K8S_BIN_DIR (control plane binaries; default:
-# hack/build-control-plane.sh, which uses the cache).
+# default 500; 0 skips it), --out DIR. The operator runs at its shipped defaults: the image's JVM settings
+# (src/main/docker/jvm.options, with a class data sharing archive trained the way the image trains it) and the
+# operator's default configuration, with no warm-up build. Environment, to measure something else:
+# BENCH_POLL_INTERVAL (operator pgindex.build-poll-interval; default: the operator's own), BENCH_JAVA_OPTS (JVM
+# flags added after the image's), BENCH_JVM_DEFAULTS=1 (plain `java -jar`, no jvm.options and no archive: the JVM's
+# own defaults), BENCH_JAR (another build's quarkus-run.jar), BENCH_STEADY_SECONDS (steady-state window of the scale
+# test, default 300, the operator's default resync interval, so every Ready index is re-checked once in it),
+# BENCH_BEFORE (an earlier run's benchmarks.json, shown beside this one in the goals table), PGINDEX_K8S_BIN_DIR
+# (control plane binaries; default: hack/build-control-plane.sh, which uses the cache).
 #
 # It starts everything it uses and stops it on exit (logs are kept in /tmp/pgindex-bench.*, the data directory is not): a throwaway PostgreSQL 15 (run as an unprivileged OS user),
 # pgbench, a local control plane on its own ports with its own state directory, and the packaged operator.
@@ -30,7 +34,7 @@ while [[ $# -gt 0 ]]; do
     --rate) RATE="$2"; shift ;;
     --scale) SCALE="$2"; shift ;;
     --out) OUT="$2"; shift ;;
-    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+    -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
   shift
@@ -40,13 +44,13 @@ if ((SMOKE)); then
 else
   ROWS="${ROWS:-2000000}"; RATE="${RATE:-500}"; SCALE="${SCALE:-500}"; OUT="${OUT:-$ROOT/docs}"; GAP=10
 fi
-POLL="${BENCH_POLL_INTERVAL:-1s}"
+POLL="${BENCH_POLL_INTERVAL:-}"
 STEADY_S="${BENCH_STEADY_SECONDS:-300}"
 MODE=$([[ $SMOKE == 1 ]] && echo smoke || echo full)
 T0=$(date +%s)
 
 PGBIN=/usr/lib/postgresql/15/bin
-JAR="$ROOT/target/quarkus-app/quarkus-run.jar"
+JAR="${BENCH_JAR:-$ROOT/target/quarkus-app/quarkus-run.jar}"
 for c in kubectl pgbench psql python3 java; do command -v "$c" >/dev/null || { echo "bench: $c not found" >&2; exit 1; }; done
 [[ -x "$PGBIN/initdb" ]] || { echo "bench: no PostgreSQL 15 in $PGBIN (apt-get install postgresql-15)" >&2; exit 1; }
 [[ -f "$JAR" ]] || { echo "bench: $JAR missing; run: mvn -B package -DskipTests" >&2; exit 1; }
@@ -147,12 +151,22 @@ kubectl -n bench create secret generic bench-db --from-literal=host=127.0.0.1 --
   --from-literal=dbname=bench --from-literal=username=app --from-literal=password=app >/dev/null
 
 # --- operator start-up -------------------------------------------------------------------------------------------
-log "starting the operator (pgindex.build-poll-interval=$POLL)"
+# The image's JVM settings and its class data sharing archive, trained here as the image build trains it.
+JVM_ARGS=()
+if [[ "${BENCH_JVM_DEFAULTS:-0}" != 1 ]]; then
+  log "training the class data sharing archive (src/main/docker/cds-training.sh)"
+  sh "$ROOT/src/main/docker/cds-training.sh" "$ROOT/src/main/docker/jvm.options" "$(dirname "$JAR")" "$WORK/app-cds.jsa"
+  JVM_ARGS=("@$ROOT/src/main/docker/jvm.options" "-XX:SharedArchiveFile=$WORK/app-cds.jsa")
+fi
+# shellcheck disable=SC2206  # BENCH_JAVA_OPTS is intentionally word-split
+JVM_ARGS+=(${BENCH_JAVA_OPTS:-})
+JVM_DESC="${JVM_ARGS[*]}"; JVM_DESC="${JVM_DESC//$WORK/\$WORK}"; JVM_DESC="${JVM_DESC//$ROOT\//}"
+log "starting the operator (build-poll-interval ${POLL:-default}; JVM: ${JVM_DESC:-defaults})"
 : >"$WORK/operator.log"
 OP_T0=$(now)
 mark operator_start "$OP_T0"
-# shellcheck disable=SC2086  # BENCH_JAVA_OPTS is intentionally word-split
-QUARKUS_HTTP_PORT=0 PGINDEX_BUILD_POLL_INTERVAL="$POLL" java ${BENCH_JAVA_OPTS:-} -jar "$JAR" >"$WORK/operator.log" 2>&1 &
+env QUARKUS_HTTP_PORT=0 ${POLL:+PGINDEX_BUILD_POLL_INTERVAL=$POLL} java "${JVM_ARGS[@]}" -jar "$JAR" \
+  >"$WORK/operator.log" 2>&1 &
 OP_PID=$!
 OP_T1=""
 for _ in $(seq 1 1200); do
@@ -167,31 +181,6 @@ sleep 10
 mark idle_end
 IDLE_RSS_KB=$(awk '/^VmRSS/{print $2}' "/proc/$OP_PID/status")
 log "operator started in ${STARTUP_S}s, idle RSS $((IDLE_RSS_KB / 1024)) MiB"
-
-# --- warm-up ----------------------------------------------------------------------------------------------------
-# One build on a small table first, as a running operator has done before the index a user times: the first
-# reconcile of a fresh JVM loads the JDBC driver and the serializers and runs cold code (several hundred ms on
-# this machine), and kubectl fills its discovery cache. Start-up is measured above, on its own.
-log "warm-up: one PostgresIndex on a 10,000-row table, then deleted"
-psql -XAq -v ON_ERROR_STOP=1 -c "CREATE TABLE warmup (id int PRIMARY KEY, v int)" \
-  -c "INSERT INTO warmup SELECT g, g % 97 FROM generate_series(1, 10000) g"
-cat >"$WORK/warmup.yaml" <<YAML
-apiVersion: pgindex.dev/v1alpha1
-kind: PostgresIndex
-metadata: {name: warmup, namespace: bench}
-spec:
-  connection: {secretName: bench-db}
-  table: warmup
-  name: warmup_v_idx
-  reclaimPolicy: Delete
-  columns: [{name: v}]
-YAML
-mark warmup_apply
-kubectl apply -f "$WORK/warmup.yaml" >/dev/null
-kubectl -n bench wait --for=condition=Ready pgindex/warmup --timeout=120s >/dev/null
-kubectl -n bench delete pgindex warmup --timeout=120s >/dev/null
-psql -XAqc "DROP TABLE warmup"
-mark warmup_end
 
 # --- write availability: one pgbench run, three builds ------------------------------------------------------------
 cat >"$WORK/w.sql" <<SQL
@@ -345,5 +334,5 @@ MACHINE_CPU="$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//
 python3 "$ROOT/bench/analyze.py" --work "$WORK" --out "$OUT" --mode "$MODE" --rows "$ROWS" --rate "$RATE" \
   --table-size "$TABLE_SIZE" --startup "$STARTUP_S" --idle-rss-kb "$IDLE_RSS_KB" --peak-rss-kb "$FINAL_RSS_KB" \
   --pg-version "$PG_VERSION" --cpu "$MACHINE_CPU" --nproc "$(nproc)" --free "$(free -g | sed -n 2p)" \
-  --poll "$POLL" --java-opts="${BENCH_JAVA_OPTS:-}" --runtime "$(( $(date +%s) - T0 ))" --command "bench/run.sh${ARGS:+ $ARGS}"
+  --poll "${POLL:-default}" --java-opts="$JVM_DESC" --runtime "$(( $(date +%s) - T0 ))" --command "bench/run.sh${ARGS:+ $ARGS}" --before "${BENCH_BEFORE:-}"
 log "done in $(( $(date +%s) - T0 ))s; outputs in $OUT"

@@ -110,7 +110,7 @@ fi
 log "podman build -f src/main/docker/Dockerfile.jvm --build-arg BASE_IMAGE=$BASE_REF -t $IMAGE_REF"
 # Only the fast-jar is sent as the build context's content that matters; the rest of the repository is ignored.
 ignore="$IMAGE_DIR/build.ignore"
-printf '%s\n' '*' '!target/quarkus-app' >"$ignore"
+printf '%s\n' '*' '!target/quarkus-app' '!src/main/docker/jvm.options' '!src/main/docker/cds-training.sh' >"$ignore"
 previous="$(podman image inspect --format '{{.Id}}' "$IMAGE_REF" 2>/dev/null || true)"
 nice -n "$NICE" podman build --quiet --ignorefile "$ignore" --build-arg "BASE_IMAGE=$BASE_REF" \
   -f src/main/docker/Dockerfile.jvm -t "$IMAGE_REF" . >/dev/null || die "podman build failed"

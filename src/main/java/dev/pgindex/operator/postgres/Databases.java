@@ -40,6 +40,15 @@ public final class Databases {
         return c;
     }
 
+    /**
+     * Loads and initialises the JDBC driver without connecting anywhere, so that the first reconcile after a start
+     * does not pay for it (a few hundred classes).
+     */
+    public static void warmUp() throws SQLException {
+        DriverManager.getDriver("jdbc:postgresql://localhost:5432/postgres");
+        SqlErrors.classify(new SQLException("warm-up", "57014"));
+    }
+
     /** application_name of the builder session for a resource; at most 63 bytes. */
     public static String builderApplicationName(String owner) {
         String name = BUILDER_APPLICATION_PREFIX + owner;

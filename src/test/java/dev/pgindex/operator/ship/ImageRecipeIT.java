@@ -101,6 +101,22 @@ class ImageRecipeIT {
     }
 
     @Test
+    void shouldStartTheJvmWithTheSettingsAndArchiveTheBenchmarkMeasures() throws IOException {
+        String entry = all("ENTRYPOINT").get(0);
+        assertThat(entry).contains("\"@/deployments/jvm.options\"")
+                .contains("\"-XX:SharedArchiveFile=/deployments/app-cds.jsa\"");
+        assertThat(all("RUN")).singleElement().asString().as("the archive is trained by the image's own JVM")
+                .contains("cds-training.sh /deployments/jvm.options /deployments /deployments/app-cds.jsa");
+        String bench = Files.readString(Path.of("bench/run.sh"));
+        assertThat(bench).as("the benchmark runs the image's settings and trains its archive the same way")
+                .contains("src/main/docker/jvm.options").contains("src/main/docker/cds-training.sh");
+        List<String> options = Files.readAllLines(Path.of("src/main/docker/jvm.options")).stream()
+                .filter(l -> !l.isBlank() && !l.startsWith("#")).toList();
+        assertThat(options).as("heap bounded by the container's memory limit").contains("-XX:MaxRAMPercentage=50")
+                .allMatch(o -> o.startsWith("-"));
+    }
+
+    @Test
     void shouldRunAsTheChartsNonRootUserOnAPinnedBaseImage() throws IOException {
         // FROM ${BASE_IMAGE}: the default users build on, overridden by hack/build-image.sh with its Debian base
         assertThat(all("FROM")).containsExactly("${BASE_IMAGE}");
