@@ -90,6 +90,71 @@ class KubectlPgindexIT {
         assertThat(again.out()).contains("already managed by PostgresIndex " + t.namespace() + "/orders-pkey");
     }
 
+    @Test
+    void shouldTurnMigrationFilesIntoManifestsTheOperatorBuilds() throws Exception {
+        E2eEnvironment.Tenant t = env.newTenant("fromsql");
+        exec(t.db(), "CREATE TABLE users_user (id bigserial PRIMARY KEY, email varchar(254) NOT NULL)",
+                "INSERT INTO users_user (email) SELECT 'u' || g || '@example.com' FROM generate_series(1, 5000) g");
+        String rails = Files.readString(Path.of("src/test/resources/cli/rails-structure.sql"));
+        exec(t.db(), rails.substring(rails.indexOf("CREATE TABLE public.orders"), rails.indexOf("--\n-- Name: "
+                + "index_orders_on_metadata")));
+
+        Cli.Result django = plugin(Files.readString(Path.of("src/test/resources/cli/django-0002-sqlmigrate.sql")),
+                "from-sql", "-n", t.namespace(), "--secret", "db-app", "-");
+        assertThat(django.exit()).as(django.toString()).isZero();
+        Cli.Result structure = plugin(null, "from-sql", "-n", t.namespace(), "--secret", "db-app", "--skip-other",
+                "src/test/resources/cli/rails-structure.sql");
+        assertThat(structure.exit()).as(structure.toString()).isZero();
+        Cli.Result hostile = plugin("CREATE INDEX users_id_idx ON users_user (id); DROP TABLE users_user;",
+                "from-sql", "-n", t.namespace(), "--secret", "db-app");
+        assertThat(hostile.exit()).isEqualTo(1);
+        assertThat(hostile.err()).contains("statement 2 (line 1): DROP TABLE users_user: not a CREATE INDEX");
+
+        env.apply(t.namespace(), django.out()).check();
+        env.apply(t.namespace(), structure.out()).check();
+        Cli.Result wait = env.kubectl("wait", "--for=condition=Ready", "pgindex", "--all", "-n", t.namespace(),
+                "--timeout=120s");
+        assertThat(wait.exit()).as(wait + "\n" + env.kubectl("get", "pgindex", "-n", t.namespace(), "-o", "yaml")
+                .out()).isZero();
+        String reasons = env.kubectl("get", "pgindex", "-n", t.namespace(), "-o", "jsonpath={range .items[*]}"
+                + "{.spec.name}={.status.conditions[?(@.type==\"Ready\")].reason}{\"\\n\"}{end}").check().out();
+        assertThat(reasons.lines().toList()).containsExactlyInAnyOrder("users_email_uniq=IndexReady",
+                "index_orders_on_metadata=IndexReady", "index_orders_on_state_pending=IndexReady",
+                "index_orders_on_user_id_and_created_at=IndexReady", "index_users_on_lower_email=IndexReady",
+                "index_users_on_reset_password_token=IndexReady");
+        assertThat(query(t.db(), "SELECT pg_get_indexdef('index_orders_on_state_pending'::regclass)").get(0).get(0))
+                .isEqualTo("CREATE INDEX index_orders_on_state_pending ON public.orders USING btree (created_at) "
+                        + "WHERE ((state)::text = 'pending'::text)");
+        assertThat(query(t.db(), "SELECT count(*) FROM pg_class WHERE relname = 'users_user'").get(0).get(0))
+                .isEqualTo("1");
+    }
+
+    @Test
+    void shouldAuditWithTheClusterAndCreateTheMissingForeignKeyIndexes() throws Exception {
+        E2eEnvironment.Tenant t = env.newTenant("audit");
+        exec(t.db(), "CREATE TABLE customers (id bigint PRIMARY KEY)",
+                "CREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint REFERENCES customers (id), at date)",
+                "INSERT INTO customers SELECT g FROM generate_series(1, 100) g",
+                "INSERT INTO orders SELECT g, g % 100 + 1, current_date FROM generate_series(1, 1000) g",
+                "CREATE INDEX orders_at_idx ON orders (at)", "CREATE INDEX orders_at_copy ON orders (at)",
+                "COMMENT ON INDEX orders_at_idx IS 'pgindex-operator owner=0f0f0f0f resource=" + t.namespace()
+                        + "/gone spec=abc adopted=true'");
+        Cli.Result audit = plugin(null, "audit", "-n", t.namespace(), "--secret", "db-app", "-o", "json");
+        assertThat(audit.exit()).as(audit.toString()).isEqualTo(1);
+        assertThat(audit.out()).contains("\"check\" : \"duplicate\"", "\"check\" : \"orphaned\"",
+                "\"check\" : \"unindexed-foreign-key\"", "PostgresIndex " + t.namespace() + "/gone, which no longer "
+                        + "exists");
+        Cli.Result table = plugin(null, "audit", "-n", t.namespace(), "--secret", "db-app");
+        assertThat(table.out()).startsWith("CHECK ");
+
+        Cli.Result fkIndexes = plugin(null, "audit", "-n", t.namespace(), "--secret", "db-app", "-o", "yaml");
+        env.apply(t.namespace(), fkIndexes.out()).check();
+        env.awaitJsonPath(t.namespace(), "pgindex/orders-customer-id-fk-idx",
+                ".status.conditions[?(@.type==\"Ready\")].reason", "IndexReady", Duration.ofSeconds(90));
+        Cli.Result after = plugin(null, "audit", "-n", t.namespace(), "--secret", "db-app", "-o", "json");
+        assertThat(after.out()).doesNotContain("unindexed-foreign-key");
+    }
+
     private static void sampleBuilds(E2eEnvironment.Tenant t, AtomicBoolean sampling, AtomicInteger samples,
             List<String> builds) {
         try (Connection c = TestPostgres.connect(t.db()); Statement s = c.createStatement()) {
