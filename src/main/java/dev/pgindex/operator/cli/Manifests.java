@@ -2,6 +2,8 @@ package dev.pgindex.operator.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import dev.pgindex.operator.api.v1alpha1.ConnectionRef;
 import dev.pgindex.operator.api.v1alpha1.ConstraintSpec;
 import dev.pgindex.operator.api.v1alpha1.ConstraintType;
@@ -39,6 +41,16 @@ final class Manifests {
     private static final Pattern LOSSLESS = Pattern.compile("[a-z0-9]+(_[a-z0-9]+)*");
     private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    /**
+     * YAML for people: quotes only where YAML needs them, but always around strings that look like numbers or
+     * booleans ("70", "off"), which the API wants as strings.
+     */
+    private static final ObjectMapper YAML = new ObjectMapper(YAMLFactory.builder()
+            .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+            .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
+            .disable(YAMLGenerator.Feature.SPLIT_LINES)
+            .enable(YAMLGenerator.Feature.INDENT_ARRAYS_WITH_INDICATOR)
+            .build());
 
     private Manifests() {
     }
@@ -151,10 +163,11 @@ final class Manifests {
     static String yaml(List<PostgresIndex> resources) {
         StringBuilder b = new StringBuilder();
         for (PostgresIndex r : resources) {
-            String y = SERIALIZATION.asYaml(r);
-            b.append(y.startsWith("---") ? "" : "---\n").append(y);
-            if (!y.endsWith("\n")) {
-                b.append('\n');
+            try {
+                String y = YAML.writeValueAsString(tree(r));
+                b.append(y.startsWith("---") ? "" : "---\n").append(y);
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalStateException(e);
             }
         }
         return b.toString();

@@ -101,7 +101,7 @@ class AuditTest {
                 "DROP INDEX CONCURRENTLY \"public\".\"orders_created_copy\"");
         PluginRun yaml = PluginRun.of("audit", "--dsn", PluginRun.dsn(db), "--no-cluster", "-o", "yaml",
                 "--secret", "db-app");
-        assertThat(yaml.out()).contains("kind: \"PostgresIndex\"", "name: \"invoices_customer_id_fk_idx\"");
+        assertThat(yaml.out()).contains("kind: PostgresIndex", "name: invoices_customer_id_fk_idx");
     }
 
     @Test

@@ -101,6 +101,18 @@ class ImportTest {
     }
 
     @Test
+    void shouldWriteYamlThatReadsBackAsTheJsonManifests() throws Exception {
+        PluginRun yaml = PluginRun.of("import", "--dsn", PluginRun.dsn(db), "--secret", "db-app");
+        PluginRun json = PluginRun.of("import", "--dsn", PluginRun.dsn(db), "--secret", "db-app", "-o", "json");
+        List<JsonNode> fromYaml = new com.fasterxml.jackson.databind.ObjectMapper(
+                new com.fasterxml.jackson.dataformat.yaml.YAMLFactory()).readerFor(JsonNode.class)
+                .<JsonNode>readValues(yaml.out()).readAll();
+        assertThat(fromYaml).containsExactlyElementsOf(json.items());
+        // numbers and booleans the API wants as strings stay strings
+        assertThat(yaml.out()).contains("fillfactor: \"70\"", "fastupdate: \"off\"", "kind: PostgresIndex");
+    }
+
+    @Test
     void shouldFilterBySchemaTableAndName() {
         PluginRun billing = PluginRun.of("import", "--dsn", PluginRun.dsn(db), "--secret", "db-app", "-o", "json",
                 "--schema", "billing");
