@@ -152,10 +152,10 @@ final class Audit {
     private static void unused(Connection c, Duration minStatsAge, List<Finding> findings, List<String> notes)
             throws SQLException {
         IndexHealth.StatsAge age = IndexHealth.statsAge(c);
-        String window = Duration.ofSeconds(age.seconds()).toString().substring(2).toLowerCase();
+        String window = human(Duration.ofSeconds(age.seconds()));
         if (age.seconds() < minStatsAge.toSeconds()) {
             notes.add("statistics cover only " + window + " (since " + age.since() + "), less than --min-stats-age "
-                    + minStatsAge.toString().substring(2).toLowerCase() + ": unused indexes not judged");
+                    + human(minStatsAge) + ": unused indexes not judged");
             return;
         }
         for (IndexHealth.Unused u : IndexHealth.unused(c)) {
@@ -164,6 +164,24 @@ final class Audit {
                     "check the replicas, then DROP INDEX CONCURRENTLY " + Quoting.qualified(u.schema(), u.name()),
                     null));
         }
+    }
+
+    /** 7d, 36h, 21m43s: the units people write. */
+    static String human(Duration d) {
+        long s = d.toSeconds();
+        if (s == 0) {
+            return "0s";
+        }
+        StringBuilder b = new StringBuilder();
+        long[] sizes = {86400, 3600, 60, 1};
+        String[] units = {"d", "h", "m", "s"};
+        for (int i = 0; i < sizes.length; i++) {
+            if (s >= sizes[i]) {
+                b.append(s / sizes[i]).append(units[i]);
+                s %= sizes[i];
+            }
+        }
+        return b.toString();
     }
 
     static PostgresIndex fkManifest(IndexHealth.UnindexedForeignKey fk, String secret, String namespace) {

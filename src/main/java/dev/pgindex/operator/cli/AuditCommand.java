@@ -131,11 +131,13 @@ final class AuditCommand implements Callable<Integer> {
                 }
             }
             return Optional.of(uids);
+        } catch (Main.Failure e) {
+            throw e;
         } catch (KubernetesClientException e) {
-            notes.add("cannot list PostgresIndex resources: " + e.getMessage());
+            notes.add("cannot list PostgresIndex resources: " + Target.rootMessage(e));
             return Optional.empty();
         } catch (RuntimeException e) {
-            notes.add("no cluster access: " + e.getMessage());
+            notes.add("no cluster access: " + Target.rootMessage(e));
             return Optional.empty();
         }
     }

@@ -133,9 +133,11 @@ final class Target implements AutoCloseable {
         Secret s;
         try {
             s = client().secrets().inNamespace(namespace()).withName(secret).get();
+        } catch (Main.Failure e) {
+            throw e;
         } catch (RuntimeException e) {
             throw Main.Failure.connection("cannot read Secret " + namespace() + "/" + secret + " from the cluster: "
-                    + e.getMessage(), e);
+                    + rootMessage(e), e);
         }
         if (s == null) {
             throw Main.Failure.connection("Secret " + namespace() + "/" + secret + " not found (use -n for another "
@@ -153,12 +155,46 @@ final class Target implements AutoCloseable {
 
     Config config() {
         if (kubeconfig != null) {
+            if (!java.nio.file.Files.isRegularFile(java.nio.file.Path.of(kubeconfig))) {
+                throw Main.Failure.usage("--kubeconfig " + kubeconfig + ": no such file");
+            }
             System.setProperty(Config.KUBERNETES_KUBECONFIG_FILE, kubeconfig);
+        }
+        if (context != null && !contexts().contains(context)) {
+            // kubectl refuses an unknown context; Fabric8 would quietly use the current one
+            throw Main.Failure.usage("context \"" + context + "\" does not exist in the kubeconfig "
+                    + Config.getKubeconfigFilenames());
         }
         Config config = Config.autoConfigure(context);
         config.setRequestTimeout(15_000);
         config.setConnectionTimeout(10_000);
+        config.setRequestRetryBackoffLimit(1); // a person is waiting: fail fast, say why
+        config.setRequestRetryBackoffInterval(500);
         return config;
+    }
+
+    private static java.util.Set<String> contexts() {
+        java.util.Set<String> names = new java.util.HashSet<>();
+        com.fasterxml.jackson.databind.ObjectMapper yaml = new com.fasterxml.jackson.databind.ObjectMapper(
+                new com.fasterxml.jackson.dataformat.yaml.YAMLFactory());
+        for (String f : Config.getKubeconfigFilenames()) {
+            try {
+                yaml.readTree(new java.io.File(f)).path("contexts").forEach(c -> names.add(c.path("name").asText()));
+            } catch (java.io.IOException | RuntimeException e) {
+                // a missing or unreadable file has no contexts, as for kubectl
+            }
+        }
+        return names;
+    }
+
+    /** The innermost message of an error (Fabric8 wraps the useful one in "An error has occurred."). */
+    static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        String m = t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
+        return t == e ? e.getMessage() : e.getMessage() + " (" + m + ")";
     }
 
     KubernetesClient client() {
