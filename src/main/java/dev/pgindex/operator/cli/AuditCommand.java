@@ -24,7 +24,8 @@ import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-@Command(name = "audit", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
+@Command(name = "audit", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true, usageHelpWidth = 100,
+        header = "Report invalid, leftover, duplicate, redundant and unused indexes and unindexed foreign keys (read-only).",
         description = {"Report what needs attention, read-only (one READ ONLY transaction, rolled back): INVALID "
                 + "indexes (owned by the operator or not), leftovers of failed rebuilds (_ccnew, _ccold), duplicate "
                 + "indexes, redundant ones whose key columns lead another index, unused ones (never scanned, once "
@@ -37,7 +38,7 @@ import java.util.regex.Pattern;
                 "Examples:",
                 "  kubectl pgindex audit -n shop --secret shop-db-app",
                 "  kubectl pgindex audit -n shop --secret shop-db-app -o json | jq '.findings[].check'",
-                "  kubectl pgindex audit -n shop --secret shop-db-app -o yaml | kubectl apply -f -   # the FK indexes"})
+                "  kubectl pgindex audit -n shop --secret shop-db-app -o yaml | kubectl apply -f -"})
 final class AuditCommand implements Callable<Integer> {
     private static final Pattern DURATION = Pattern.compile("([0-9]+)([dhms])");
 

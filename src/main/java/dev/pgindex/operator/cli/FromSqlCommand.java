@@ -19,7 +19,8 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-@Command(name = "from-sql", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
+@Command(name = "from-sql", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true, usageHelpWidth = 100,
+        header = "Turn CREATE INDEX statements (migration files) into PostgresIndex manifests.",
         description = {"Turn each CREATE [UNIQUE] INDEX [CONCURRENTLY] [IF NOT EXISTS] statement of a SQL file (or "
                 + "stdin) into a PostgresIndex manifest. PostgreSQL itself parses each statement: it is built on an "
                 + "empty temporary copy of its table in the connected database, in a transaction that is always "

@@ -18,7 +18,8 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "import", mixinStandardHelpOptions = true, sortOptions = false,
-        usageHelpAutoWidth = true,
+        usageHelpAutoWidth = true, usageHelpWidth = 100,
+        header = "Write one PostgresIndex manifest per existing index; the operator adopts each one, never rebuilds it.",
         description = {"Write one PostgresIndex manifest per existing index, exact enough that the operator adopts "
                 + "each one (Ready, reason Adopted) without a rebuild or a DefinitionConflict. Every spec is checked "
                 + "first with the operator's own comparison on the database itself. Indexes the API cannot express "

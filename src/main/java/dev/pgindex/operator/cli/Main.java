@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "kubectl pgindex", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         subcommands = {ImportCommand.class, AuditCommand.class, FromSqlCommand.class, CommandLine.HelpCommand.class},
-        usageHelpAutoWidth = true,
+        usageHelpAutoWidth = true, usageHelpWidth = 100,
         description = {"Bring an existing PostgreSQL database under management by pgindex-operator.", "",
                 "Connect through the connection Secret the operator uses (--secret, read from the cluster) or a "
                         + "connection string (--dsn). Run `kubectl pgindex <command> --help` for each command's "
