@@ -56,12 +56,11 @@ final class AuditCommand implements Callable<Integer> {
 
     @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "table", description = "table "
             + "(default), json (every finding, for scripts) or yaml (only the manifests for unindexed foreign keys).")
-    Format output;
+    Output output;
 
     @Spec
     CommandSpec command;
 
-    enum Format { table, json, yaml }
 
     @Override
     public Integer call() throws SQLException {

@@ -45,12 +45,11 @@ final class FromSqlCommand implements Callable<Integer> {
 
     @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "yaml",
             description = "yaml (default), json (a v1 List) or table (what became of each statement).")
-    Format output;
+    Output output;
 
     @Spec
     CommandSpec command;
 
-    enum Format { yaml, json, table }
 
     @Override
     public Integer call() throws SQLException {
@@ -78,7 +77,7 @@ final class FromSqlCommand implements Callable<Integer> {
         List<FromSql.Outcome> rejected = outcomes.stream().filter(o -> o.rejected() != null).toList();
         List<PostgresIndex> manifests = outcomes.stream().filter(o -> o.manifest() != null)
                 .map(FromSql.Outcome::manifest).toList();
-        if (output == Format.table) {
+        if (output == Output.table) {
             Table tab = new Table("#", "LINE", "STATEMENT", "RESULT");
             for (FromSql.Outcome o : outcomes) {
                 tab.row(Integer.toString(o.number()), Integer.toString(o.statement().line()), o.statement().summary(),
@@ -104,7 +103,7 @@ final class FromSqlCommand implements Callable<Integer> {
                         + o.statement().summary());
             }
         }
-        out.print(output == Format.json ? Manifests.jsonList(manifests) : Manifests.yaml(manifests));
+        out.print(output == Output.json ? Manifests.jsonList(manifests) : Manifests.yaml(manifests));
         out.flush();
         err.println("kubectl pgindex from-sql: " + manifests.size() + " manifest(s) from " + outcomes.size()
                 + " statement(s)");

@@ -50,36 +50,21 @@ final class ImportCommand implements Callable<Integer> {
 
     @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "yaml",
             description = "yaml (default, for kubectl apply -f), json (a v1 List) or table.")
-    Format output;
+    Output output;
 
     @Spec
     CommandSpec command;
 
-    enum Format { yaml, json, table }
 
     @Override
     public Integer call() throws SQLException {
         String secret = target.secretForManifests();
-        String ns = target.namespace != null ? target.namespace : null;
+        String ns = target.namespace;
         Importer.Result result;
         try (Target t = target; Connection c = t.connect()) {
             result = Importer.run(c, i -> Globs.any(schemas, i.schema()) && Globs.any(tables, i.table(),
                     i.schema() + "." + i.table()) && Globs.any(names, i.name()), secret, t.sslMode, ns,
                     !noConstraints);
-        }
-        if (noConstraints) {
-            // the constraint-backed ones were imported with the rest above only to be left out here, with a reason
-            List<Importer.Imported> keep = new ArrayList<>();
-            List<Importer.Skipped> skipped = new ArrayList<>(result.skipped());
-            for (Importer.Imported i : result.imported()) {
-                if (i.index().constraintType() != null) {
-                    skipped.add(new Importer.Skipped(i.index(), "backs constraint " + i.index().constraintName()
-                            + " (--no-constraints)", false));
-                } else {
-                    keep.add(i);
-                }
-            }
-            result = new Importer.Result(keep, skipped);
         }
         PrintWriter out = command.commandLine().getOut();
         PrintWriter err = command.commandLine().getErr();

@@ -47,6 +47,9 @@ final class Importer {
                 continue;
             }
             String reason = obstacle(i);
+            if (reason == null && !constraints && i.constraintType() != null) {
+                reason = "backs constraint " + i.constraintName() + " (--no-constraints)";
+            }
             if (reason != null) {
                 skipped.add(new Skipped(i, reason, i.attachedTo() != null));
                 continue;
