@@ -22,9 +22,6 @@ public final class IndexCatalog {
     public record Listed(long oid, String schema, String table, String name, char relkind, boolean valid,
             String comment, String definition, Character constraintType, String constraintName,
             boolean constraintDeferrable, String attachedTo, char tableRelkind, long tableOid) {
-        public boolean partitioned() {
-            return relkind == 'I';
-        }
     }
 
     /** The catalog holds something the PostgresIndex API cannot express; the message says what. */
@@ -34,7 +31,10 @@ public final class IndexCatalog {
         }
     }
 
-    /** Every index on a table, partitioned table or materialized view outside the system schemas. */
+    /**
+     * Every index on a table, partitioned table or materialized view outside the system schemas, except the tables
+     * an extension owns (its own objects, created and dropped with it).
+     */
     public static List<Listed> list(Connection c) throws SQLException {
         String sql = "SELECT ic.oid, n.nspname, t.relname, ic.relname, ic.relkind, "
                 + "i.indisvalid AND i.indisready AND i.indislive, pg_catalog.obj_description(ic.oid, 'pg_class'), "
@@ -48,7 +48,9 @@ public final class IndexCatalog {
                 + "JOIN pg_catalog.pg_namespace n ON n.oid = ic.relnamespace "
                 + "LEFT JOIN pg_catalog.pg_constraint con ON con.conindid = ic.oid AND con.contype IN ('p', 'u', 'x') "
                 + "WHERE t.relkind IN ('r', 'p', 'm') AND n.nspname NOT LIKE 'pg\\_%' "
-                + "AND n.nspname <> 'information_schema' ORDER BY n.nspname, t.relname, ic.relname";
+                + "AND n.nspname <> 'information_schema' AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d "
+                + "  WHERE d.classid = 'pg_catalog.pg_class'::regclass AND d.objid = t.oid AND d.deptype = 'e') "
+                + "ORDER BY n.nspname, t.relname, ic.relname";
         List<Listed> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {

@@ -109,7 +109,11 @@ class AuditTest {
         ConnectionInfo db = TestPostgres.newDatabase();
         exec(db, CLEAN);
         exec(db, "SET enable_seqscan = off", "SELECT count(*) FROM orders WHERE customer_id = 7");
-        Thread.sleep(1500); // statistics reach the shared counters when the session ends
+        // statistics reach the shared counters when the session ends
+        for (int i = 0; i < 100 && !"1".equals(scalar(db, "SELECT idx_scan FROM pg_stat_user_indexes "
+                + "WHERE indexrelname = 'orders_customer_idx'")); i++) {
+            Thread.sleep(100);
+        }
         PluginRun run = PluginRun.of("audit", "--dsn", PluginRun.dsn(db), "--no-cluster", "-o", "json",
                 "--min-stats-age", "0");
         JsonNode doc = new ObjectMapper().readTree(run.out());
