@@ -125,6 +125,31 @@ class ImportTest {
     }
 
     @Test
+    void shouldAdoptAPartitionedPrimaryKeyWithoutDeclaringTheConstraint() throws Exception {
+        exec(db, "CREATE TABLE measurements (id bigint, at date, PRIMARY KEY (id, at)) PARTITION BY RANGE (at)",
+                "CREATE TABLE measurements_2026 PARTITION OF measurements FOR VALUES FROM ('2026-01-01') TO ('2027-01-01')",
+                "INSERT INTO measurements SELECT g, date '2026-01-01' + g % 300 FROM generate_series(1, 1000) g");
+        PluginRun run = PluginRun.of("import", "--dsn", PluginRun.dsn(db), "--secret", "db-app", "-o", "json",
+                "--table", "measurements*");
+        assertThat(run.items()).extracting(i -> i.at("/spec/name").asText()).containsExactly("measurements_pkey");
+        assertThat(run.err()).contains("1 imported, 0 not imported, 1 covered by a partitioned index");
+        PostgresIndexSpec spec = PluginRun.spec(run.items().get(0));
+        assertThat(spec.getConstraint()).as("PostgreSQL cannot add a constraint USING INDEX on a partitioned table")
+                .isNull();
+        assertThat(spec.getUnique()).isTrue();
+        try (EngineHarness h = new EngineHarness("measurements-pkey", db, spec)) {
+            h.reconcileUntil(s -> Conditions.isTrue(s, ConditionType.READY) || Conditions.isTrue(s, ConditionType.STALLED),
+                    Duration.ofSeconds(30));
+            assertThat(Conditions.get(h.status, ConditionType.READY).orElseThrow().getReason())
+                    .isEqualTo(Reason.Adopted.name());
+        }
+        PluginRun without = PluginRun.of("import", "--dsn", PluginRun.dsn(db), "--secret", "db-app", "-o", "table",
+                "--table", "orders", "--no-constraints");
+        assertThat(without.out()).contains("public.orders_pkey", "not imported: backs constraint orders_pkey "
+                + "(--no-constraints)").doesNotContain("imported (constraint");
+    }
+
+    @Test
     void shouldExitWithTheDocumentedCodes() {
         assertThat(PluginRun.of("import", "--dsn", PluginRun.dsn(db)).code()).isEqualTo(Main.USAGE);
         assertThat(PluginRun.of("import", "--bogus").code()).isEqualTo(Main.USAGE);
