@@ -62,6 +62,8 @@ class AuditTest {
                 "INSERT INTO invoices SELECT g, g % 100 + 1, g FROM generate_series(1, 10) g",
                 "CREATE INDEX invoices_boom_idx ON invoices (boom(n))");
         assertThat(TestPostgres.execFails(db, "CREATE UNIQUE INDEX CONCURRENTLY tags_name_key ON tags (name)")).isTrue();
+        assertThat(TestPostgres.execFails(db, "CREATE UNIQUE INDEX CONCURRENTLY tags_name_ours ON tags (name)")).isTrue();
+        exec(db, "COMMENT ON INDEX tags_name_ours IS 'pgindex-operator owner=42 resource=shop/tags spec=abc adopted=false'");
         try (Connection c = TestPostgres.connect(db); Statement s = c.createStatement()) {
             s.execute("SET test.boom = 'on'");
             s.execute("REINDEX INDEX CONCURRENTLY invoices_boom_idx");
@@ -79,6 +81,7 @@ class AuditTest {
         doc.get("findings").forEach(f -> found.add(f.get("check").asText() + " " + f.get("index").asText()));
         assertThat(found).containsExactlyInAnyOrder(
                 "invalid tags_name_key",
+                "invalid tags_name_ours",
                 "rebuild-leftover invoices_boom_idx_ccnew",
                 "duplicate orders_created_copy",
                 "redundant orders_state_idx",
@@ -95,6 +98,11 @@ class AuditTest {
         assertThat(fk.at("/manifest/spec/columns/0/name").asText()).isEqualTo("customer_id");
         assertThat(fk.at("/manifest/spec/connection/secretName").asText()).isEqualTo("db-app");
         assertThat(doc.get("notes").toString()).contains("unused indexes not judged");
+        assertThat(finding(doc, "tags_name_key").get("detail").asText()).endsWith("not owned by the operator (it "
+                + "never touches it)");
+        assertThat(finding(doc, "tags_name_ours").get("detail").asText()).endsWith("owned by PostgresIndex shop/tags "
+                + "(the operator drops and rebuilds it)");
+        assertThat(finding(doc, "tags_name_ours").get("fix").asText()).isEqualTo("nothing: the operator rebuilds it");
 
         PluginRun table = PluginRun.of("audit", "--dsn", PluginRun.dsn(db), "--no-cluster");
         assertThat(table.out()).contains("CHECK", "duplicate", "public.orders_created_copy",
@@ -140,6 +148,15 @@ class AuditTest {
             assertThat(without.notes()).anyMatch(n -> n.contains("not checked against the cluster"));
             assertThat(c.getAutoCommit()).isTrue();
         }
+    }
+
+    private static JsonNode finding(JsonNode doc, String index) {
+        for (JsonNode f : doc.get("findings")) {
+            if (f.get("index").asText().equals(index)) {
+                return f;
+            }
+        }
+        throw new AssertionError("no finding for " + index + " in " + doc);
     }
 
     private static List<String> checks(PluginRun run) {
