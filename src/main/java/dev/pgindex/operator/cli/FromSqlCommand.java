@@ -58,6 +58,8 @@ final class FromSqlCommand implements Callable<Integer> {
         try {
             sql = file == null || file.equals("-") ? new String(System.in.readAllBytes(), StandardCharsets.UTF_8)
                     : Files.readString(Path.of(file));
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw Main.Failure.usage("cannot read " + file + ": no such file");
         } catch (IOException e) {
             throw Main.Failure.usage("cannot read " + (file == null ? "stdin" : file) + ": " + e.getMessage());
         }
