@@ -193,7 +193,7 @@ final class Audit {
         }
         IndexDefinition d = IndexDefinition.of(fk.schema(), fk.table(), name,
                 fk.columns().stream().map(IndexDefinition.Column::of).toList());
-        PostgresIndexSpec spec = Manifests.spec(d, secret, null, null);
+        PostgresIndexSpec spec = Manifests.spec(d, secret, null);
         return Manifests.resource(Manifests.resourceName(fk.schema(), name), namespace, spec,
                 "index for foreign key " + fk.constraint());
     }

@@ -38,7 +38,7 @@ final class FromSql {
     }
 
     static List<Outcome> run(Connection c, List<SqlScript.Statement> statements, boolean skipOther, String secret,
-            String sslMode, String namespace) throws SQLException {
+            String namespace) throws SQLException {
         List<Outcome> out = new ArrayList<>();
         int number = 0;
         for (SqlScript.Statement s : statements) {
@@ -64,7 +64,7 @@ final class FromSql {
                 continue;
             }
             try {
-                out.add(new Outcome(s, number, translate(c, s, head, secret, sslMode, namespace), null, null));
+                out.add(new Outcome(s, number, translate(c, s, head, secret, namespace), null, null));
             } catch (SQLException e) {
                 out.add(new Outcome(s, number, null, null, "PostgreSQL refused it: " + e.getMessage()));
             } catch (IndexCatalog.Unsupported | InvalidDefinitionException e) {
@@ -75,7 +75,7 @@ final class FromSql {
     }
 
     private static PostgresIndex translate(Connection c, SqlScript.Statement s, ScratchIndex.Head head, String secret,
-            String sslMode, String namespace) throws SQLException, IndexCatalog.Unsupported {
+            String namespace) throws SQLException, IndexCatalog.Unsupported {
         String differences = null;
         for (boolean explicit : new boolean[] {false, true}) {
             c.setAutoCommit(false);
@@ -85,7 +85,7 @@ final class FromSql {
                         explicit);
                 IndexShape actual = Catalog.shape(c, built.oid());
                 String tablespace = Catalog.tablespace(c, built.oid());
-                PostgresIndexSpec spec = Manifests.spec(d.validate(), secret, sslMode, null);
+                PostgresIndexSpec spec = Manifests.spec(d.validate(), secret, null);
                 IndexShape wanted = IndexInspector.candidate(c, Specs.definition(spec));
                 differences = actual.differences(wanted);
                 if (!Objects.equals(tablespace, d.tablespace())) {

@@ -74,7 +74,7 @@ final class FromSqlCommand implements Callable<Integer> {
         }
         List<FromSql.Outcome> outcomes;
         try (Target t = target; Connection c = t.connect()) {
-            outcomes = FromSql.run(c, statements, skipOther, secret, t.sslMode, t.namespace);
+            outcomes = FromSql.run(c, statements, skipOther, secret, t.namespace);
         }
         List<FromSql.Outcome> rejected = outcomes.stream().filter(o -> o.rejected() != null).toList();
         List<PostgresIndex> manifests = outcomes.stream().filter(o -> o.manifest() != null)

@@ -63,7 +63,7 @@ final class ImportCommand implements Callable<Integer> {
         Importer.Result result;
         try (Target t = target; Connection c = t.connect()) {
             result = Importer.run(c, i -> Globs.any(schemas, i.schema()) && Globs.any(tables, i.table(),
-                    i.schema() + "." + i.table()) && Globs.any(names, i.name()), secret, t.sslMode, ns,
+                    i.schema() + "." + i.table()) && Globs.any(names, i.name()), secret, ns,
                     !noConstraints);
         }
         PrintWriter out = command.commandLine().getOut();

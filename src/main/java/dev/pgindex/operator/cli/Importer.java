@@ -38,7 +38,7 @@ final class Importer {
     private Importer() {
     }
 
-    static Result run(Connection c, Predicate<IndexCatalog.Listed> filter, String secret, String sslMode,
+    static Result run(Connection c, Predicate<IndexCatalog.Listed> filter, String secret,
             String namespace, boolean constraints) throws SQLException {
         List<Imported> imported = new ArrayList<>();
         List<Skipped> skipped = new ArrayList<>();
@@ -55,7 +55,7 @@ final class Importer {
                 continue;
             }
             try {
-                PostgresIndexSpec spec = provenSpec(c, i, secret, sslMode, constraints);
+                PostgresIndexSpec spec = provenSpec(c, i, secret, constraints);
                 imported.add(new Imported(i, Manifests.resource(Manifests.resourceName(i.schema(), i.name()),
                         namespace, spec, i.definition())));
             } catch (IndexCatalog.Unsupported | InvalidDefinitionException e) {
@@ -94,7 +94,7 @@ final class Importer {
      * The spec for an index, tried first in its short form (default operator classes and collations left out),
      * then with every one named; thrown as Unsupported when neither compares equal.
      */
-    static PostgresIndexSpec provenSpec(Connection c, IndexCatalog.Listed i, String secret, String sslMode,
+    static PostgresIndexSpec provenSpec(Connection c, IndexCatalog.Listed i, String secret,
             boolean constraints) throws SQLException, IndexCatalog.Unsupported {
         Catalog.IndexState state = Catalog.findIndex(c, i.schema(), i.name())
                 .orElseThrow(() -> new SQLException("index " + i.schema() + "." + i.name() + " vanished", "42704"));
@@ -103,7 +103,7 @@ final class Importer {
         String mismatch = null;
         for (boolean explicit : new boolean[] {false, true}) {
             IndexDefinition d = IndexCatalog.definition(c, i.oid(), i.schema(), i.table(), i.name(), explicit);
-            PostgresIndexSpec spec = Manifests.spec(d.validate(), secret, sslMode, constraint);
+            PostgresIndexSpec spec = Manifests.spec(d.validate(), secret, constraint);
             IndexDefinition asOperatorReadsIt = Specs.definition(spec);
             try {
                 mismatch = IndexInspector.mismatch(c, state, asOperatorReadsIt);

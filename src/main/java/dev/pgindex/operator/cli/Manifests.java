@@ -13,7 +13,6 @@ import dev.pgindex.operator.api.v1alpha1.NullsOrder;
 import dev.pgindex.operator.api.v1alpha1.PostgresIndex;
 import dev.pgindex.operator.api.v1alpha1.PostgresIndexSpec;
 import dev.pgindex.operator.api.v1alpha1.SortOrder;
-import dev.pgindex.operator.api.v1alpha1.SslMode;
 import dev.pgindex.operator.postgres.IndexDefinition;
 import dev.pgindex.operator.postgres.InvalidDefinitionException;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -85,14 +84,14 @@ final class Manifests {
         }
     }
 
-    /** The spec the operator maps back to exactly {@code d} (checked by the callers with Specs.definition). */
-    static PostgresIndexSpec spec(IndexDefinition d, String secret, String sslMode, Character constraint) {
+    /**
+     * The spec for a definition. The connection is the Secret alone: how this command reached the database (a
+     * port-forward, --sslmode) says nothing about how the operator should, so sslMode comes from the Secret.
+     */
+    static PostgresIndexSpec spec(IndexDefinition d, String secret, Character constraint) {
         PostgresIndexSpec spec = new PostgresIndexSpec();
         ConnectionRef ref = new ConnectionRef();
         ref.setSecretName(secret);
-        if (sslMode != null) {
-            ref.setSslMode(SslMode.valueOf(sslMode.toUpperCase(Locale.ROOT).replace('-', '_')));
-        }
         spec.setConnection(ref);
         spec.setSchema(d.schema());
         spec.setTable(d.table());

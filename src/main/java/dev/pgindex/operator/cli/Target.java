@@ -50,7 +50,8 @@ final class Target implements AutoCloseable {
     @Option(names = "--port", description = "Override the port of the Secret or URI.")
     Integer port;
 
-    @Option(names = "--sslmode", description = "libpq sslmode: disable, allow, prefer, require, verify-ca, verify-full.")
+    @Option(names = "--sslmode", description = "libpq sslmode of this connection: disable, allow, prefer, require, "
+            + "verify-ca, verify-full (manifests never carry it: the operator takes its own from the Secret).")
     String sslMode;
 
     private KubernetesClient client;
