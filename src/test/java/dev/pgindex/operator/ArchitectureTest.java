@@ -87,6 +87,28 @@ class ArchitectureTest {
         assertThat(tooLong).as("split these by concern").isEmpty();
     }
 
+    @Test
+    void nothingDependsOnTheKubectlPlugin() {
+        // the plugin (cli/) is a client of the operator's code; the operator never loads it or picocli
+        noClasses().that().resideOutsideOfPackage("..operator.cli..").should().dependOnClassesThat()
+                .resideInAnyPackage("dev.pgindex.operator.cli..", "picocli..").check(main);
+    }
+
+    @Test
+    void kubectlPluginUsesTheOperatorsDefinitionsButNotItsRuntime() {
+        // it starts fast without Quarkus, and writes what the operator compares: api/ types, postgres/ catalog
+        // reads and comparison, and the one mapping from spec to definition (reconciler.Specs)
+        noClasses().that().resideInAPackage("..operator.cli..").should().dependOnClassesThat()
+                .resideInAnyPackage("io.quarkus..", "io.javaoperatorsdk..", "io.quarkiverse..", "jakarta..",
+                        "dev.pgindex.operator.status..", "dev.pgindex.operator.metrics..",
+                        "dev.pgindex.operator.config..", "dev.pgindex.operator.reconciler.step..")
+                .orShould().dependOnClassesThat(com.tngtech.archunit.core.domain.JavaClass.Predicates
+                        .resideInAPackage("dev.pgindex.operator.reconciler")
+                        .and(com.tngtech.archunit.base.DescribedPredicate.not(com.tngtech.archunit.core.domain
+                                .JavaClass.Predicates.simpleName("Specs"))))
+                .check(main);
+    }
+
     private static long lines(Path p) {
         try (Stream<String> l = Files.lines(p)) {
             return l.count();
