@@ -25,6 +25,11 @@ trap 'hack/control-plane.sh stop >/dev/null 2>&1 || true' EXIT
 hack/control-plane.sh start >"$WORK/control-plane.log" 2>&1
 export KUBECONFIG="$PGINDEX_CACHE/control-plane/kubeconfig"
 kubectl apply -f crds/ >/dev/null
+# as the ServiceAccount of deploy/, with a bearer token, as in a cluster (see bench/README.md)
+kubectl apply -f deploy/00-namespace.yaml -f deploy/02-serviceaccount.yaml -f deploy/03-clusterrole.yaml \
+  -f deploy/04-clusterrolebinding.yaml >/dev/null
+hack/control-plane.sh sa-kubeconfig pgindex-system pgindex-operator "$WORK/operator.kubeconfig" >/dev/null
+export KUBECONFIG="$WORK/operator.kubeconfig"
 
 measure() { # label java args...
   local label="$1" java="$2"; shift 2

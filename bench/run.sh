@@ -145,7 +145,13 @@ CP_STARTED=1
 hack/control-plane.sh start >"$WORK/control-plane.log" 2>&1 || { cat "$WORK/control-plane.log" >&2; exit 1; }
 export KUBECONFIG="$PGINDEX_CACHE/control-plane/kubeconfig"
 kubectl apply -f crds/ >/dev/null
-kubectl wait --for=condition=Established crd/postgresindexes.pgindex.dev --timeout=60s >/dev/null
+kubectl wait --for=condition=Established crd --all --timeout=60s >/dev/null
+# The operator runs as the ServiceAccount of deploy/ with a bearer token, as it does in a cluster (an admin
+# kubeconfig would authenticate with a client certificate, whose key the client wraps in a password-protected
+# key store at start: a few hundred milliseconds of PBKDF2 that a pod never pays).
+kubectl apply -f deploy/00-namespace.yaml -f deploy/02-serviceaccount.yaml -f deploy/03-clusterrole.yaml \
+  -f deploy/04-clusterrolebinding.yaml >/dev/null
+hack/control-plane.sh sa-kubeconfig pgindex-system pgindex-operator "$WORK/operator.kubeconfig" >/dev/null
 kubectl create namespace bench >/dev/null
 kubectl -n bench create secret generic bench-db --from-literal=host=127.0.0.1 --from-literal=port="$PG_PORT" \
   --from-literal=dbname=bench --from-literal=username=app --from-literal=password=app >/dev/null
@@ -165,7 +171,7 @@ log "starting the operator (build-poll-interval ${POLL:-default}; JVM: ${JVM_DES
 : >"$WORK/operator.log"
 OP_T0=$(now)
 mark operator_start "$OP_T0"
-env QUARKUS_HTTP_PORT=0 ${POLL:+PGINDEX_BUILD_POLL_INTERVAL=$POLL} java "${JVM_ARGS[@]}" -jar "$JAR" \
+env KUBECONFIG="$WORK/operator.kubeconfig" QUARKUS_HTTP_PORT=0 ${POLL:+PGINDEX_BUILD_POLL_INTERVAL=$POLL} java "${JVM_ARGS[@]}" -jar "$JAR" \
   >"$WORK/operator.log" 2>&1 &
 OP_PID=$!
 OP_T1=""
