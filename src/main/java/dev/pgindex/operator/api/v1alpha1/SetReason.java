@@ -4,6 +4,7 @@ package dev.pgindex.operator.api.v1alpha1;
 public enum SetReason {
     // Ready=True
     AllTargetsReady,
+    NoTargets,
     // Reconciling=True
     RollingOut,
     CanaryInProgress,
@@ -12,8 +13,7 @@ public enum SetReason {
     // Stalled=True
     FailureBudgetExhausted,
     SecretListForbidden,
-    NoTargets,
-    InvalidTemplate,
+    TargetsStalled,
     // events
     CanaryReady,
     RolloutComplete,
