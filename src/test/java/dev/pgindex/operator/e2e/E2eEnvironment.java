@@ -55,6 +55,7 @@ final class E2eEnvironment {
             controlPlane.start();
             kubectl("apply", "-k", "deploy/").check();
             kubectl("wait", "--for=condition=Established", "crd/postgresindexes.pgindex.dev", "--timeout=60s").check();
+            kubectl("wait", "--for=condition=Established", "crd/postgresindexsets.pgindex.dev", "--timeout=60s").check();
             operatorKubeconfig = controlPlane.serviceAccountKubeconfig(OPERATOR_NS, OPERATOR_SA);
             TestPostgres.server();
             operator = new OperatorProcess(operatorKubeconfig, logDir, Map.of());

@@ -84,11 +84,22 @@ public final class Children {
             return Reason.TableNotFound.name().equals(reason(child).orElse(null)) ? Rollout.State.TABLE_MISSING
                     : Rollout.State.STALLED;
         }
+        // a stalled child re-checks a permanent failure now and then (a new build attempt): it stays a failure
+        // for the rollout until it is Ready (the engine clears lastError only on success or a new generation)
+        var last = status.getLastError();
+        if (last != null && Boolean.FALSE.equals(last.getTransientError())) {
+            return Reason.TableNotFound.name().equals(last.getReason()) ? Rollout.State.TABLE_MISSING
+                    : Rollout.State.STALLED;
+        }
         return status.getPhase() == Phase.Building ? Rollout.State.BUILDING : Rollout.State.WAITING;
     }
 
-    /** The Ready condition's reason (all three conditions carry it). */
+    /** Why a child is stalled: the Stalled condition's reason, or that of the permanent failure it re-checks. */
     public static Optional<String> reason(PostgresIndex child) {
+        if (!isTrue(child, ConditionType.STALLED) && child.getStatus() != null
+                && child.getStatus().getLastError() != null && child.getStatus().getLastError().getReason() != null) {
+            return Optional.of(child.getStatus().getLastError().getReason());
+        }
         return condition(child, ConditionType.READY).map(Condition::getReason);
     }
 

@@ -1,5 +1,10 @@
 package dev.pgindex.operator.reconciler.set;
 
+import dev.pgindex.operator.api.v1alpha1.ErrorInfo;
+import dev.pgindex.operator.api.v1alpha1.Phase;
+import dev.pgindex.operator.api.v1alpha1.PostgresIndex;
+import dev.pgindex.operator.api.v1alpha1.PostgresIndexStatus;
+import io.fabric8.kubernetes.api.model.Condition;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -33,5 +38,58 @@ class ChildrenTest {
         assertThat(Children.labelValue("_tenant$1")).matches(LABEL_VALUE).startsWith("tenant_1-");
         assertThat(Children.labelValue("x".repeat(100))).matches(LABEL_VALUE).hasSizeLessThanOrEqualTo(63);
         assertThat(Children.labelValue("$$")).matches(LABEL_VALUE);
+    }
+
+    @Test
+    void shouldReadAChildsStateFromItsStatus() {
+        assertThat(Children.state(null)).isEqualTo(Rollout.State.ABSENT);
+        assertThat(Children.state(child(null, null, null, null))).isEqualTo(Rollout.State.WAITING);
+        assertThat(Children.state(child("Ready", "IndexReady", null, null))).isEqualTo(Rollout.State.READY);
+        assertThat(Children.state(child("Reconciling", "Building", Phase.Building, null)))
+                .isEqualTo(Rollout.State.BUILDING);
+        assertThat(Children.state(child("Stalled", "UniqueViolation", Phase.Stalled, null)))
+                .isEqualTo(Rollout.State.STALLED);
+        assertThat(Children.state(child("Stalled", "TableNotFound", Phase.Stalled, null)))
+                .isEqualTo(Rollout.State.TABLE_MISSING);
+        // re-checking a permanent failure is a new build attempt, but still a failure for the rollout
+        PostgresIndex rechecking = child("Reconciling", "Building", Phase.Building, error("UniqueViolation", false));
+        assertThat(Children.state(rechecking)).isEqualTo(Rollout.State.STALLED);
+        assertThat(Children.reason(rechecking)).contains("UniqueViolation");
+        // a retry after a transient failure is just building
+        assertThat(Children.state(child("Reconciling", "Building", Phase.Building, error("Deadlock", true))))
+                .isEqualTo(Rollout.State.BUILDING);
+        // Ready for an older generation is not Ready yet
+        PostgresIndex edited = child("Ready", "IndexReady", null, null);
+        edited.getMetadata().setGeneration(2L);
+        assertThat(Children.state(edited)).isEqualTo(Rollout.State.WAITING);
+    }
+
+    static PostgresIndex child(String trueCondition, String reason, Phase phase, ErrorInfo lastError) {
+        PostgresIndex c = new PostgresIndex();
+        c.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName("c").withGeneration(1L).build());
+        PostgresIndexStatus s = new PostgresIndexStatus();
+        if (trueCondition != null) {
+            s.setObservedGeneration(1L);
+            for (String type : java.util.List.of("Ready", "Reconciling", "Stalled")) {
+                Condition cond = new Condition();
+                cond.setType(type);
+                cond.setStatus(type.equals(trueCondition) ? "True" : "False");
+                cond.setReason(reason);
+                s.getConditions().add(cond);
+            }
+        } else {
+            s.setConditions(null);
+        }
+        s.setPhase(phase);
+        s.setLastError(lastError);
+        c.setStatus(s);
+        return c;
+    }
+
+    static ErrorInfo error(String reason, boolean transientError) {
+        ErrorInfo e = new ErrorInfo();
+        e.setReason(reason);
+        e.setTransientError(transientError);
+        return e;
     }
 }
