@@ -56,6 +56,7 @@ public class PostgresIndexSetReconciler implements Reconciler<PostgresIndexSet> 
     private final Duration resync;
     private final int perDatabase;
     private InformerEventSource<PostgresIndex, PostgresIndexSet> children;
+    private final Map<String, Discovered> discovered = new java.util.concurrent.ConcurrentHashMap<>();
 
     @Inject
     public PostgresIndexSetReconciler(OperatorConfig config) {
@@ -81,7 +82,7 @@ public class PostgresIndexSetReconciler implements Reconciler<PostgresIndexSet> 
         KubernetesClient client = context.getClient();
         String ns = set.getMetadata().getNamespace();
         String indexName = set.getSpec().getTemplate().getName();
-        TargetDiscovery.Found found = new TargetDiscovery(client, databases).discover(ns, set.getSpec());
+        TargetDiscovery.Found found = discover(set, client);
 
         Map<String, PostgresIndex> owned = new LinkedHashMap<>();
         for (PostgresIndex c : context.getSecondaryResources(PostgresIndex.class)) {
@@ -160,6 +161,30 @@ public class PostgresIndexSetReconciler implements Reconciler<PostgresIndexSet> 
         }
         LOG.debugf("%s/%s: %s", ns, set.getMetadata().getName(), verdict.message());
         return UpdateControl.<PostgresIndexSet>noUpdate().rescheduleAfter(resync.toMillis());
+    }
+
+    /**
+     * Targets are read again once per resync interval, or at once when the spec changed; a child's status change
+     * (which reconciles the set too) reuses the last read, so 1,000 children do not mean 1,000 catalog reads.
+     */
+    private TargetDiscovery.Found discover(PostgresIndexSet set, KubernetesClient client) {
+        String uid = set.getMetadata().getUid();
+        long generation = set.getMetadata().getGeneration() == null ? 0 : set.getMetadata().getGeneration();
+        Instant now = Instant.now();
+        Discovered last = discovered.get(uid);
+        if (last != null && last.generation() == generation && last.at().plus(resync).isAfter(now)) {
+            return last.found();
+        }
+        TargetDiscovery.Found found = new TargetDiscovery(client, databases).discover(set.getMetadata().getNamespace(),
+                set.getSpec());
+        if (discovered.size() > 10_000) {
+            discovered.clear(); // sets come and go; a bound instead of a cleanup hook
+        }
+        discovered.put(uid, new Discovered(generation, now, found));
+        return found;
+    }
+
+    private record Discovered(long generation, Instant at, TargetDiscovery.Found found) {
     }
 
     private void create(KubernetesClient client, PostgresIndexSet set, Rollout.Target t, String name) {
