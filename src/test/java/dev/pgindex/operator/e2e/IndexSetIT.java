@@ -203,6 +203,19 @@ class IndexSetIT {
         assertThat(get(t, "pgidxset/customers", "{.status.targets} {.status.ready}")).isEqualTo("1 1");
     }
 
+    @Test
+    void kubectlExplainShouldDocumentTheSet() {
+        assertThat(env.kubectl("explain", "pgidxset.spec.rollout.failureBudget").check().out())
+                .contains("FailureBudgetExhausted");
+        assertThat(env.kubectl("explain", "pgidxset.spec.schemas.pattern").check().out())
+                .contains("regular expression");
+        assertThat(env.kubectl("explain", "pgidxset.spec.template.columns").check().out()).contains("Key columns");
+        assertThat(env.kubectl("explain", "pgidxset.status.stalledTargets").check().out()).contains("stalled targets");
+        // connection and schema come from each target, not from the template
+        assertThat(env.kubectl("explain", "pgidxset.spec.template.connection").exit()).isNotZero();
+        assertThat(env.kubectl("explain", "pgidxset.spec.template.schema").exit()).isNotZero();
+    }
+
     /** A schema with a small orders table; with duplicates, two rows share an email. */
     static void tenantSchema(ConnectionInfo db, String schema, boolean duplicates) {
         exec(db, "CREATE SCHEMA " + schema,
