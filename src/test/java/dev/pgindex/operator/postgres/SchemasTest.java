@@ -17,6 +17,9 @@ class SchemasTest {
         exec(db, "CREATE SCHEMA tenant_b", "CREATE SCHEMA tenant_a", "CREATE SCHEMA \"Tenant_C\"",
                 "CREATE SCHEMA shared", "CREATE SCHEMA pgx");
         assertThat(Schemas.matching(DATABASES, db, "^tenant_")).containsExactly("tenant_a", "tenant_b");
+        // embedded options only at the very start: anywhere else the pattern is invalid
+        assertThatThrownBy(() -> Schemas.matching(DATABASES, db, "^(?i)tenant_"))
+                .isInstanceOf(DatabaseException.class).hasMessageContaining("invalid regular expression");
         assertThat(Schemas.matching(DATABASES, db, "(?i)^tenant_")).containsExactly("Tenant_C", "tenant_a", "tenant_b");
         // everything matches '.', but never pg_catalog, pg_toast, information_schema or any pg_* schema
         assertThat(Schemas.matching(DATABASES, db, ".")).containsExactly("Tenant_C", "pgx", "public", "shared",
