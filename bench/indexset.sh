@@ -149,6 +149,7 @@ IDLE_RSS_KB=$(awk '/^VmRSS/{print $2}' "/proc/$OP_PID/status")
   done >"$WORK/samples.txt" 2>/dev/null ) &
 SAMPLER_PID=$!
 log "applying one PostgresIndexSet over $TARGETS targets (canary 1, maxInFlight $MAX_IN_FLIGHT)"
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 s=$(now)
 kubectl apply -f - >/dev/null <<YAML
 apiVersion: pgindex.dev/v1alpha1
@@ -167,6 +168,7 @@ spec:
 YAML
 kubectl -n bench-set wait --for=condition=Ready pgidxset/orders-email --timeout=60m >/dev/null
 e=$(now)
+LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 kill "$SAMPLER_PID" 2>/dev/null; wait "$SAMPLER_PID" 2>/dev/null || true; SAMPLER_PID=""
 PEAK_KB=$(awk '/^VmHWM/{print $2}' "/proc/$OP_PID/status")
 STATUS=$(kubectl -n bench-set get pgidxset orders-email -o jsonpath='{.status.targets} {.status.ready} {.status.stalled}')
@@ -177,9 +179,9 @@ done
 log "all Ready in $(python3 -c "print(round($e-$s,1))")s (targets ready stalled: $STATUS; $INDEXES indexes in PostgreSQL)"
 sleep 2 # the audit log is written asynchronously
 python3 - "$WORK" "$s" "$e" "$TARGETS" "$DBS" "$SCHEMAS" "$PEAK_KB" "$IDLE_RSS_KB" "$STATUS" "$INDEXES" \
-  "$MAX_IN_FLIGHT" "$ROOT/docs/benchmarks.json" "$OUT" <<'PY'
+  "$MAX_IN_FLIGHT" "$ROOT/docs/benchmarks.json" "$OUT" "$(nproc)" "$LOAD_BEFORE" "$LOAD_AFTER" <<'PY'
 import json, os, sys, datetime
-work, s, e, targets, dbs, schemas, peak, idle, status, indexes, mif, base, out = sys.argv[1:]
+work, s, e, targets, dbs, schemas, peak, idle, status, indexes, mif, base, out, nproc, load0, load1 = sys.argv[1:]
 s, e, targets = float(s), float(e), int(targets)
 def ts(x):
     return datetime.datetime.fromisoformat(x.replace("Z", "+00:00")).timestamp()
@@ -205,7 +207,8 @@ for line in open(os.path.join(work, "audit.log")):
 total = sum(by.values())
 t, r, st = (status.split() + ["?", "?", "?"])[:3]
 result = {"targets": targets, "databases": int(dbs), "schemas_per_database": int(schemas), "rows_per_table": 200,
-          "max_in_flight": int(mif), "set_status_targets_ready_stalled": [t, r, st], "indexes_in_postgres": int(indexes),
+          "max_in_flight": int(mif), "nproc": int(nproc), "loadavg_before": load0, "loadavg_after": load1,
+          "set_status_targets_ready_stalled": [t, r, st], "indexes_in_postgres": int(indexes),
           "all_ready_s": round(e - s, 1), "operator_idle_rss_mib": round(int(idle) / 1024, 1),
           "operator_peak_rss_mib": round(int(peak) / 1024, 1), "pg_connections_max": max(conns or [0]),
           "api_requests_apply_to_ready": total, "api_requests_per_target": round(total / targets, 2),
@@ -213,6 +216,7 @@ result = {"targets": targets, "databases": int(dbs), "schemas_per_database": int
 json.dump(result, open(os.path.join(out, "indexset.json"), "w"), indent=2)
 md = ["# PostgresIndexSet at scale (bench/indexset.sh)", "",
       f"- {targets} targets ({dbs} databases x {schemas} schemas, 200 rows each), canary 1, maxInFlight {mif}",
+      f"- machine: {nproc} cores, load average {load0} before the apply and {load1} at Ready (a shared machine)",
       f"- apply to Ready: {result['all_ready_s']} s; set status targets/ready/stalled {t}/{r}/{st}; "
       f"{indexes} indexes found in PostgreSQL",
       f"- operator RSS: idle {result['operator_idle_rss_mib']} MiB, peak {result['operator_peak_rss_mib']} MiB",

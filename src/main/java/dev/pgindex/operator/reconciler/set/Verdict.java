@@ -60,7 +60,8 @@ public record Verdict(Kind kind, SetReason reason, String message) {
         }
         if (d.oldChildren() > 0) {
             return new Verdict(Kind.RECONCILING, SetReason.RollingOutNewIndex, counts + "; " + d.oldChildren()
-                    + " PostgresIndex(es) of the previous index name left to remove");
+                    + " PostgresIndex(es) left to remove (of a previous index name, or of targets that are gone), "
+                    + "each once its target's new index is Ready");
         }
         return new Verdict(Kind.RECONCILING, SetReason.RollingOut, counts);
     }
