@@ -2,12 +2,8 @@ package dev.pgindex.operator.status;
 
 import dev.pgindex.operator.api.v1alpha1.ConditionType;
 import dev.pgindex.operator.api.v1alpha1.PostgresIndexSetStatus;
-import io.fabric8.kubernetes.api.model.Condition;
 
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * The three kstatus conditions of a PostgresIndexSet, with the same rules as a PostgresIndex's ({@link Conditions}):
@@ -29,32 +25,7 @@ public final class SetConditions {
 
     static void set(PostgresIndexSetStatus s, String type, boolean value, String reason, String message,
             long generation, Instant now) {
-        String status = value ? Conditions.TRUE : Conditions.FALSE;
-        List<Condition> list = s.getConditions() == null ? new ArrayList<>() : new ArrayList<>(s.getConditions());
-        Condition existing = list.stream().filter(c -> type.equals(c.getType())).findFirst().orElse(null);
-        Condition c = new Condition();
-        c.setType(type);
-        c.setStatus(status);
-        c.setReason(reason);
-        c.setMessage(message == null ? "" : message);
-        c.setObservedGeneration(generation);
-        c.setLastTransitionTime(existing != null && status.equals(existing.getStatus())
-                ? existing.getLastTransitionTime() : now.truncatedTo(ChronoUnit.SECONDS).toString());
-        if (existing != null) {
-            list.set(list.indexOf(existing), c);
-        } else {
-            list.add(c);
-        }
-        list.sort((a, b) -> Integer.compare(order(a.getType()), order(b.getType())));
-        s.setConditions(list);
-    }
-
-    private static int order(String type) {
-        return switch (type) {
-            case ConditionType.READY -> 0;
-            case ConditionType.RECONCILING -> 1;
-            case ConditionType.STALLED -> 2;
-            default -> 3;
-        };
+        s.setConditions(Conditions.merged(s.getConditions(), type, value ? Conditions.TRUE : Conditions.FALSE, reason,
+                message, generation, now));
     }
 }

@@ -141,8 +141,8 @@ class IndexSetCrdGenerationTest {
                 CustomResourceDefinition.class);
         JSONSchemaProps root = crd.getSpec().getVersions().get(0).getSchema().getOpenAPIV3Schema();
         List<String> undocumented = new ArrayList<>();
-        walk("spec", root.getProperties().get("spec"), undocumented);
-        walk("status", root.getProperties().get("status"), undocumented);
+        CrdGenerationTest.walk("spec", root.getProperties().get("spec"), undocumented);
+        CrdGenerationTest.walk("status", root.getProperties().get("status"), undocumented);
         assertThat(undocumented).isEmpty();
     }
 
@@ -158,22 +158,5 @@ class IndexSetCrdGenerationTest {
         // the template may change (a new name rolls out a new index): no rule on it compares with oldSelf
         assertThat(template.getXKubernetesValidations()).isNotEmpty()
                 .noneMatch(r -> r.getRule().contains("oldSelf"));
-    }
-
-    private static void walk(String path, JSONSchemaProps p, List<String> undocumented) {
-        if (p == null) {
-            return;
-        }
-        if (p.getProperties() != null) {
-            p.getProperties().forEach((name, child) -> {
-                if (child.getDescription() == null || child.getDescription().isBlank()) {
-                    undocumented.add(path + "." + name);
-                }
-                walk(path + "." + name, child, undocumented);
-            });
-        }
-        if (p.getItems() != null && p.getItems().getSchema() != null) {
-            walk(path + "[]", p.getItems().getSchema(), undocumented);
-        }
     }
 }

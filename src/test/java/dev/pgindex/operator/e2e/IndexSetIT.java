@@ -77,6 +77,17 @@ class IndexSetIT {
         env.awaitJsonPath(t.namespace(), "pgidxset/orders-email", READY, "True", WAIT);
         assertThat(scalar(dbs.get(1), "SELECT count(*) FROM pg_indexes WHERE schemaname = 'tenant_6' "
                 + "AND indexname = 'orders_email_idx'")).isEqualTo("1");
+        // a field that may change in place reaches every child
+        env.kubectl("patch", "pgidxset", "orders-email", "-n", t.namespace(), "--type=merge", "-p",
+                "{\"spec\":{\"template\":{\"retryLimit\":5}}}").check();
+        env.awaitJsonPath(t.namespace(), "pgindex", ".items[*].spec.retryLimit", v -> v.equals(
+                String.join(" ", java.util.Collections.nCopies(16, "5"))), "16 children with retryLimit 5", WAIT);
+        // a dropped tenant is no longer a target: its child goes (the index went with the schema)
+        exec(dbs.get(1), "DROP SCHEMA tenant_6 CASCADE");
+        env.awaitJsonPath(t.namespace(), "pgidxset/orders-email", ".status.targets", "15", WAIT);
+        env.awaitJsonPath(t.namespace(), "pgindex", ".items[*].metadata.name",
+                v -> v.split(" ").length == 15 && !v.contains("tenant-6"), "15 children, none for tenant_6", WAIT);
+        env.awaitJsonPath(t.namespace(), "pgidxset/orders-email", READY, "True", WAIT);
 
         // deleting the set: the garbage collector deletes the children, each drops its index (reclaimPolicy Delete)
         env.kubectl("delete", "pgidxset", "orders-email", "-n", t.namespace(), "--timeout=60s").check();
@@ -253,18 +264,7 @@ class IndexSetIT {
     /** Another database in the tenant's namespace, with its CNPG-shaped Secret. */
     static ConnectionInfo addDatabase(String namespace, String secretName) {
         ConnectionInfo db = TestPostgres.newDatabase();
-        env.apply(namespace, """
-                apiVersion: v1
-                kind: Secret
-                metadata:
-                  name: %s
-                stringData:
-                  username: %s
-                  password: %s
-                  host: 127.0.0.1
-                  port: "%d"
-                  dbname: %s
-                """.formatted(secretName, db.user(), db.password(), db.port(), db.database())).check();
+        env.addSecret(namespace, secretName, db);
         return db;
     }
 

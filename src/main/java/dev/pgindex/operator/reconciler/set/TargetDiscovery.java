@@ -8,14 +8,13 @@ import dev.pgindex.operator.postgres.ConnectionInfo;
 import dev.pgindex.operator.postgres.DatabaseException;
 import dev.pgindex.operator.postgres.Databases;
 import dev.pgindex.operator.postgres.Schemas;
+import dev.pgindex.operator.reconciler.PostgresIndexReconciler;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Base64;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -117,22 +116,10 @@ final class TargetDiscovery {
             throw new Unreadable("Secret " + namespace + "/" + secretName + " not found");
         }
         try {
-            return ConnectionInfo.fromSecret(decode(secret), ssl);
+            return ConnectionInfo.fromSecret(PostgresIndexReconciler.decode(secret), ssl);
         } catch (ConnectionInfo.IncompleteSecretException e) {
             throw new Unreadable("Secret " + namespace + "/" + secretName + ": " + e.getMessage());
         }
-    }
-
-    static Map<String, String> decode(Secret secret) {
-        Map<String, String> out = new HashMap<>();
-        if (secret.getData() != null) {
-            secret.getData().forEach((k, v) -> out.put(k,
-                    v == null ? null : new String(Base64.getDecoder().decode(v), StandardCharsets.UTF_8)));
-        }
-        if (secret.getStringData() != null) {
-            out.putAll(secret.getStringData());
-        }
-        return out;
     }
 
     /** A Secret that cannot give a connection. */
