@@ -197,11 +197,7 @@ public class PostgresIndexSetReconciler implements Reconciler<PostgresIndexSet> 
         PostgresIndex child = new PostgresIndex();
         child.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(set.getMetadata().getNamespace())
                 .withLabels(Children.labels(set.getMetadata().getName(), t.database(), t.schema()))
-                .withOwnerReferences(new OwnerReferenceBuilder().withApiVersion(set.getApiVersion())
-                        .withKind(set.getKind()).withName(set.getMetadata().getName())
-                        .withUid(set.getMetadata().getUid()).withController(true).withBlockOwnerDeletion(true)
-                        .build())
-                .build());
+                .withOwnerReferences(owner(set)).build());
         child.setSpec(spec);
         try {
             PostgresIndex created = client.resource(child).create();
@@ -213,8 +209,46 @@ public class PostgresIndexSetReconciler implements Reconciler<PostgresIndexSet> 
             if (e.getCode() != 409) {
                 throw e;
             }
-            LOG.debugf("PostgresIndex %s exists already", name);
+            adopt(client, set, t, name);
         }
+    }
+
+    /**
+     * The child's name is taken: a child this set's name stamped and nobody controls (left by
+     * {@code kubectl delete pgidxset --cascade=orphan}, then the set applied again) is adopted, like a ReplicaSet's
+     * Pods; anything else is left alone and the target does not start.
+     */
+    private static void adopt(KubernetesClient client, PostgresIndexSet set, Rollout.Target t, String name) {
+        var existing = client.resources(PostgresIndex.class).inNamespace(set.getMetadata().getNamespace())
+                .withName(name);
+        PostgresIndex found = existing.get();
+        if (found != null && isOwnedBy(found, set)) {
+            return; // ours already (the informer has not caught up)
+        }
+        boolean controlled = found != null && found.getMetadata().getOwnerReferences() != null
+                && found.getMetadata().getOwnerReferences().stream().anyMatch(o -> Boolean.TRUE.equals(o.getController()));
+        String label = found == null || found.getMetadata().getLabels() == null ? null
+                : found.getMetadata().getLabels().get(Children.SET_LABEL);
+        if (found == null || controlled || !Children.labelValue(set.getMetadata().getName()).equals(label)) {
+            LOG.warnf("%s/%s: PostgresIndex %s exists and is not this set's to adopt; target %s does not start",
+                    set.getMetadata().getNamespace(), set.getMetadata().getName(), name, t.key());
+            return;
+        }
+        existing.edit(c -> {
+            List<io.fabric8.kubernetes.api.model.OwnerReference> refs = new ArrayList<>(
+                    c.getMetadata().getOwnerReferences() == null ? List.of() : c.getMetadata().getOwnerReferences());
+            refs.add(owner(set));
+            c.getMetadata().setOwnerReferences(refs);
+            return c;
+        });
+        LOG.infof("%s/%s: adopted PostgresIndex %s for target %s", set.getMetadata().getNamespace(),
+                set.getMetadata().getName(), name, t.key());
+    }
+
+    private static io.fabric8.kubernetes.api.model.OwnerReference owner(PostgresIndexSet set) {
+        return new OwnerReferenceBuilder().withApiVersion(set.getApiVersion()).withKind(set.getKind())
+                .withName(set.getMetadata().getName()).withUid(set.getMetadata().getUid()).withController(true)
+                .withBlockOwnerDeletion(true).build();
     }
 
     /** The fields that may change in place follow the template (and the set's sslMode) on every child. */
