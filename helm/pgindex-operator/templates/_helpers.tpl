@@ -64,13 +64,14 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 
 {{/*
 The rules the operator needs, and nothing more; the same for the ClusterRole (every namespace) and for the Role in
-each watched namespace. Secrets: get one by one (the one named in spec.connection.secretName), never list or watch.
+each watched namespace. Secrets: get one by one (the one named in spec.connection.secretName), never list or watch;
+list only with indexSet.secretSelector.enabled (a PostgresIndexSet's spec.databases.secretSelector).
 */}}
 {{- define "pgindex-operator.rules" -}}
 # the resources it reconciles
 - apiGroups: ["pgindex.dev"]
   resources: ["postgresindexes"]
-  verbs: ["get", "list", "watch", "patch", "update"]
+  verbs: ["get", "list", "watch", "patch", "update", "create", "delete"]
 - apiGroups: ["pgindex.dev"]
   resources: ["postgresindexes/status"]
   verbs: ["get", "patch", "update"]
@@ -81,6 +82,22 @@ each watched namespace. Secrets: get one by one (the one named in spec.connectio
 - apiGroups: [""]
   resources: ["secrets"]
   verbs: ["get"]
+{{- if .Values.indexSet.secretSelector.enabled }}
+# PostgresIndexSet spec.databases.secretSelector: Secrets listed by label (never watched)
+- apiGroups: [""]
+  resources: ["secrets"]
+  verbs: ["list"]
+{{- end }}
+# PostgresIndexSets: each stamps (creates, updates, deletes) the PostgresIndexes it owns
+- apiGroups: ["pgindex.dev"]
+  resources: ["postgresindexsets"]
+  verbs: ["get", "list", "watch", "patch", "update"]
+- apiGroups: ["pgindex.dev"]
+  resources: ["postgresindexsets/status"]
+  verbs: ["get", "patch", "update"]
+- apiGroups: ["pgindex.dev"]
+  resources: ["postgresindexsets/finalizers"]
+  verbs: ["update"]
 # Events about the resources
 - apiGroups: ["", "events.k8s.io"]
   resources: ["events"]

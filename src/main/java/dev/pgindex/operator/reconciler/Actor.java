@@ -137,6 +137,14 @@ final class Actor {
         return new Acted(st, settings.buildPollInterval(), false, false);
     }
 
+    /** Whether the status already says this resource waits for a build slot. */
+    static boolean saysWaitingForSlot(PostgresIndexStatus st) {
+        return Conditions.get(st, dev.pgindex.operator.api.v1alpha1.ConditionType.RECONCILING)
+                .filter(c -> Conditions.TRUE.equals(c.getStatus())
+                        && Reason.WaitingForBuildSlot.name().equals(c.getReason()))
+                .isPresent();
+    }
+
     /** Waiting for a build slot (or for another build on the table) to free. */
     private static Acted waitForSlot(Decision.StartJob d, Context ctx, IndexEngine.Events events, Duration poll) {
         PostgresIndexStatus st = d.status();

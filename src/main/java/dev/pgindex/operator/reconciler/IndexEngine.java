@@ -194,11 +194,7 @@ public final class IndexEngine {
      */
     private boolean stillQueued(Request req, PostgresIndexStatus st) {
         return slots.queuedBehindOwnJobs(req.connection().databaseKey(), req.uid())
-                && Conditions.observedGeneration(st) == req.generation()
-                && Conditions.get(st, dev.pgindex.operator.api.v1alpha1.ConditionType.RECONCILING)
-                        .filter(c -> Conditions.TRUE.equals(c.getStatus())
-                                && Reason.WaitingForBuildSlot.name().equals(c.getReason()))
-                        .isPresent();
+                && Conditions.observedGeneration(st) == req.generation() && Actor.saysWaitingForSlot(st);
     }
 
     /** A new spec (or a new resource, -1): failures and attempts of the old one no longer count. */

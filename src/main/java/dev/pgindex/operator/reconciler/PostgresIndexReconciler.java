@@ -188,7 +188,8 @@ public class PostgresIndexReconciler implements Reconciler<PostgresIndex>, Clean
                 info, problem, message);
     }
 
-    private static Map<String, String> decode(Secret secret) {
+    /** The Secret's keys and values, data decoded and stringData over it. */
+    public static Map<String, String> decode(Secret secret) {
         Map<String, String> out = new HashMap<>();
         if (secret.getData() != null) {
             secret.getData().forEach((k, v) -> out.put(k,

@@ -51,12 +51,21 @@ public final class Conditions {
 
     public static void set(PostgresIndexStatus s, String type, String status, Reason reason, String message,
             long generation, Instant now) {
-        List<Condition> list = s.getConditions() == null ? new ArrayList<>() : new ArrayList<>(s.getConditions());
+        s.setConditions(merged(s.getConditions(), type, status, reason.name(), message, generation, now));
+    }
+
+    /**
+     * The conditions with one of them set (added or replaced), in the order Ready, Reconciling, Stalled;
+     * lastTransitionTime kept unless its status flips. Shared by every kind that carries these conditions.
+     */
+    public static List<Condition> merged(List<Condition> conditions, String type, String status, String reason,
+            String message, long generation, Instant now) {
+        List<Condition> list = conditions == null ? new ArrayList<>() : new ArrayList<>(conditions);
         Condition existing = list.stream().filter(c -> type.equals(c.getType())).findFirst().orElse(null);
         Condition c = new Condition();
         c.setType(type);
         c.setStatus(status);
-        c.setReason(reason.name());
+        c.setReason(reason);
         c.setMessage(message == null ? "" : message);
         c.setObservedGeneration(generation);
         c.setLastTransitionTime(existing != null && status.equals(existing.getStatus())
@@ -67,7 +76,7 @@ public final class Conditions {
             list.add(c);
         }
         list.sort((a, b) -> Integer.compare(order(a.getType()), order(b.getType())));
-        s.setConditions(list);
+        return list;
     }
 
     /**

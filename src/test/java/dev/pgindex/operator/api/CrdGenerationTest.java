@@ -140,7 +140,7 @@ class CrdGenerationTest {
         assertThat(undocumented).isEmpty();
     }
 
-    private static void walk(String path, JSONSchemaProps p, List<String> undocumented) {
+    static void walk(String path, JSONSchemaProps p, List<String> undocumented) {
         if (p == null) {
             return;
         }

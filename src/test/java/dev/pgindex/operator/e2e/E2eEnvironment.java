@@ -55,6 +55,7 @@ final class E2eEnvironment {
             controlPlane.start();
             kubectl("apply", "-k", "deploy/").check();
             kubectl("wait", "--for=condition=Established", "crd/postgresindexes.pgindex.dev", "--timeout=60s").check();
+            kubectl("wait", "--for=condition=Established", "crd/postgresindexsets.pgindex.dev", "--timeout=60s").check();
             operatorKubeconfig = controlPlane.serviceAccountKubeconfig(OPERATOR_NS, OPERATOR_SA);
             TestPostgres.server();
             operator = new OperatorProcess(operatorKubeconfig, logDir, Map.of());
@@ -105,6 +106,12 @@ final class E2eEnvironment {
     Tenant newTenant(String prefix, String secretName, ConnectionInfo db) {
         String ns = prefix + "-" + NAMESPACES.incrementAndGet() + "-" + Long.toString(System.nanoTime() % 100000, 36);
         kubectl("create", "namespace", ns).check();
+        addSecret(ns, secretName, db);
+        return new Tenant(ns, db);
+    }
+
+    /** A CNPG-shaped connection Secret (the keys CloudNativePG writes into <cluster>-app) for the database. */
+    void addSecret(String namespace, String secretName, ConnectionInfo db) {
         String secret = """
                 apiVersion: v1
                 kind: Secret
@@ -119,8 +126,7 @@ final class E2eEnvironment {
                   uri: postgresql://%s:%s@127.0.0.1:%d/%s
                 """.formatted(secretName, db.user(), db.password(), db.port(), db.database(), db.user(), db.password(),
                 db.port(), db.database());
-        apply(ns, secret).check();
-        return new Tenant(ns, db);
+        apply(namespace, secret).check();
     }
 
     record Tenant(String namespace, ConnectionInfo db) {

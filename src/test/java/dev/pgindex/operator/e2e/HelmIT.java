@@ -165,7 +165,9 @@ class HelmIT {
         assertThat(canI(ns, sa, "get", "secrets", "-n", "anywhere")).isEqualTo("yes");
         assertThat(canI(ns, sa, "create", "events", "-n", "anywhere")).isEqualTo("yes");
         assertThat(canI(ns, sa, "list", "secrets", "-n", "anywhere")).isEqualTo("no");
-        assertThat(canI(ns, sa, "delete", "postgresindexes.pgindex.dev", "-n", "anywhere")).isEqualTo("no");
+        // a PostgresIndexSet creates and deletes the PostgresIndexes it owns; the sets themselves are never deleted
+        assertThat(canI(ns, sa, "delete", "postgresindexes.pgindex.dev", "-n", "anywhere")).isEqualTo("yes");
+        assertThat(canI(ns, sa, "delete", "postgresindexsets.pgindex.dev", "-n", "anywhere")).isEqualTo("no");
         assertThat(canI(ns, sa, "create", "leases.coordination.k8s.io", "-n", ns)).isEqualTo("no");
         assertThat(canI(ns, sa, "create", "pods", "-n", ns)).isEqualTo("no");
         assertThat(canI(ns, sa, "*", "*", "-n", ns)).isEqualTo("no");
@@ -177,6 +179,7 @@ class HelmIT {
         assertThat(env.kubectl("get", "clusterrole/cw-pgindex-operator").err()).contains("NotFound");
         assertThat(env.kubectl("get", "deployment/cw-pgindex-operator", "-n", ns).err()).contains("NotFound");
         env.kubectl("get", "crd", "postgresindexes.pgindex.dev").check();
+        env.kubectl("get", "crd", "postgresindexsets.pgindex.dev").check();
     }
 
     @Test

@@ -35,7 +35,10 @@ class RbacIT {
         assertThat(canI("get", "secrets", "anywhere").out().trim()).isEqualTo("yes");
         assertThat(canI("create", "events", "anywhere").out().trim()).isEqualTo("yes");
         assertThat(canI("list", "secrets", "anywhere").out().trim()).isEqualTo("no");
-        assertThat(canI("delete", "postgresindexes.pgindex.dev", "anywhere").out().trim()).isEqualTo("no");
+        // a PostgresIndexSet creates and deletes the PostgresIndexes it owns
+        assertThat(canI("delete", "postgresindexes.pgindex.dev", "anywhere").out().trim()).isEqualTo("yes");
+        assertThat(canI("watch", "postgresindexsets.pgindex.dev", "anywhere").out().trim()).isEqualTo("yes");
+        assertThat(canI("delete", "postgresindexsets.pgindex.dev", "anywhere").out().trim()).isEqualTo("no");
         assertThat(canI("create", "pods", "anywhere").out().trim()).isEqualTo("no");
         assertThat(canI("*", "*", "anywhere").out().trim()).isEqualTo("no");
     }
@@ -65,6 +68,9 @@ class RbacIT {
                   - apiGroups: ["pgindex.dev"]
                     resources: ["postgresindexes/finalizers"]
                     verbs: ["update"]
+                  - apiGroups: ["pgindex.dev"]
+                    resources: ["postgresindexsets", "postgresindexsets/status"]
+                    verbs: ["get", "list", "watch", "patch", "update"]
                   - apiGroups: [""]
                     resources: ["events"]
                     verbs: ["create", "patch"]

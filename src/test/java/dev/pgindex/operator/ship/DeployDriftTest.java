@@ -24,8 +24,13 @@ class DeployDriftTest {
     static final String RELEASE = "pgindex-operator";
     static final String NAMESPACE = "pgindex-system";
     static final Path DEPLOY = Path.of("deploy");
-    /** deploy/ files that do not come from the templates: the namespace, and the CRD (checked by CrdGenerationTest). */
-    static final List<String> NOT_RENDERED = List.of("00-namespace.yaml", "01-crd.yaml");
+    /**
+     * deploy/ files that do not come from the templates: the namespace, and the CRDs (checked by CrdGenerationTest
+     * and IndexSetCrdGenerationTest).
+     */
+    static final List<String> NOT_RENDERED = List.of("00-namespace.yaml", "01-crd.yaml", "01-crd-indexset.yaml");
+    /** The number of the first rendered file (after 00-namespace and the 01-crd files). */
+    static final int FIRST_RENDERED = 2;
     static final String HEADER = """
             # Generated from the Helm chart's default values by hack/update-deploy.sh:
             #   helm template %s helm/pgindex-operator --namespace %s
@@ -38,7 +43,7 @@ class DeployDriftTest {
     static Map<String, String> expected() {
         String rendered = Helm.template(RELEASE, NAMESPACE).check().out();
         Map<String, String> files = new LinkedHashMap<>();
-        int number = NOT_RENDERED.size();
+        int number = FIRST_RENDERED;
         for (String doc : Helm.documents(rendered)) {
             Map<String, Object> object = Helm.objects(doc).get(0);
             String suffix = Helm.name(object).equals(RELEASE) ? "" : Helm.name(object).replace(RELEASE, "");
@@ -111,5 +116,7 @@ class DeployDriftTest {
                 .containsEntry("pod-security.kubernetes.io/enforce", "restricted");
         assertThat(Files.readString(DEPLOY.resolve("01-crd.yaml")))
                 .isEqualTo(Files.readString(Helm.CHART.resolve("crds").resolve("postgresindexes.pgindex.dev-v1.yml")));
+        assertThat(Files.readString(DEPLOY.resolve("01-crd-indexset.yaml")))
+                .isEqualTo(Files.readString(Helm.CHART.resolve("crds").resolve("postgresindexsets.pgindex.dev-v1.yml")));
     }
 }

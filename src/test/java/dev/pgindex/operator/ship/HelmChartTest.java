@@ -105,7 +105,10 @@ class HelmChartTest {
                 .noneMatch(id -> id.startsWith("ClusterRole") || id.startsWith("Role"));
     }
 
-    /** Only what the operator uses: its own resources, one Secret at a time, Events. Never delete, never list Secrets. */
+    /**
+     * Only what the operator uses: its own resources (a PostgresIndexSet creates and deletes the PostgresIndexes it
+     * owns), one Secret at a time, Events. Never list Secrets unless indexSet.secretSelector.enabled.
+     */
     static void assertLeastPrivilege(List<Map<String, Object>> rules) {
         Map<String, List<String>> verbs = new TreeMap<>();
         for (Map<String, Object> rule : rules) {
@@ -118,7 +121,10 @@ class HelmChartTest {
             }
         }
         assertThat(verbs).isEqualTo(Map.of(
-                "pgindex.dev/postgresindexes", List.of("get", "list", "watch", "patch", "update"),
+                "pgindex.dev/postgresindexes", List.of("get", "list", "watch", "patch", "update", "create", "delete"),
+                "pgindex.dev/postgresindexsets", List.of("get", "list", "watch", "patch", "update"),
+                "pgindex.dev/postgresindexsets/status", List.of("get", "patch", "update"),
+                "pgindex.dev/postgresindexsets/finalizers", List.of("update"),
                 "pgindex.dev/postgresindexes/status", List.of("get", "patch", "update"),
                 "pgindex.dev/postgresindexes/finalizers", List.of("update"),
                 "/secrets", List.of("get"),
@@ -296,12 +302,35 @@ class HelmChartTest {
         assertThat(ids(render(concat(CLUSTER_WIDE, NAMESPACED, HA, SERVICE_MONITOR))))
                 .noneMatch(id -> id.startsWith("CustomResourceDefinition"));
         try (var files = Files.list(Helm.CHART.resolve("crds"))) {
-            assertThat(files.map(p -> p.getFileName().toString())).containsExactly("postgresindexes.pgindex.dev-v1.yml");
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder(
+                    "postgresindexes.pgindex.dev-v1.yml", "postgresindexsets.pgindex.dev-v1.yml");
         }
         assertThat(Files.readString(Helm.CHART.resolve("crds/postgresindexes.pgindex.dev-v1.yml")))
                 .isEqualTo(Files.readString(Path.of("crds", "postgresindexes.pgindex.dev-v1.yml")));
         Cli.Result withCrds = Helm.template("pgindex-operator", NS, "--include-crds").check();
-        assertThat(ids(Helm.objects(withCrds.out()))).contains("CustomResourceDefinition postgresindexes.pgindex.dev");
+        assertThat(ids(Helm.objects(withCrds.out()))).contains("CustomResourceDefinition postgresindexes.pgindex.dev",
+                "CustomResourceDefinition postgresindexsets.pgindex.dev");
+    }
+
+    @Test
+    void shouldGrantListOnSecretsOnlyWhenTheIndexSetSelectorIsEnabled() {
+        // a PostgresIndexSet's spec.databases.secretSelector lists Secrets by label; named Secrets need only get
+        for (String[] mode : List.of(CLUSTER_WIDE, NAMESPACED)) {
+            List<Map<String, Object>> off = render(mode);
+            List<Map<String, Object>> on = render(concat(mode, new String[] {"--set", "indexSet.secretSelector.enabled=true"}));
+            assertThat(secretVerbs(off)).as("default").containsExactly("get");
+            assertThat(secretVerbs(on)).as("indexSet.secretSelector.enabled").containsExactlyInAnyOrder("get", "list");
+        }
+    }
+
+    static List<String> secretVerbs(List<Map<String, Object>> objects) {
+        List<String> verbs = new ArrayList<>();
+        objects.stream().filter(o -> Helm.kind(o).endsWith("Role") && !Helm.name(o).endsWith("-events")
+                        && !Helm.name(o).endsWith("-leader-election"))
+                .flatMap(o -> Helm.<List<Map<String, Object>>>at(o, "rules").stream())
+                .filter(r -> Helm.<List<String>>at(r, "resources").contains("secrets"))
+                .forEach(r -> verbs.addAll(Helm.<List<String>>at(r, "verbs")));
+        return verbs.stream().distinct().toList();
     }
 
     static String[] concat(String[]... sets) {
