@@ -55,6 +55,13 @@ public interface OperatorConfig {
     Duration connectTimeout();
 
     /**
+     * Default maintenance windows for resources without spec.schedule.windows: windows separated by ';', each
+     * "[days] HH:MM duration [IANA zone]", for example "Mon-Fri 01:00 3h Europe/Berlin; Sat,Sun 00:00 8h
+     * Europe/Berlin". Unset: no default, builds start at any time. A malformed value stops the operator at start.
+     */
+    Optional<String> maintenanceWindows();
+
+    /**
      * The operator's own pod and namespace (the chart sets them from the Downward API). An event that its
      * resource's namespace refuses (a terminating namespace forbids new objects) is recorded on this pod instead,
      * so what a namespace deletion left behind shows in kubectl get events -n (operator namespace).

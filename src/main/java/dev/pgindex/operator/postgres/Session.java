@@ -52,6 +52,19 @@ public final class Session implements AutoCloseable {
         }
     }
 
+    /**
+     * What the guards need before a job starts ({@link GuardObservation}): a pooler probe on one extra short
+     * connection, and the table's size when asked. Run only when a decision would start a job.
+     */
+    public GuardObservation guards(Databases databases, ConnectionInfo info, GuardObservation.Needs needs)
+            throws DatabaseException {
+        try {
+            return GuardReads.read(databases, info, c, needs);
+        } catch (SQLException e) {
+            throw DatabaseException.of(e);
+        }
+    }
+
     /** COMMENT ON INDEX (the ownership mark, or null to release it). */
     public void comment(String schema, String index, String text) throws DatabaseException {
         try (Statement s = c.createStatement()) {

@@ -32,7 +32,8 @@ public class EngineProducer {
         return new IndexEngine(databases, builder, new IndexEngine.Settings(
                 config.buildsPerDatabase(), config.resyncInterval(), config.buildPollInterval(),
                 config.retryBackoffBase(), config.retryBackoffMax(), config.permanentRecheckBase(),
-                config.permanentRecheckMax(), config.deleteGracePeriod(), config.blockedEventThreshold()), metrics);
+                config.permanentRecheckMax(), config.deleteGracePeriod(), config.blockedEventThreshold()), metrics)
+                .defaultWindows(Windows.parseDefault(config.maintenanceWindows().orElse(null)));
     }
 
     void close(@Disposes IndexEngine engine) {

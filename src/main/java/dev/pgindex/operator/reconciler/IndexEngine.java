@@ -105,6 +105,7 @@ public final class IndexEngine {
     private final Settings settings;
     private final Metrics metrics;
     private final Actor actor;
+    private volatile GuardReading guards = new GuardReading(Windows.NONE);
 
     public IndexEngine(Databases databases, IndexBuilder builder, Settings settings) {
         this(databases, builder, settings, Metrics.NOOP);
@@ -116,6 +117,12 @@ public final class IndexEngine {
         this.settings = settings;
         this.metrics = metrics;
         this.actor = new Actor(builder, settings, metrics);
+    }
+
+    /** The operator's default maintenance windows (pgindex.maintenance-windows). */
+    public IndexEngine defaultWindows(Windows windows) {
+        this.guards = new GuardReading(windows);
+        return this;
     }
 
     public IndexBuilder builder() {
@@ -135,6 +142,7 @@ public final class IndexEngine {
         try {
             IndexDefinition def = Specs.definition(req.spec());
             Specs.duration(req.spec().getBuildDeadline());
+            Windows.of(req.spec().getSchedule(), Windows.NONE);
             st.setSpecHash(def.hash());
             o = reconcileDefinition(req, def, st, sink, events, wakeUp, now);
         } catch (InvalidDefinitionException e) {
@@ -164,8 +172,14 @@ public final class IndexEngine {
             for (int pass = 0; pass < MAX_PASSES; pass++) {
                 Observation obs = session.observe(def, req.uid(), def.hashes(), rebuildPending(req.spec(), st),
                         primaryKeyWanted(req.spec()));
-                Context ctx = new Context(req, def, StatusCopies.copy(st), obs, now, settings);
-                Actor.Acted acted = actor.act(Steps.decide(ctx), ctx, session, sink, events, wakeUp);
+                Context ctx = new Context(req, def, StatusCopies.copy(st), obs, now, settings).withGuards(guards.none());
+                Decision d = Steps.decide(ctx);
+                if (Steps.startsWork(d)) { // the gates' reads, only before a job start; then decide again with them
+                    Guards seen = guards.read(session, databases, req, ((Decision.StartJob) d).job());
+                    ctx = new Context(req, def, StatusCopies.copy(st), obs, now, settings).withGuards(seen);
+                    d = Steps.decide(ctx);
+                }
+                Actor.Acted acted = actor.act(d, ctx, session, sink, events, wakeUp);
                 st = acted.status();
                 if (!acted.again()) {
                     return new Outcome(st, acted.requeue());
@@ -192,6 +206,7 @@ public final class IndexEngine {
             Events events, Instant now) {
         builder.forget(req.uid(), job);
         IndexBuilder.Result r = job.result().join();
+        guards.jobEnded(req, job, r);
         metrics.jobFinished(job.kind(), r.success(), r.success() ? null : r.failure().kind().name(),
                 Duration.between(job.startedAt(), r.finishedAt()));
         if (r.success() && job.kind() == IndexBuilder.Kind.DROP) {

@@ -1328,7 +1328,7 @@ class DecisionTableTest {
     static Stream<Row> allRows() {
         return Stream.of(guardsAndAbsentIndex(), retryGate(), jobIntent(), existingIndex(), adoptionAndReady(),
                 rebuild(), constraints(), partitions(), deletion(), jobInFlight(), jobOutcome(), unreachable(),
-                engineWithoutDatabase()).flatMap(s -> s);
+                engineWithoutDatabase(), WindowGateDecisionTest.rows(), PoolerGateDecisionTest.rows()).flatMap(s -> s);
     }
 
     // ------------------------------------------------------------------ promises the table found broken

@@ -183,6 +183,11 @@ public class PostgresIndexSpec {
             + "Omitted means no deadline.")
     private String buildDeadline;
 
+    @JsonPropertyDescription("When builds may start: maintenance windows (see README, \"When builds run\"). "
+            + "Omitted: the operator's default windows, if any. May change at any time; a running build is never "
+            + "interrupted by it.")
+    private BuildSchedule schedule;
+
     public ConnectionRef getConnection() { return connection; }
     public void setConnection(ConnectionRef connection) { this.connection = connection; }
     public String getSchema() { return schema; }
@@ -219,4 +224,6 @@ public class PostgresIndexSpec {
     public void setRetryLimit(Integer retryLimit) { this.retryLimit = retryLimit; }
     public String getBuildDeadline() { return buildDeadline; }
     public void setBuildDeadline(String buildDeadline) { this.buildDeadline = buildDeadline; }
+    public BuildSchedule getSchedule() { return schedule; }
+    public void setSchedule(BuildSchedule schedule) { this.schedule = schedule; }
 }

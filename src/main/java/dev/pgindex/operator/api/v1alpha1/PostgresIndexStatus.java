@@ -66,6 +66,10 @@ public class PostgresIndexStatus {
             + "and no other index named like them.")
     private List<Long> reindexLeftovers;
 
+    @JsonPropertyDescription("What the guards that decide when a build may start found: the next maintenance "
+            + "window, the predicted build time, the running build's ETA.")
+    private GuardStatus guards;
+
     public Long getObservedGeneration() { return observedGeneration; }
     public void setObservedGeneration(Long observedGeneration) { this.observedGeneration = observedGeneration; }
     public Phase getPhase() { return phase; }
@@ -100,4 +104,6 @@ public class PostgresIndexStatus {
     public void setReindexLeftovers(List<Long> reindexLeftovers) { this.reindexLeftovers = reindexLeftovers; }
     public String getNextAttemptAt() { return nextAttemptAt; }
     public void setNextAttemptAt(String nextAttemptAt) { this.nextAttemptAt = nextAttemptAt; }
+    public GuardStatus getGuards() { return guards; }
+    public void setGuards(GuardStatus guards) { this.guards = guards; }
 }

@@ -55,5 +55,8 @@ public enum Reason {
     Deleting,
     IndexDropped,
     IndexRetained,
-    DropAbandoned
+    DropAbandoned,
+    // guards: when a build may start (Reconciling=True while waiting; PoolerNotSupported is Stalled=True)
+    WaitingForWindow,
+    PoolerNotSupported
 }

@@ -1,0 +1,73 @@
+package dev.pgindex.operator.postgres;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/** The reads of {@link GuardObservation}, each with bind parameters. */
+final class GuardReads {
+    /** How long the second transaction of the pooler probe may wait for a backend before the probe calls it pooled. */
+    static final int PROBE_WAIT_SECONDS = 5;
+
+    private GuardReads() {
+    }
+
+    static GuardObservation read(Databases databases, ConnectionInfo info, Connection monitor,
+            GuardObservation.Needs needs) throws SQLException {
+        String pooler = poolerEvidence(databases, info, monitor);
+        long bytes = -1;
+        if (needs.tableSize() && needs.tableOid() != 0) {
+            try (PreparedStatement ps = monitor.prepareStatement(
+                    "SELECT coalesce(pg_catalog.pg_relation_size(?::oid), -1)")) {
+                ps.setLong(1, needs.tableOid());
+                try (ResultSet rs = ps.executeQuery()) {
+                    bytes = rs.next() ? rs.getLong(1) : -1;
+                }
+            }
+        }
+        return new GuardObservation(true, pooler == null, pooler, bytes);
+    }
+
+    /**
+     * Whether a connection is one PostgreSQL session across transactions. A fresh probe connection asks for its
+     * backend pid in one transaction; then the monitor session opens a transaction (a transaction-mode pooler
+     * hands it the server connection just released, the most recently used one); then the probe asks again in a
+     * second transaction. Straight to PostgreSQL, or through a session-mode pooler, both answers are the same
+     * backend; through a transaction- or statement-mode pooler the second lands on another server connection, or
+     * waits for one (a pool of one). Returns what showed a pooler, or null.
+     */
+    static String poolerEvidence(Databases databases, ConnectionInfo info, Connection monitor) throws SQLException {
+        try (Connection probe = databases.monitor(info)) {
+            int first = pid(probe, 0);
+            boolean auto = monitor.getAutoCommit();
+            monitor.setAutoCommit(false);
+            try {
+                pid(monitor, 0);
+                int second;
+                try {
+                    second = pid(probe, PROBE_WAIT_SECONDS);
+                } catch (SQLException e) {
+                    return "a second transaction on one connection waited " + PROBE_WAIT_SECONDS + "s for a "
+                            + "server connection (" + e.getMessage() + ")";
+                }
+                return first == second ? null : "the PostgreSQL backend changed from pid " + first + " to " + second
+                        + " between two transactions on one connection";
+            } finally {
+                monitor.rollback();
+                monitor.setAutoCommit(auto);
+            }
+        }
+    }
+
+    private static int pid(Connection c, int timeoutSeconds) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.setQueryTimeout(timeoutSeconds);
+            try (ResultSet rs = s.executeQuery("SELECT pg_catalog.pg_backend_pid()")) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+}

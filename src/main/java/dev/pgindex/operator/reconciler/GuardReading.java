@@ -1,0 +1,64 @@
+package dev.pgindex.operator.reconciler;
+
+import dev.pgindex.operator.postgres.DatabaseException;
+import dev.pgindex.operator.postgres.Databases;
+import dev.pgindex.operator.postgres.GuardObservation;
+import dev.pgindex.operator.postgres.IndexBuilder;
+import dev.pgindex.operator.postgres.Session;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The engine's side of the guards: the operator's defaults, the reads before a job start, and the build rate of
+ * each database. The rate is kept in memory, per database (host, port, name), from the builds of this process: it
+ * is a property of the server and its load, not of one resource, so every resource on the database shares it; a
+ * restarted operator measures it again on its first build (and predicts nothing until then, so a first build only
+ * needs an open window).
+ */
+final class GuardReading {
+    /** Builds of tables smaller than this say more about CREATE INDEX CONCURRENTLY's waits than about a rate. */
+    static final long MIN_MEASURED_BYTES = 1L << 20;
+
+    private final Windows defaultWindows;
+    private final Map<String, Double> bytesPerSecond = new ConcurrentHashMap<>();
+    private final Map<String, Long> tableBytesOfJob = new ConcurrentHashMap<>();
+
+    GuardReading(Windows defaultWindows) {
+        this.defaultWindows = defaultWindows == null ? Windows.NONE : defaultWindows;
+    }
+
+    Guards none() {
+        return new Guards(defaultWindows, GuardObservation.NOT_READ, null);
+    }
+
+    /** Reads what the gates need before {@code job} may start (a pooler probe; the table's size if a window applies). */
+    Guards read(Session session, Databases databases, IndexEngine.Request req, JobPlan job) throws DatabaseException {
+        boolean windows = !Windows.of(req.spec().getSchedule(), defaultWindows).isEmpty();
+        GuardObservation seen = session.guards(databases, req.connection(),
+                new GuardObservation.Needs(job.tableOid(), windows));
+        if (seen.tableBytes() >= 0) {
+            tableBytesOfJob.put(req.uid(), seen.tableBytes());
+        } else {
+            tableBytesOfJob.remove(req.uid());
+        }
+        return new Guards(defaultWindows, seen, bytesPerSecond.get(req.connection().databaseKey()));
+    }
+
+    /** A job of this process ended: a successful build or REINDEX of a table of known size measures the rate. */
+    void jobEnded(IndexEngine.Request req, IndexBuilder.Job job, IndexBuilder.Result r) {
+        Long bytes = tableBytesOfJob.remove(req.uid());
+        if (bytes == null || !r.success() || job.kind() == IndexBuilder.Kind.DROP || bytes < MIN_MEASURED_BYTES
+                || req.connection() == null) {
+            return;
+        }
+        long millis = Math.max(1, Duration.between(job.startedAt(), r.finishedAt()).toMillis());
+        bytesPerSecond.put(req.connection().databaseKey(), bytes * 1000.0 / millis);
+    }
+
+    /** The measured rate of a database, or null. */
+    Double rate(String databaseKey) {
+        return bytesPerSecond.get(databaseKey);
+    }
+}

@@ -1,0 +1,25 @@
+package dev.pgindex.operator.reconciler;
+
+import dev.pgindex.operator.api.v1alpha1.GuardStatus;
+import dev.pgindex.operator.api.v1alpha1.PostgresIndexStatus;
+import dev.pgindex.operator.postgres.GuardObservation;
+
+import java.util.function.Consumer;
+
+/**
+ * What the gates of {@code Steps} know besides the observation: the operator's defaults, what was read before a
+ * job start ({@link GuardObservation}, {@link GuardObservation#NOT_READ} until the engine reads it), and the build
+ * rate measured on earlier builds on this database (bytes of table per second, null when none was measured).
+ */
+public record Guards(Windows defaultWindows, GuardObservation seen, Double bytesPerSecond) {
+    public static final Guards NONE = new Guards(Windows.NONE, GuardObservation.NOT_READ, null);
+
+    /** Changes status.guards, creating it when needed and removing it when nothing is left in it. */
+    public static void update(PostgresIndexStatus st, Consumer<GuardStatus> change) {
+        GuardStatus g = st.getGuards() == null ? new GuardStatus() : st.getGuards();
+        change.accept(g);
+        boolean empty = g.getWaiting() == null && g.getNextWindow() == null && g.getWindowClosesAt() == null
+                && g.getEstimatedBuildTime() == null && g.getEta() == null;
+        st.setGuards(empty ? null : g);
+    }
+}
