@@ -44,7 +44,11 @@ final class GuardReads {
             boolean auto = monitor.getAutoCommit();
             monitor.setAutoCommit(false);
             try {
-                pid(monitor, 0);
+                try {
+                    pid(monitor, 0);
+                } catch (SQLException e) {
+                    return "a transaction block was refused (" + e.getMessage() + ")"; // statement mode
+                }
                 int second;
                 try {
                     second = pid(probe, PROBE_WAIT_SECONDS);
@@ -55,8 +59,13 @@ final class GuardReads {
                 return first == second ? null : "the PostgreSQL backend changed from pid " + first + " to " + second
                         + " between two transactions on one connection";
             } finally {
-                monitor.rollback();
-                monitor.setAutoCommit(auto);
+                if (!monitor.isClosed()) { // a statement-mode PgBouncer closes a connection that opens a transaction
+                    try {
+                        monitor.rollback();
+                    } finally {
+                        monitor.setAutoCommit(auto);
+                    }
+                }
             }
         }
     }
