@@ -106,6 +106,7 @@ public final class IndexEngine {
     private final Metrics metrics;
     private final Actor actor;
     private volatile GuardReading guards = new GuardReading(Windows.NONE);
+    private volatile java.time.Clock clock = java.time.Clock.systemUTC();
 
     public IndexEngine(Databases databases, IndexBuilder builder, Settings settings) {
         this(databases, builder, settings, Metrics.NOOP);
@@ -125,6 +126,12 @@ public final class IndexEngine {
         return this;
     }
 
+    /** The clock the decisions see (tests set a fixed one to stand inside or outside a maintenance window). */
+    public IndexEngine withClock(java.time.Clock c) {
+        this.clock = c;
+        return this;
+    }
+
     public IndexBuilder builder() {
         return builder;
     }
@@ -136,7 +143,7 @@ public final class IndexEngine {
      */
     public Outcome reconcile(Request req, PostgresIndexStatus current, StatusSink sink, Events events,
             Runnable wakeUp) throws Exception {
-        Instant now = Instant.now();
+        Instant now = Instant.now(clock);
         PostgresIndexStatus st = newGeneration(StatusCopies.copy(current), req.generation());
         Outcome o;
         try {
