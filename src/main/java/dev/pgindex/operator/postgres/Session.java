@@ -108,6 +108,23 @@ public final class Session implements AutoCloseable {
         }
     }
 
+    /**
+     * pg_terminate_backend or pg_cancel_backend of a session (spec.blockingSessions), with a bind parameter. False
+     * when the pid is no longer a backend; a role that may not signal it gets a DatabaseException (42501: it needs
+     * pg_signal_backend, or the session's own role; a superuser's session only a superuser).
+     */
+    public boolean endSession(int pid, boolean terminate) throws DatabaseException {
+        try (java.sql.PreparedStatement ps = c.prepareStatement(terminate
+                ? "SELECT pg_catalog.pg_terminate_backend(?)" : "SELECT pg_catalog.pg_cancel_backend(?)")) {
+            ps.setInt(1, pid);
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                return rs.next() && rs.getBoolean(1);
+            }
+        } catch (SQLException e) {
+            throw DatabaseException.of(e);
+        }
+    }
+
     @Override
     public void close() {
         try {

@@ -58,6 +58,9 @@ final class Actor {
             session.cancel(c.pid());
             return new Acted(c.status(), c.requeue(), false, false);
         }
+        if (d instanceof Decision.EndSessions e) {
+            return endSessions(e, session, events);
+        }
         if (d instanceof Decision.Release r) {
             return new Acted(r.status(), null, false, true);
         }
@@ -121,6 +124,30 @@ final class Actor {
         all.add(Jobs.started(ctx, job, p.pid(), st));
         emit(events, all);
         return new Acted(st, settings.buildPollInterval(), false, false);
+    }
+
+    /** Ends each session; its event once done, or a Warning and status.guards when the role may not. */
+    private static Acted endSessions(Decision.EndSessions e, Session session, IndexEngine.Events events) {
+        PostgresIndexStatus st = e.status();
+        for (Decision.EndSessions.SessionToEnd t : e.targets()) {
+            try {
+                if (session.endSession(t.pid(), t.terminate())) {
+                    emit(events, List.of(t.done()));
+                }
+            } catch (DatabaseException ex) {
+                String msg = "could not " + (t.terminate() ? "terminate" : "cancel") + " pid " + t.pid() + ": "
+                        + ex.failure().message() + (ex.failure().kind() == dev.pgindex.operator.postgres.ErrorKind
+                        .InsufficientPrivilege ? "; grant pg_signal_backend to the operator's role" : "");
+                Guards.update(st, g -> {
+                    List<Integer> pids = new ArrayList<>(g.getNotEnded() == null ? List.of() : g.getNotEnded());
+                    pids.add(t.pid());
+                    g.setNotEnded(pids);
+                    g.setBlockingSessions(msg);
+                });
+                events.warning(Reason.InsufficientPrivilege, msg);
+            }
+        }
+        return new Acted(st, e.requeue(), false, false);
     }
 
     static void emit(IndexEngine.Events events, List<Decision.Event> list) {

@@ -119,7 +119,11 @@ public final class Context {
         st.setLastError(null);
         st.setNextAttemptAt(null);
         BuildWatch.clearBlockers(st);
-        Guards.update(st, g -> g.setEta(null));
+        Guards.update(st, g -> {
+            g.setEta(null);
+            g.setBlockingSessions(null);
+            g.setNotEnded(null);
+        });
         if (st.getProgress() != null) {
             st.getProgress().setPhase("done");
             st.getProgress().setPercent(100);

@@ -19,7 +19,8 @@ public record Guards(Windows defaultWindows, GuardObservation seen, Double bytes
         GuardStatus g = st.getGuards() == null ? new GuardStatus() : st.getGuards();
         change.accept(g);
         boolean empty = g.getWaiting() == null && g.getNextWindow() == null && g.getWindowClosesAt() == null
-                && g.getEstimatedBuildTime() == null && g.getEta() == null;
+                && g.getEstimatedBuildTime() == null && g.getEta() == null && g.getBlockingSessions() == null
+                && (g.getNotEnded() == null || g.getNotEnded().isEmpty());
         st.setGuards(empty ? null : g);
     }
 }

@@ -14,6 +14,7 @@ import dev.pgindex.operator.postgres.InvalidDefinitionException;
 import dev.pgindex.operator.postgres.Observation;
 import dev.pgindex.operator.postgres.Session;
 import dev.pgindex.operator.postgres.SqlErrors;
+import dev.pgindex.operator.reconciler.step.BlockingSessionsStep;
 import dev.pgindex.operator.reconciler.step.DeletionStep;
 import dev.pgindex.operator.reconciler.step.InFlightJobStep;
 import dev.pgindex.operator.reconciler.step.JobOutcomeStep;
@@ -169,8 +170,19 @@ public final class IndexEngine {
         }
         Optional<IndexBuilder.Job> job = builder.job(req.uid());
         if (job.isPresent() && !job.get().done()) {
-            return finish(actor, InFlightJobStep.decide(context(req, def, st, null, now), job.get(),
-                    watch(req, def, job.get())), events);
+            Context ctx = context(req, def, st, null, now);
+            Optional<Observation.Watch> watch = watch(req, def, job.get());
+            Decision d = BlockingSessionsStep.decide(ctx, InFlightJobStep.decide(ctx, job.get(), watch), watch);
+            if (d instanceof Decision.EndSessions) {
+                try (Session session = Session.open(databases, req.connection())) {
+                    Actor.Acted acted = actor.act(d, ctx, session, sink, events, wakeUp);
+                    return new Outcome(acted.status(), acted.requeue());
+                } catch (DatabaseException e) {
+                    return finish(actor, new Decision.Wait(d.status(), d.events(), settings.buildPollInterval()),
+                            events);
+                }
+            }
+            return finish(actor, d, events);
         }
         if (job.isPresent()) {
             jobEnded(req, def, st, job.get(), events, now);

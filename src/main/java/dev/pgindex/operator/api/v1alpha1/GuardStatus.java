@@ -25,6 +25,17 @@ public class GuardStatus {
             + "rate (pg_stat_progress_create_index).")
     private String eta;
 
+    @JsonPropertyDescription("What spec.blockingSessions could not do, for example a session the operator's role "
+            + "may not end (it needs pg_signal_backend), or an idle transaction that a cancel does not end.")
+    private String blockingSessions;
+
+    @JsonPropertyDescription("Backend PIDs the operator tried and failed to end for this build (not tried again).")
+    private java.util.List<Integer> notEnded;
+
+    public String getBlockingSessions() { return blockingSessions; }
+    public void setBlockingSessions(String blockingSessions) { this.blockingSessions = blockingSessions; }
+    public java.util.List<Integer> getNotEnded() { return notEnded; }
+    public void setNotEnded(java.util.List<Integer> notEnded) { this.notEnded = notEnded; }
     public String getWaiting() { return waiting; }
     public void setWaiting(String waiting) { this.waiting = waiting; }
     public String getNextWindow() { return nextWindow; }

@@ -188,6 +188,11 @@ public class PostgresIndexSpec {
             + "interrupted by it.")
     private BuildSchedule schedule;
 
+    @JsonPropertyDescription("What to do about sessions that block this resource's build: report them (default), "
+            + "or cancel or terminate those that match the lists given, after a grace period. See README, \"When "
+            + "builds run\".")
+    private BlockingSessionsPolicy blockingSessions;
+
     public ConnectionRef getConnection() { return connection; }
     public void setConnection(ConnectionRef connection) { this.connection = connection; }
     public String getSchema() { return schema; }
@@ -226,4 +231,6 @@ public class PostgresIndexSpec {
     public void setBuildDeadline(String buildDeadline) { this.buildDeadline = buildDeadline; }
     public BuildSchedule getSchedule() { return schedule; }
     public void setSchedule(BuildSchedule schedule) { this.schedule = schedule; }
+    public BlockingSessionsPolicy getBlockingSessions() { return blockingSessions; }
+    public void setBlockingSessions(BlockingSessionsPolicy blockingSessions) { this.blockingSessions = blockingSessions; }
 }

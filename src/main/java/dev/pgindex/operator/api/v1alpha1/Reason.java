@@ -58,5 +58,8 @@ public enum Reason {
     DropAbandoned,
     // guards: when a build may start (Reconciling=True while waiting; PoolerNotSupported is Stalled=True)
     WaitingForWindow,
-    PoolerNotSupported
+    PoolerNotSupported,
+    // events of spec.blockingSessions
+    BlockingSessionCancelled,
+    BlockingSessionTerminated
 }
