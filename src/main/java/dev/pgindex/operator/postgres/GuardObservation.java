@@ -10,11 +10,21 @@ package dev.pgindex.operator.postgres;
  *                      transaction or statement mode
  * @param pooler        what showed it, for the message (null when stable)
  * @param tableBytes    the table's heap size in bytes (pg_relation_size), or -1 when not read
+ * @param lag           the replication lag on this primary, read only when a limit applies
  */
-public record GuardObservation(boolean read, boolean sessionStable, String pooler, long tableBytes) {
-    public static final GuardObservation NOT_READ = new GuardObservation(false, true, null, -1);
+public record GuardObservation(boolean read, boolean sessionStable, String pooler, long tableBytes, ReplicaLag lag) {
+    public static final GuardObservation NOT_READ = new GuardObservation(false, true, null, -1, ReplicaLag.NOT_READ);
 
-    /** What the engine asks for: the table (for its size) or 0 for none. */
-    public record Needs(long tableOid, boolean tableSize) {
+    /** What the engine asks for: the table (for its size) or 0 for none, and whether to read the lag. */
+    public record Needs(long tableOid, boolean tableSize, boolean replicaLag) {
+    }
+
+    /**
+     * The worst replication lag seen from the primary: the most WAL bytes a standby has not replayed or a slot
+     * retains, and the longest replay_lag, each with where; or what grant is missing to see them.
+     */
+    public record ReplicaLag(boolean read, long maxBytes, String bytesWhere, long maxLagMillis, String lagWhere,
+            String missingPrivilege) {
+        public static final ReplicaLag NOT_READ = new ReplicaLag(false, 0, null, 0, null, null);
     }
 }

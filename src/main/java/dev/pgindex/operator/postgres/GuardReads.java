@@ -27,7 +27,50 @@ final class GuardReads {
                 }
             }
         }
-        return new GuardObservation(true, pooler == null, pooler, bytes);
+        return new GuardObservation(true, pooler == null, pooler, bytes,
+                needs.replicaLag() ? replicaLag(monitor) : GuardObservation.ReplicaLag.NOT_READ);
+    }
+
+    /**
+     * The lag of every standby (pg_stat_replication: WAL not replayed yet, replay_lag) and the WAL every slot
+     * retains. pg_stat_replication shows its positions only to superusers and members of pg_read_all_stats
+     * (pg_monitor has it): without, the lag is unknown, and said so, never read as zero.
+     */
+    static GuardObservation.ReplicaLag replicaLag(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT pg_catalog.pg_has_role("
+                + "'pg_read_all_stats', 'USAGE') OR (SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = "
+                + "current_user)")) {
+            if (rs.next() && !rs.getBoolean(1)) {
+                return new GuardObservation.ReplicaLag(true, 0, null, 0, null, "the role cannot read the replication "
+                        + "lag (pg_stat_replication shows it only to superusers and members of pg_read_all_stats): "
+                        + "GRANT pg_monitor TO the operator's role, or remove spec.replicaLag");
+            }
+        }
+        long maxBytes = 0;
+        String bytesWhere = null;
+        long maxLag = 0;
+        String lagWhere = null;
+        String sql = "SELECT 'standby ' || quote_literal(coalesce(nullif(application_name, ''), client_addr::text, "
+                + "'local')), pg_catalog.pg_wal_lsn_diff(pg_catalog.pg_current_wal_lsn(), replay_lsn)::bigint, "
+                + "(extract(epoch FROM replay_lag) * 1000)::bigint FROM pg_catalog.pg_stat_replication "
+                + "UNION ALL SELECT 'replication slot ' || quote_literal(slot_name), "
+                + "pg_catalog.pg_wal_lsn_diff(pg_catalog.pg_current_wal_lsn(), restart_lsn)::bigint, NULL "
+                + "FROM pg_catalog.pg_replication_slots WHERE restart_lsn IS NOT NULL";
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            while (rs.next()) {
+                long bytes = rs.getLong(2);
+                if (!rs.wasNull() && bytes > maxBytes) {
+                    maxBytes = bytes;
+                    bytesWhere = rs.getString(1);
+                }
+                long lag = rs.getLong(3);
+                if (!rs.wasNull() && lag > maxLag) {
+                    maxLag = lag;
+                    lagWhere = rs.getString(1);
+                }
+            }
+        }
+        return new GuardObservation.ReplicaLag(true, maxBytes, bytesWhere, maxLag, lagWhere, null);
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.pgindex.operator.reconciler;
 
+import dev.pgindex.operator.api.v1alpha1.ReplicaLagLimit;
 import dev.pgindex.operator.postgres.DatabaseException;
 import dev.pgindex.operator.postgres.Databases;
 import dev.pgindex.operator.postgres.GuardObservation;
@@ -11,7 +12,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The engine's side of the guards: the operator's defaults, the reads before a job start, and the build rate of
+ * The engine's side of the guards: the operator's defaults (windows, replication lag limit), the reads before a job start, and the build rate of
  * each database. The rate is kept in memory, per database (host, port, name), from the builds of this process: it
  * is a property of the server and its load, not of one resource, so every resource on the database shares it; a
  * restarted operator measures it again on its first build (and predicts nothing until then, so a first build only
@@ -22,28 +23,31 @@ final class GuardReading {
     static final long MIN_MEASURED_BYTES = 1L << 20;
 
     private final Windows defaultWindows;
+    private final ReplicaLagLimit defaultLag;
     private final Map<String, Double> bytesPerSecond = new ConcurrentHashMap<>();
     private final Map<String, Long> tableBytesOfJob = new ConcurrentHashMap<>();
 
-    GuardReading(Windows defaultWindows) {
+    GuardReading(Windows defaultWindows, ReplicaLagLimit defaultLag) {
         this.defaultWindows = defaultWindows == null ? Windows.NONE : defaultWindows;
+        this.defaultLag = defaultLag;
     }
 
     Guards none() {
-        return new Guards(defaultWindows, GuardObservation.NOT_READ, null);
+        return new Guards(defaultWindows, GuardObservation.NOT_READ, null, defaultLag);
     }
 
     /** Reads what the gates need before {@code job} may start (a pooler probe; the table's size if a window applies). */
     Guards read(Session session, Databases databases, IndexEngine.Request req, JobPlan job) throws DatabaseException {
         boolean windows = !Windows.of(req.spec().getSchedule(), defaultWindows).isEmpty();
+        boolean lag = LagLimits.of(req.spec().getReplicaLag(), defaultLag) != null;
         GuardObservation seen = session.guards(databases, req.connection(),
-                new GuardObservation.Needs(job.tableOid(), windows));
+                new GuardObservation.Needs(job.tableOid(), windows, lag));
         if (seen.tableBytes() >= 0) {
             tableBytesOfJob.put(req.uid(), seen.tableBytes());
         } else {
             tableBytesOfJob.remove(req.uid());
         }
-        return new Guards(defaultWindows, seen, bytesPerSecond.get(req.connection().databaseKey()));
+        return new Guards(defaultWindows, seen, bytesPerSecond.get(req.connection().databaseKey()), defaultLag);
     }
 
     /** A job of this process ended: a successful build or REINDEX of a table of known size measures the rate. */

@@ -5,6 +5,7 @@ import dev.pgindex.operator.api.v1alpha1.Phase;
 import dev.pgindex.operator.api.v1alpha1.PostgresIndexSpec;
 import dev.pgindex.operator.api.v1alpha1.PostgresIndexStatus;
 import dev.pgindex.operator.api.v1alpha1.Reason;
+import dev.pgindex.operator.api.v1alpha1.ReplicaLagLimit;
 import dev.pgindex.operator.postgres.ConnectionInfo;
 import dev.pgindex.operator.postgres.DatabaseException;
 import dev.pgindex.operator.postgres.Databases;
@@ -106,7 +107,7 @@ public final class IndexEngine {
     private final Settings settings;
     private final Metrics metrics;
     private final Actor actor;
-    private volatile GuardReading guards = new GuardReading(Windows.NONE);
+    private volatile GuardReading guards = new GuardReading(Windows.NONE, null);
     private volatile java.time.Clock clock = java.time.Clock.systemUTC();
 
     public IndexEngine(Databases databases, IndexBuilder builder, Settings settings) {
@@ -121,9 +122,9 @@ public final class IndexEngine {
         this.actor = new Actor(builder, settings, metrics);
     }
 
-    /** The operator's default maintenance windows (pgindex.maintenance-windows). */
-    public IndexEngine defaultWindows(Windows windows) {
-        this.guards = new GuardReading(windows);
+    /** The operator's defaults for the guards: maintenance windows and the replication lag limit (may be null). */
+    public IndexEngine guardDefaults(Windows windows, ReplicaLagLimit replicaLag) {
+        this.guards = new GuardReading(windows, replicaLag);
         return this;
     }
 
@@ -151,6 +152,7 @@ public final class IndexEngine {
             IndexDefinition def = Specs.definition(req.spec());
             Specs.duration(req.spec().getBuildDeadline());
             Windows.of(req.spec().getSchedule(), Windows.NONE);
+            LagLimits.of(req.spec().getReplicaLag(), null);
             st.setSpecHash(def.hash());
             o = reconcileDefinition(req, def, st, sink, events, wakeUp, now);
         } catch (InvalidDefinitionException e) {

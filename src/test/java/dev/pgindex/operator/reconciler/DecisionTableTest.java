@@ -1328,7 +1328,8 @@ class DecisionTableTest {
     static Stream<Row> allRows() {
         return Stream.of(guardsAndAbsentIndex(), retryGate(), jobIntent(), existingIndex(), adoptionAndReady(),
                 rebuild(), constraints(), partitions(), deletion(), jobInFlight(), jobOutcome(), unreachable(),
-                engineWithoutDatabase(), WindowGateDecisionTest.rows(), PoolerGateDecisionTest.rows(), BlockingSessionsDecisionTest.rows())
+                engineWithoutDatabase(), WindowGateDecisionTest.rows(), PoolerGateDecisionTest.rows(), BlockingSessionsDecisionTest.rows(),
+                ReplicaLagGateDecisionTest.rows())
                 .flatMap(s -> s);
     }
 

@@ -23,11 +23,11 @@ class PoolerGateDecisionTest {
             + "one connection";
 
     static Guards pooled() {
-        return new Guards(Windows.NONE, new GuardObservation(true, false, EVIDENCE, -1), null);
+        return new Guards(Windows.NONE, new GuardObservation(true, false, EVIDENCE, -1, GuardObservation.ReplicaLag.NOT_READ), null);
     }
 
     static Guards direct() {
-        return new Guards(Windows.NONE, new GuardObservation(true, true, null, -1), null);
+        return new Guards(Windows.NONE, new GuardObservation(true, true, null, -1, GuardObservation.ReplicaLag.NOT_READ), null);
     }
 
     static Stream<Row> rows() {

@@ -67,7 +67,7 @@ class WindowGateDecisionTest {
 
     /** What was read before the job start: a direct connection, and the table's size. */
     static Guards read(long tableBytes, Double rate) {
-        return new Guards(Windows.NONE, new GuardObservation(true, true, null, tableBytes), rate);
+        return new Guards(Windows.NONE, new GuardObservation(true, true, null, tableBytes, GuardObservation.ReplicaLag.NOT_READ), rate);
     }
 
     static final long MB = 1L << 20;

@@ -32,6 +32,12 @@ public class GuardStatus {
     @JsonPropertyDescription("Backend PIDs the operator tried and failed to end for this build (not tried again).")
     private java.util.List<Integer> notEnded;
 
+    @JsonPropertyDescription("The replication lag measured before the last build start, when spec.replicaLag (or "
+            + "the operator's default) applies, for example \"40 MiB behind on standby 'replica1'\".")
+    private String replicaLag;
+
+    public String getReplicaLag() { return replicaLag; }
+    public void setReplicaLag(String replicaLag) { this.replicaLag = replicaLag; }
     public String getBlockingSessions() { return blockingSessions; }
     public void setBlockingSessions(String blockingSessions) { this.blockingSessions = blockingSessions; }
     public java.util.List<Integer> getNotEnded() { return notEnded; }

@@ -193,6 +193,12 @@ public class PostgresIndexSpec {
             + "builds run\".")
     private BlockingSessionsPolicy blockingSessions;
 
+    @JsonPropertyDescription("The largest replication lag at which a build (and each partition leaf's build) may "
+            + "start, as time and/or bytes, read on the primary; over it the resource waits with reason "
+            + "WaitingForReplicaLag. Omitted: the operator's default (pgindex.replica-lag.*), if any. Needs pg_monitor "
+            + "(or pg_read_all_stats) to read the lag.")
+    private ReplicaLagLimit replicaLag;
+
     public ConnectionRef getConnection() { return connection; }
     public void setConnection(ConnectionRef connection) { this.connection = connection; }
     public String getSchema() { return schema; }
@@ -233,4 +239,6 @@ public class PostgresIndexSpec {
     public void setSchedule(BuildSchedule schedule) { this.schedule = schedule; }
     public BlockingSessionsPolicy getBlockingSessions() { return blockingSessions; }
     public void setBlockingSessions(BlockingSessionsPolicy blockingSessions) { this.blockingSessions = blockingSessions; }
+    public ReplicaLagLimit getReplicaLag() { return replicaLag; }
+    public void setReplicaLag(ReplicaLagLimit replicaLag) { this.replicaLag = replicaLag; }
 }

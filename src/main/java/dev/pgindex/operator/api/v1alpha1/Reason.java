@@ -61,5 +61,7 @@ public enum Reason {
     PoolerNotSupported,
     // events of spec.blockingSessions
     BlockingSessionCancelled,
-    BlockingSessionTerminated
+    BlockingSessionTerminated,
+    // Reconciling=True: the standbys are too far behind for a build to start (spec.replicaLag)
+    WaitingForReplicaLag
 }

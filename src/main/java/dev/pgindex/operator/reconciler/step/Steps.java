@@ -35,7 +35,8 @@ public final class Steps {
      */
     public static final List<Gate> GATES = List.of(
             new PoolerGate(),        // the connection is not one stable session: Stalled PoolerNotSupported
-            new WindowGate());       // outside the maintenance windows, or predicted not to end in one
+            new WindowGate(),        // outside the maintenance windows, or predicted not to end in one
+            new ReplicaLagGate());   // standbys too far behind, or their lag cannot be read
 
     private Steps() {
     }
