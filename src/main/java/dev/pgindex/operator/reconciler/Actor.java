@@ -89,7 +89,9 @@ final class Actor {
         JobPlan job = d.job();
         PostgresIndexStatus st = d.status();
         Optional<IndexBuilder.Prepared> prepared = builder.prepare(ctx.req().connection(), ctx.req().uid(),
-                job.kind(), job.tableOid(), settings.buildsPerDatabase(), job.deadlineMillis());
+                job.kind(), job.tableOid(), settings.buildsPerDatabase(), job.deadlineMillis(),
+                job.kind() == IndexBuilder.Kind.DROP ? java.util.Map.of()
+                        : BuildSettingsPlan.sessionSettings(ctx.spec()));
         if (prepared.isEmpty()) {
             if (job.forDeletion()) {
                 Conditions.reconciling(st, ctx.gen(), Phase.Deleting, Reason.WaitingForBuildSlot, "waiting for "

@@ -153,6 +153,7 @@ public final class IndexEngine {
             Specs.duration(req.spec().getBuildDeadline());
             Windows.of(req.spec().getSchedule(), Windows.NONE);
             LagLimits.of(req.spec().getReplicaLag(), null);
+            BuildSettingsPlan.sessionSettings(req.spec());
             st.setSpecHash(def.hash());
             o = reconcileDefinition(req, def, st, sink, events, wakeUp, now);
         } catch (InvalidDefinitionException e) {

@@ -199,6 +199,10 @@ public class PostgresIndexSpec {
             + "(or pg_read_all_stats) to read the lag.")
     private ReplicaLagLimit replicaLag;
 
+    @JsonPropertyDescription("Settings of the builder session (maintenance_work_mem, "
+            + "max_parallel_maintenance_workers) and the ANALYZE after a build. May change; applies to the next build.")
+    private BuildSettings buildSettings;
+
     public ConnectionRef getConnection() { return connection; }
     public void setConnection(ConnectionRef connection) { this.connection = connection; }
     public String getSchema() { return schema; }
@@ -241,4 +245,6 @@ public class PostgresIndexSpec {
     public void setBlockingSessions(BlockingSessionsPolicy blockingSessions) { this.blockingSessions = blockingSessions; }
     public ReplicaLagLimit getReplicaLag() { return replicaLag; }
     public void setReplicaLag(ReplicaLagLimit replicaLag) { this.replicaLag = replicaLag; }
+    public BuildSettings getBuildSettings() { return buildSettings; }
+    public void setBuildSettings(BuildSettings buildSettings) { this.buildSettings = buildSettings; }
 }

@@ -70,6 +70,9 @@ public class PostgresIndexStatus {
             + "window, the predicted build time, the running build's ETA.")
     private GuardStatus guards;
 
+    @JsonPropertyDescription("The ANALYZE of the table after the latest build (spec.buildSettings.analyze).")
+    private AnalyzeInfo analyze;
+
     public Long getObservedGeneration() { return observedGeneration; }
     public void setObservedGeneration(Long observedGeneration) { this.observedGeneration = observedGeneration; }
     public Phase getPhase() { return phase; }
@@ -106,4 +109,6 @@ public class PostgresIndexStatus {
     public void setNextAttemptAt(String nextAttemptAt) { this.nextAttemptAt = nextAttemptAt; }
     public GuardStatus getGuards() { return guards; }
     public void setGuards(GuardStatus guards) { this.guards = guards; }
+    public AnalyzeInfo getAnalyze() { return analyze; }
+    public void setAnalyze(AnalyzeInfo analyze) { this.analyze = analyze; }
 }

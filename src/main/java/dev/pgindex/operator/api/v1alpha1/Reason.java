@@ -63,5 +63,7 @@ public enum Reason {
     BlockingSessionCancelled,
     BlockingSessionTerminated,
     // Reconciling=True: the standbys are too far behind for a build to start (spec.replicaLag)
-    WaitingForReplicaLag
+    WaitingForReplicaLag,
+    // event: the table was analyzed after a build (spec.buildSettings.analyze)
+    Analyzed
 }

@@ -26,6 +26,7 @@ public final class Steps {
             new AdoptionStep(),      // valid, not yet marked for this spec: adopt, or conflict
             new RebuildStep(),       // spec.rebuild: REINDEX CONCURRENTLY, and our leftovers
             new ConstraintStep(),    // spec.constraint: ADD CONSTRAINT USING INDEX
+            new AnalyzeStep(),       // spec.buildSettings.analyze: ANALYZE once after our build
             new ReadyStep());        // nothing left to do
 
     /**
