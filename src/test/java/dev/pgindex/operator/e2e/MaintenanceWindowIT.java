@@ -82,6 +82,44 @@ class MaintenanceWindowIT {
                 "jsonpath={.status.guards}").check().out()).isEmpty();
     }
 
+    @Test
+    void shouldRefuseMalformedGuardsAtAdmission() {
+        E2eEnvironment.Tenant t = env.newTenant("guards-admission");
+        String base = """
+                apiVersion: pgindex.dev/v1alpha1
+                kind: PostgresIndex
+                metadata:
+                  name: bad
+                spec:
+                  connection:
+                    secretName: db-app
+                  table: users
+                  name: users_email_idx
+                  columns:
+                    - name: email
+                """;
+        String[][] cases = {
+                {"  blockingSessions:\n    action: Terminate\n", "Cancel and Terminate need at least one of"},
+                {"  blockingSessions:\n    action: Kill\n", "spec.blockingSessions.action"},
+                {"  blockingSessions:\n    action: Cancel\n    roles: [app]\n    gracePeriod: soon\n",
+                        "spec.blockingSessions.gracePeriod"},
+                {"  replicaLag: {}\n", "replicaLag needs maxLag, maxBytes or both"},
+                {"  replicaLag:\n    maxBytes: 1GB\n", "spec.replicaLag.maxBytes"},
+                {"  buildSettings:\n    maintenanceWorkMem: lots\n", "spec.buildSettings.maintenanceWorkMem"},
+                {"  buildSettings:\n    maxParallelMaintenanceWorkers: 100\n",
+                        "spec.buildSettings.maxParallelMaintenanceWorkers"},
+        };
+        for (String[] c : cases) {
+            Cli.Result r = env.apply(t.namespace(), base + c[0]);
+            assertThat(r.exit()).as(c[0] + r).isNotZero();
+            assertThat(r.toString()).as(c[0]).contains(c[1]);
+        }
+        Cli.Result ok = env.apply(t.namespace(), base + "  blockingSessions:\n    action: Terminate\n"
+                + "    applicationNames: [report-*]\n  replicaLag:\n    maxBytes: 1Gi\n  buildSettings:\n"
+                + "    maintenanceWorkMem: 256MB\n");
+        assertThat(ok.exit()).as(ok.toString()).isZero();
+    }
+
     static String explain(String field) {
         return env.kubectl("explain", field).check().out().replaceAll("\\s+", " ");
     }

@@ -13,7 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * What spec.blockingSessions relies on, pinned on a real PostgreSQL (docs/blocking-sessions.md): a cancel does
+ * What spec.blockingSessions relies on, pinned on a real PostgreSQL (docs/guards.md): a cancel does
  * nothing to an idle transaction, a terminate ends it, and who may signal whom.
  */
 class PgSignalTest {
