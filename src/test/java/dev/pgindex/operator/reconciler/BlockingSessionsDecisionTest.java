@@ -7,6 +7,8 @@ import dev.pgindex.operator.postgres.Blocker;
 import dev.pgindex.operator.postgres.Observation;
 import dev.pgindex.operator.reconciler.DecisionTableSupport.Expect;
 import dev.pgindex.operator.reconciler.DecisionTableSupport.Given;
+import dev.pgindex.operator.reconciler.DecisionTableSupport.Idx;
+import dev.pgindex.operator.reconciler.DecisionTableSupport.Mark;
 import dev.pgindex.operator.reconciler.DecisionTableSupport.Outcome;
 import dev.pgindex.operator.reconciler.DecisionTableSupport.Row;
 import dev.pgindex.operator.reconciler.step.BlockingSessionsStep;
@@ -128,6 +130,19 @@ class BlockingSessionsDecisionTest {
                         running(policy(BlockerAction.Cancel, "1m", List.of("nightly-report"), null, null), 60,
                                 blocked(active(7001, "nightly-report"))),
                         ends(7001, false, "cancelled the statement of pid 7001", "SELECT pg_sleep(3600)")),
+                row("blockers: our build from before a restart (status.build's pid), blocked past the grace period "
+                        + "-> terminated too", given().spec(sp -> sp.setBlockingSessions(terminateReports()))
+                                .wasBuilding().launched().blockedSince(ofMinutes(6))
+                                .status(st -> st.getBuild().setBlockedWarningSent(true))
+                                .index(Idx.building(DecisionTableSupport.BUILDER_PID).marked(Mark.OURS))
+                                .watching(blocked(idle(7001, "nightly-report"))),
+                        ends(7001, true, "terminated pid 7001")),
+                row("blockers: someone else's build of our index (a DBA's REINDEX) -> the policy stays out of it",
+                        given().spec(sp -> sp.setBlockingSessions(terminateReports()))
+                                .wasReady().blockedSince(ofMinutes(6))
+                                .index(Idx.building(4243).marked(Mark.OURS))
+                                .watching(blocked(idle(7001, "nightly-report"))),
+                        waits(Building, Reason.WaitingForTransactions)),
                 row("blockers: Terminate, a pid the operator already failed to end -> not tried again",
                         running(terminateReports(), 60, blocked(idle(7001, "nightly-report")))
                                 .status(s -> Guards.update(s, g -> g.setNotEnded(new ArrayList<>(List.of(7001))))),

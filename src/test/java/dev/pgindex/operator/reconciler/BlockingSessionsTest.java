@@ -88,6 +88,24 @@ class BlockingSessionsTest {
         }
     }
 
+    /**
+     * Our build found in the catalog after a restart (RunningBuildStep) waits for an old writer: the policy reaches
+     * it too. (A build that still waits for its very first lock after a restart has no catalog entry yet and is
+     * reported without the policy.)
+     */
+    @Test
+    void shouldApplyThePolicyToOurBuildAfterAnOperatorRestart() throws Exception {
+        try (var report = openTransaction(db, "nightly-report", "UPDATE users SET email = email WHERE id = 1");
+                EngineHarness h = new EngineHarness("users-email", db, spec(BlockerAction.Terminate))) {
+            h.reconcileUntil(s -> s.getBlockedBy() != null && s.getBlockedBy().startsWith("pid " + report.pid()), WAIT);
+            h.restartOperator(); // the build keeps running in PostgreSQL; the new engine finds it in the catalog
+            h.reconcileUntil(s -> Conditions.isTrue(s, ConditionType.READY), WAIT);
+            assertThat(alive(report.pid())).isFalse();
+            assertThat(h.events).anyMatch(e -> e.startsWith("Normal BlockingSessionTerminated: terminated pid "
+                    + report.pid()));
+        }
+    }
+
     @Test
     void shouldEndNothingInReportMode() throws Exception {
         try (var writer = openTransaction(db, "psql", "UPDATE users SET email = email WHERE id = 1");

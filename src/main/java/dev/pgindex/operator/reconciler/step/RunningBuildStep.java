@@ -25,11 +25,14 @@ public final class RunningBuildStep implements Step {
                 && idx.buildingPid().equals(ctx.status().getBuild().getBuilderPid());
         if (ourBuilder || Ownership.ours(ctx, idx, ctx.obs().comparison())) {
             Reason blocked = BuildWatch.record(ctx, ctx.obs().watched());
-            return Optional.of(ctx.waitFor(Phase.Building, blocked == null ? Reason.BuildInProgress : blocked,
+            Decision wait = ctx.waitFor(Phase.Building, blocked == null ? Reason.BuildInProgress : blocked,
                     "the build of " + ctx.def().qualifiedName() + " by backend " + idx.buildingPid() + " is still "
                     + "running; waiting for it (never started twice)"
                     + (blocked == null ? "" : "; it waits for " + ctx.status().getBlockedBy()),
-                    ctx.settings().buildPollInterval()));
+                    ctx.settings().buildPollInterval());
+            // spec.blockingSessions for the build we recorded (from before a restart), never for another's
+            return Optional.of(ourBuilder ? BlockingSessionsStep.decide(ctx, wait, Optional.of(ctx.obs().watched()))
+                    : wait);
         }
         return Optional.of(ctx.waitFor(Phase.Pending, Reason.BuildInProgress, "another session (backend "
                 + idx.buildingPid() + ") is building an index named " + ctx.def().qualifiedName()
