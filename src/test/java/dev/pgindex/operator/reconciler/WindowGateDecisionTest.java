@@ -176,6 +176,17 @@ class WindowGateDecisionTest {
     }
 
     @Test
+    void ourBuildFoundAfterARestartGetsAnEtaToo() {
+        // status.build.startedAt is 120s before NOW (launched()); the progress row says 60 of 100 blocks scanned
+        var status = given().wasBuilding().launched().index(Idx.building(DecisionTableSupport.BUILDER_PID)
+                .marked(Mark.OURS)).watching(DecisionTableSupport.progress("building index: scanning table", 60, 100))
+                .run().status();
+        int pct = status.getProgress().getPercent();
+        assertThat(status.getGuards().getEta()).isEqualTo(DecisionTableSupport.NOW.minusSeconds(120)
+                .plusSeconds(120L * 100 / pct).toString());
+    }
+
+    @Test
     void aReadyIndexKeepsNoEta() {
         var status = DecisionTableTest.check(row("ready clears the eta",
                 given().wasBuilding().status(s -> Guards.update(s, gs -> gs.setEta("2026-12-01T12:10:00Z")))
