@@ -15,8 +15,11 @@ package dev.pgindex.operator.postgres;
 public record GuardObservation(boolean read, boolean sessionStable, String pooler, long tableBytes, ReplicaLag lag) {
     public static final GuardObservation NOT_READ = new GuardObservation(false, true, null, -1, ReplicaLag.NOT_READ);
 
-    /** What the engine asks for: the table (for its size) or 0 for none, and whether to read the lag. */
-    public record Needs(long tableOid, boolean tableSize, boolean replicaLag) {
+    /**
+     * What the engine asks for: the table (for its size) or 0 for none, whether to read the lag, and whether to
+     * probe for a pooler (not when the same endpoint proved stable moments ago).
+     */
+    public record Needs(long tableOid, boolean tableSize, boolean replicaLag, boolean probePooler) {
     }
 
     /**

@@ -16,7 +16,7 @@ final class GuardReads {
 
     static GuardObservation read(Databases databases, ConnectionInfo info, Connection monitor,
             GuardObservation.Needs needs) throws SQLException {
-        String pooler = poolerEvidence(databases, info, monitor);
+        String pooler = needs.probePooler() ? poolerEvidence(databases, info, monitor) : null;
         long bytes = -1;
         if (needs.tableSize() && needs.tableOid() != 0) {
             try (PreparedStatement ps = monitor.prepareStatement(

@@ -8,6 +8,7 @@ import dev.pgindex.operator.postgres.IndexBuilder;
 import dev.pgindex.operator.postgres.Session;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -26,6 +27,13 @@ final class GuardReading {
     private final ReplicaLagLimit defaultLag;
     private final Map<String, Double> bytesPerSecond = new ConcurrentHashMap<>();
     private final Map<String, Long> tableBytesOfJob = new ConcurrentHashMap<>();
+    /** When each endpoint (host, port, database) last proved to be one stable session. */
+    private final Map<String, Instant> stableSince = new ConcurrentHashMap<>();
+    /**
+     * How long a stable probe result is trusted for the same endpoint (a Secret pointed at a pooler is another
+     * host or port, so another endpoint, probed at once): a build queued for a slot is not probed every poll.
+     */
+    static final Duration PROBE_TRUSTED = Duration.ofMinutes(1);
 
     GuardReading(Windows defaultWindows, ReplicaLagLimit defaultLag) {
         this.defaultWindows = defaultWindows == null ? Windows.NONE : defaultWindows;
@@ -40,8 +48,16 @@ final class GuardReading {
     Guards read(Session session, Databases databases, IndexEngine.Request req, JobPlan job) throws DatabaseException {
         boolean windows = !Windows.of(req.spec().getSchedule(), defaultWindows).isEmpty();
         boolean lag = LagLimits.of(req.spec().getReplicaLag(), defaultLag) != null;
+        String endpoint = req.connection().databaseKey();
+        Instant stable = stableSince.get(endpoint);
+        boolean probe = stable == null || Instant.now().isAfter(stable.plus(PROBE_TRUSTED));
         GuardObservation seen = session.guards(databases, req.connection(),
-                new GuardObservation.Needs(job.tableOid(), windows, lag));
+                new GuardObservation.Needs(job.tableOid(), windows, lag, probe));
+        if (probe && seen.sessionStable()) {
+            stableSince.put(endpoint, Instant.now());
+        } else if (!seen.sessionStable()) {
+            stableSince.remove(endpoint);
+        }
         if (seen.tableBytes() >= 0) {
             tableBytesOfJob.put(req.uid(), seen.tableBytes());
         } else {
