@@ -63,6 +63,22 @@ public interface OperatorConfig {
     Duration connectTimeout();
 
     /**
+     * Default maintenance windows for resources without spec.schedule.windows: windows separated by ';', each
+     * "[days] HH:MM duration [IANA zone]", for example "Mon-Fri 01:00 3h Europe/Berlin; Sat,Sun 00:00 8h
+     * Europe/Berlin". Unset: no default, builds start at any time. A malformed value stops the operator at start.
+     */
+    Optional<String> maintenanceWindows();
+
+    /**
+     * Default replication lag limit for resources without spec.replicaLag: the largest replay lag (a duration,
+     * such as 30s) and/or the most WAL a standby may be behind or a slot may retain (512Mi, 2Gi) for a build to
+     * start. Unset: no limit. Needs pg_monitor for the operator's role.
+     */
+    Optional<String> replicaLagMaxLag();
+
+    Optional<String> replicaLagMaxBytes();
+
+    /**
      * The operator's own pod and namespace (the chart sets them from the Downward API). An event that its
      * resource's namespace refuses (a terminating namespace forbids new objects) is recorded on this pod instead,
      * so what a namespace deletion left behind shows in kubectl get events -n (operator namespace).

@@ -67,6 +67,16 @@ public final class IndexBuilder implements AutoCloseable {
      */
     public Optional<Prepared> prepare(ConnectionInfo info, String owner, Kind kind, long tableOid,
             int slotsPerDatabase, long statementTimeoutMillis) throws DatabaseException {
+        return prepare(info, owner, kind, tableOid, slotsPerDatabase, statementTimeoutMillis, Map.of());
+    }
+
+    /**
+     * As above, with settings of the builder session (spec.buildSettings), each set with set_config and bind
+     * parameters before the slot is taken; a value the server refuses fails here, before anything was sent.
+     */
+    public Optional<Prepared> prepare(ConnectionInfo info, String owner, Kind kind, long tableOid,
+            int slotsPerDatabase, long statementTimeoutMillis, Map<String, String> sessionSettings)
+            throws DatabaseException {
         Connection c;
         try {
             c = databases.builder(info, owner, statementTimeoutMillis);
@@ -78,6 +88,13 @@ public final class IndexBuilder implements AutoCloseable {
             try (Statement s = c.createStatement(); var rs = s.executeQuery("SELECT pg_backend_pid()")) {
                 rs.next();
                 pid = rs.getInt(1);
+            }
+            for (Map.Entry<String, String> e : sessionSettings.entrySet()) {
+                try (var ps = c.prepareStatement("SELECT pg_catalog.set_config(?, ?, false)")) {
+                    ps.setString(1, e.getKey());
+                    ps.setString(2, e.getValue());
+                    ps.execute();
+                }
             }
             if (Catalog.buildOnTable(c, tableOid).isPresent()
                     || !BuildSlots.tryAcquire(c, tableOid, slotsPerDatabase)) {

@@ -52,6 +52,19 @@ public final class Session implements AutoCloseable {
         }
     }
 
+    /**
+     * What the guards need before a job starts ({@link GuardObservation}): a pooler probe on one extra short
+     * connection, and the table's size when asked. Run only when a decision would start a job.
+     */
+    public GuardObservation guards(Databases databases, ConnectionInfo info, GuardObservation.Needs needs)
+            throws DatabaseException {
+        try {
+            return GuardReads.read(databases, info, c, needs);
+        } catch (SQLException e) {
+            throw DatabaseException.of(e);
+        }
+    }
+
     /** COMMENT ON INDEX (the ownership mark, or null to release it). */
     public void comment(String schema, String index, String text) throws DatabaseException {
         try (Statement s = c.createStatement()) {
@@ -90,6 +103,23 @@ public final class Session implements AutoCloseable {
     public boolean cancel(int pid) throws DatabaseException {
         try {
             return Catalog.cancelBackend(c, pid);
+        } catch (SQLException e) {
+            throw DatabaseException.of(e);
+        }
+    }
+
+    /**
+     * pg_terminate_backend or pg_cancel_backend of a session (spec.blockingSessions), with a bind parameter. False
+     * when the pid is no longer a backend; a role that may not signal it gets a DatabaseException (42501: it needs
+     * pg_signal_backend, or the session's own role; a superuser's session only a superuser).
+     */
+    public boolean endSession(int pid, boolean terminate) throws DatabaseException {
+        try (java.sql.PreparedStatement ps = c.prepareStatement(terminate
+                ? "SELECT pg_catalog.pg_terminate_backend(?)" : "SELECT pg_catalog.pg_cancel_backend(?)")) {
+            ps.setInt(1, pid);
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                return rs.next() && rs.getBoolean(1);
+            }
         } catch (SQLException e) {
             throw DatabaseException.of(e);
         }

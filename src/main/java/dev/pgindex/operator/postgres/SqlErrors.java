@@ -16,7 +16,7 @@ public final class SqlErrors {
 
     public static Failure classify(SQLException e) {
         String state = e.getSQLState();
-        String message = describe(e);
+        String message = describe(e) + plainly(state);
         return new Failure(kindOf(state, message), state, message);
     }
 
@@ -75,6 +75,19 @@ public final class SqlErrors {
             return ErrorKind.InvalidDefinition;
         }
         return ErrorKind.BuildFailed;
+    }
+
+    /** What a resource failure of a build means, in words (empty for other failures). */
+    static String plainly(String state) {
+        if ("53400".equals(state)) {
+            return " [the build's sort wrote more temporary files than temp_file_limit allows: raise temp_file_limit "
+                    + "for the operator's role, or give the build more memory with spec.buildSettings.maintenanceWorkMem]";
+        }
+        if ("53100".equals(state)) {
+            return " [the server's disk is full: free space, or build the index in another tablespace "
+                    + "(spec.tablespace)]";
+        }
+        return "";
     }
 
     /** The server's message with DETAIL and HINT, one line. */

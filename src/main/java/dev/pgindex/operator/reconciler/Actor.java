@@ -65,6 +65,9 @@ final class Actor {
             session.cancel(c.pid());
             return new Acted(c.status(), c.requeue(), false, false);
         }
+        if (d instanceof Decision.EndSessions e) {
+            return endSessions(e, session, events);
+        }
         if (d instanceof Decision.Release r) {
             return new Acted(r.status(), null, false, true);
         }
@@ -100,7 +103,9 @@ final class Actor {
             return waitForSlot(d, ctx, events, settings.buildPollInterval().multipliedBy(SLOT_QUEUE_POLL_FACTOR));
         }
         Optional<IndexBuilder.Prepared> prepared = builder.prepare(ctx.req().connection(), ctx.req().uid(),
-                job.kind(), job.tableOid(), settings.buildsPerDatabase(), job.deadlineMillis());
+                job.kind(), job.tableOid(), settings.buildsPerDatabase(), job.deadlineMillis(),
+                job.kind() == IndexBuilder.Kind.DROP ? java.util.Map.of()
+                        : BuildSettingsPlan.sessionSettings(ctx.spec()));
         if (prepared.isEmpty()) {
             if (!job.forDeletion()) {
                 slots.refused(db, uid, wakeUp);
@@ -158,6 +163,30 @@ final class Actor {
         }
         emit(events, d.events());
         return new Acted(st, poll, false, false);
+    }
+
+    /** Ends each session; its event once done, or a Warning and status.guards when the role may not. */
+    private static Acted endSessions(Decision.EndSessions e, Session session, IndexEngine.Events events) {
+        PostgresIndexStatus st = e.status();
+        for (Decision.EndSessions.SessionToEnd t : e.targets()) {
+            try {
+                if (session.endSession(t.pid(), t.terminate())) {
+                    emit(events, List.of(t.done()));
+                }
+            } catch (DatabaseException ex) {
+                String msg = "could not " + (t.terminate() ? "terminate" : "cancel") + " pid " + t.pid() + ": "
+                        + ex.failure().message() + (ex.failure().kind() == dev.pgindex.operator.postgres.ErrorKind
+                        .InsufficientPrivilege ? "; grant pg_signal_backend to the operator's role" : "");
+                Guards.update(st, g -> {
+                    List<Integer> pids = new ArrayList<>(g.getNotEnded() == null ? List.of() : g.getNotEnded());
+                    pids.add(t.pid());
+                    g.setNotEnded(pids);
+                    g.setBlockingSessions(msg);
+                });
+                events.warning(Reason.InsufficientPrivilege, msg);
+            }
+        }
+        return new Acted(st, e.requeue(), false, false);
     }
 
     static void emit(IndexEngine.Events events, List<Decision.Event> list) {

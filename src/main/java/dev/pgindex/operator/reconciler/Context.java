@@ -29,6 +29,7 @@ public final class Context {
     final Instant now;
     final IndexEngine.Settings settings;
     final List<Decision.Event> events = new ArrayList<>();
+    private Guards guards = Guards.NONE;
 
     public Context(IndexEngine.Request req, IndexDefinition def, PostgresIndexStatus status, Observation obs,
             Instant now, IndexEngine.Settings settings) {
@@ -62,6 +63,16 @@ public final class Context {
 
     public IndexEngine.Settings settings() {
         return settings;
+    }
+
+    /** What the gates know besides the observation ({@link Guards#NONE} until the engine reads it). */
+    public Guards guards() {
+        return guards;
+    }
+
+    public Context withGuards(Guards g) {
+        this.guards = g;
+        return this;
     }
 
     public PostgresIndexSpec spec() {
@@ -108,6 +119,11 @@ public final class Context {
         st.setLastError(null);
         st.setNextAttemptAt(null);
         BuildWatch.clearBlockers(st);
+        Guards.update(st, g -> {
+            g.setEta(null);
+            g.setBlockingSessions(null);
+            g.setNotEnded(null);
+        });
         if (st.getProgress() != null) {
             st.getProgress().setPhase("done");
             st.getProgress().setPercent(100);

@@ -64,6 +64,17 @@ public sealed interface Decision {
     record Cancel(PostgresIndexStatus status, List<Event> events, int pid, Duration requeue) implements Decision {
     }
 
+    /**
+     * spec.blockingSessions: cancel or terminate these sessions that block our build, each raising its event once
+     * done; then look again after {@code requeue}.
+     */
+    record EndSessions(PostgresIndexStatus status, List<Event> events, List<SessionToEnd> targets, Duration requeue)
+            implements Decision {
+        /** One session to end, and the event that says so once it is done. */
+        public record SessionToEnd(int pid, boolean terminate, Event done) {
+        }
+    }
+
     /** Deletion: the finalizer may go. */
     record Release(PostgresIndexStatus status, List<Event> events) implements Decision {
     }

@@ -1,5 +1,6 @@
 package dev.pgindex.operator.reconciler;
 
+import dev.pgindex.operator.api.v1alpha1.ReplicaLagLimit;
 import dev.pgindex.operator.config.OperatorConfig;
 import dev.pgindex.operator.postgres.Databases;
 import dev.pgindex.operator.postgres.IndexBuilder;
@@ -32,7 +33,20 @@ public class EngineProducer {
         return new IndexEngine(databases, builder, new IndexEngine.Settings(
                 config.buildsPerDatabase(), config.resyncInterval(), config.buildPollInterval(),
                 config.retryBackoffBase(), config.retryBackoffMax(), config.permanentRecheckBase(),
-                config.permanentRecheckMax(), config.deleteGracePeriod(), config.blockedEventThreshold()), metrics);
+                config.permanentRecheckMax(), config.deleteGracePeriod(), config.blockedEventThreshold()), metrics)
+                .guardDefaults(Windows.parseDefault(config.maintenanceWindows().orElse(null)), lagDefault(config));
+    }
+
+    /** pgindex.replica-lag-max-lag / -max-bytes, checked at start (a malformed value stops the operator). */
+    static ReplicaLagLimit lagDefault(OperatorConfig config) {
+        if (config.replicaLagMaxLag().isEmpty() && config.replicaLagMaxBytes().isEmpty()) {
+            return null;
+        }
+        ReplicaLagLimit l = new ReplicaLagLimit();
+        l.setMaxLag(config.replicaLagMaxLag().orElse(null));
+        l.setMaxBytes(config.replicaLagMaxBytes().orElse(null));
+        LagLimits.of(l, null);
+        return l;
     }
 
     void close(@Disposes IndexEngine engine) {

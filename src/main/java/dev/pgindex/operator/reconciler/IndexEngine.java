@@ -5,6 +5,7 @@ import dev.pgindex.operator.api.v1alpha1.Phase;
 import dev.pgindex.operator.api.v1alpha1.PostgresIndexSpec;
 import dev.pgindex.operator.api.v1alpha1.PostgresIndexStatus;
 import dev.pgindex.operator.api.v1alpha1.Reason;
+import dev.pgindex.operator.api.v1alpha1.ReplicaLagLimit;
 import dev.pgindex.operator.postgres.ConnectionInfo;
 import dev.pgindex.operator.postgres.DatabaseException;
 import dev.pgindex.operator.postgres.Databases;
@@ -14,6 +15,7 @@ import dev.pgindex.operator.postgres.InvalidDefinitionException;
 import dev.pgindex.operator.postgres.Observation;
 import dev.pgindex.operator.postgres.Session;
 import dev.pgindex.operator.postgres.SqlErrors;
+import dev.pgindex.operator.reconciler.step.BlockingSessionsStep;
 import dev.pgindex.operator.reconciler.step.DeletionStep;
 import dev.pgindex.operator.reconciler.step.InFlightJobStep;
 import dev.pgindex.operator.reconciler.step.JobOutcomeStep;
@@ -106,6 +108,8 @@ public final class IndexEngine {
     private final Metrics metrics;
     private final Actor actor;
     private final SlotQueue slots;
+    private volatile GuardReading guards = new GuardReading(Windows.NONE, null);
+    private volatile java.time.Clock clock = java.time.Clock.systemUTC();
 
     public IndexEngine(Databases databases, IndexBuilder builder, Settings settings) {
         this(databases, builder, settings, Metrics.NOOP);
@@ -120,6 +124,18 @@ public final class IndexEngine {
         this.actor = new Actor(builder, settings, metrics, slots);
     }
 
+    /** The operator's defaults for the guards: maintenance windows and the replication lag limit (may be null). */
+    public IndexEngine guardDefaults(Windows windows, ReplicaLagLimit replicaLag) {
+        this.guards = new GuardReading(windows, replicaLag);
+        return this;
+    }
+
+    /** The clock the decisions see (tests set a fixed one to stand inside or outside a maintenance window). */
+    public IndexEngine withClock(java.time.Clock c) {
+        this.clock = c;
+        return this;
+    }
+
     public IndexBuilder builder() {
         return builder;
     }
@@ -131,12 +147,15 @@ public final class IndexEngine {
      */
     public Outcome reconcile(Request req, PostgresIndexStatus current, StatusSink sink, Events events,
             Runnable wakeUp) throws Exception {
-        Instant now = Instant.now();
+        Instant now = Instant.now(clock);
         PostgresIndexStatus st = newGeneration(StatusCopies.copy(current), req.generation());
         Outcome o;
         try {
             IndexDefinition def = Specs.definition(req.spec());
             Specs.duration(req.spec().getBuildDeadline());
+            Windows.of(req.spec().getSchedule(), Windows.NONE);
+            LagLimits.of(req.spec().getReplicaLag(), null);
+            BuildSettingsPlan.sessionSettings(req.spec());
             st.setSpecHash(def.hash());
             try {
                 o = reconcileDefinition(req, def, st, sink, events, wakeUp, now);
@@ -162,8 +181,19 @@ public final class IndexEngine {
         }
         Optional<IndexBuilder.Job> job = builder.job(req.uid());
         if (job.isPresent() && !job.get().done()) {
-            return finish(actor, InFlightJobStep.decide(context(req, def, st, null, now), job.get(),
-                    watch(req, def, job.get())), events);
+            Context ctx = context(req, def, st, null, now);
+            Optional<Observation.Watch> watch = watch(req, def, job.get());
+            Decision d = BlockingSessionsStep.decide(ctx, InFlightJobStep.decide(ctx, job.get(), watch), watch);
+            if (d instanceof Decision.EndSessions) {
+                try (Session session = Session.open(databases, req.connection())) {
+                    Actor.Acted acted = actor.act(d, ctx, session, sink, events, wakeUp);
+                    return new Outcome(acted.status(), acted.requeue());
+                } catch (DatabaseException e) {
+                    return finish(actor, new Decision.Wait(d.status(), d.events(), settings.buildPollInterval()),
+                            events);
+                }
+            }
+            return finish(actor, d, events);
         }
         if (job.isPresent()) {
             jobEnded(req, def, st, job.get(), events, now);
@@ -175,8 +205,14 @@ public final class IndexEngine {
             for (int pass = 0; pass < MAX_PASSES; pass++) {
                 Observation obs = session.observe(def, req.uid(), def.hashes(), rebuildPending(req.spec(), st),
                         primaryKeyWanted(req.spec()));
-                Context ctx = new Context(req, def, StatusCopies.copy(st), obs, now, settings);
-                Actor.Acted acted = actor.act(Steps.decide(ctx), ctx, session, sink, events, wakeUp);
+                Context ctx = new Context(req, def, StatusCopies.copy(st), obs, now, settings).withGuards(guards.none());
+                Decision d = Steps.decide(ctx);
+                if (Steps.startsWork(d)) { // the gates' reads, only before a job start; then decide again with them
+                    Guards seen = guards.read(session, databases, req, ((Decision.StartJob) d).job());
+                    ctx = new Context(req, def, StatusCopies.copy(st), obs, now, settings).withGuards(seen);
+                    d = Steps.decide(ctx);
+                }
+                Actor.Acted acted = actor.act(d, ctx, session, sink, events, wakeUp);
                 st = acted.status();
                 if (!acted.again()) {
                     return new Outcome(st, acted.requeue());
@@ -212,6 +248,7 @@ public final class IndexEngine {
             Events events, Instant now) {
         builder.forget(req.uid(), job);
         IndexBuilder.Result r = job.result().join();
+        guards.jobEnded(req, job, r);
         metrics.jobFinished(job.kind(), r.success(), r.success() ? null : r.failure().kind().name(),
                 Duration.between(job.startedAt(), r.finishedAt()));
         if (r.success() && job.kind() == IndexBuilder.Kind.DROP) {

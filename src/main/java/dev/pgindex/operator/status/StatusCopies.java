@@ -34,6 +34,9 @@ public final class StatusCopies {
         if (c.getBuild() != null) {
             c.getBuild().setIndexOid(null);
         }
+        if (c.getGuards() != null) {
+            c.getGuards().setEta(null);
+        }
         if (c.getConditions() != null) {
             c.getConditions().forEach(cond -> cond.setMessage(null));
         }

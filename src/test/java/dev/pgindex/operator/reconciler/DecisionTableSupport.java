@@ -302,6 +302,7 @@ final class DecisionTableSupport {
         SqlErrors.Failure candidateProblem;
         final List<Node> partitions = new ArrayList<>();
         Instant now = NOW;
+        Guards guards = Guards.NONE;
         Function<Given, Outcome> action = g -> Outcome.of(Steps.decide(g.context()));
         boolean deterministic = true;
 
@@ -333,7 +334,8 @@ final class DecisionTableSupport {
 
         /** A fresh context on a deep copy of the status (the original stays as the row built it). */
         Context context() {
-            return new Context(request(), def(), StatusCopies.copy(status), observation(), now, SETTINGS);
+            return new Context(request(), def(), StatusCopies.copy(status), observation(), now, SETTINGS)
+                    .withGuards(guards);
         }
 
         Outcome run() {
@@ -561,6 +563,11 @@ final class DecisionTableSupport {
 
         Given candidateProblem(SqlErrors.Failure f) {
             this.candidateProblem = f;
+            return this;
+        }
+
+        Given guards(Guards g) {
+            this.guards = g;
             return this;
         }
 

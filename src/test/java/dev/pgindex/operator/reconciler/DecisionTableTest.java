@@ -1328,7 +1328,9 @@ class DecisionTableTest {
     static Stream<Row> allRows() {
         return Stream.of(guardsAndAbsentIndex(), retryGate(), jobIntent(), existingIndex(), adoptionAndReady(),
                 rebuild(), constraints(), partitions(), deletion(), jobInFlight(), jobOutcome(), unreachable(),
-                engineWithoutDatabase()).flatMap(s -> s);
+                engineWithoutDatabase(), WindowGateDecisionTest.rows(), PoolerGateDecisionTest.rows(), BlockingSessionsDecisionTest.rows(),
+                ReplicaLagGateDecisionTest.rows(), AnalyzeDecisionTest.rows())
+                .flatMap(s -> s);
     }
 
     // ------------------------------------------------------------------ promises the table found broken
@@ -1520,6 +1522,9 @@ class DecisionTableTest {
         addReasons(out, o.status(), o.events());
         if (o.decision() instanceof Decision.StartJob j) {
             out.add(j.job().reason());
+        }
+        if (o.decision() instanceof Decision.EndSessions e) {
+            e.targets().forEach(t -> out.add(t.done().reason()));
         }
         if (o.decision() instanceof Decision.ShortLockDdl q) {
             q.onSuccess().forEach(ev -> out.add(ev.reason()));

@@ -26,6 +26,8 @@ import io.fabric8.kubernetes.model.annotation.Version;
         type = AdditionalPrinterColumn.Type.STRING, priority = 1)
 @AdditionalPrinterColumn(name = "Blocker", jsonPath = ".status.blockedBy", type = AdditionalPrinterColumn.Type.STRING,
         priority = 1)
+@AdditionalPrinterColumn(name = "Waiting", jsonPath = ".status.guards.waiting", type = AdditionalPrinterColumn.Type.STRING,
+        priority = 1)
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
 public class PostgresIndex extends CustomResource<PostgresIndexSpec, PostgresIndexStatus> implements Namespaced {
     public static final String GROUP = "pgindex.dev";

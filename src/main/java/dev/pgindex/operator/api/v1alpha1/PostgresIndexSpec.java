@@ -183,6 +183,26 @@ public class PostgresIndexSpec {
             + "Omitted means no deadline.")
     private String buildDeadline;
 
+    @JsonPropertyDescription("When builds may start: maintenance windows (see README, \"When builds run\"). "
+            + "Omitted: the operator's default windows, if any. May change at any time; a running build is never "
+            + "interrupted by it.")
+    private BuildSchedule schedule;
+
+    @JsonPropertyDescription("What to do about sessions that block this resource's build: report them (default), "
+            + "or cancel or terminate those that match the lists given, after a grace period. See README, \"When "
+            + "builds run\".")
+    private BlockingSessionsPolicy blockingSessions;
+
+    @JsonPropertyDescription("The largest replication lag at which a build (and each partition leaf's build) may "
+            + "start, as time and/or bytes, read on the primary; over it the resource waits with reason "
+            + "WaitingForReplicaLag. Omitted: the operator's default (pgindex.replica-lag.*), if any. Needs pg_monitor "
+            + "(or pg_read_all_stats) to read the lag.")
+    private ReplicaLagLimit replicaLag;
+
+    @JsonPropertyDescription("Settings of the builder session (maintenance_work_mem, "
+            + "max_parallel_maintenance_workers) and the ANALYZE after a build. May change; applies to the next build.")
+    private BuildSettings buildSettings;
+
     public ConnectionRef getConnection() { return connection; }
     public void setConnection(ConnectionRef connection) { this.connection = connection; }
     public String getSchema() { return schema; }
@@ -219,4 +239,12 @@ public class PostgresIndexSpec {
     public void setRetryLimit(Integer retryLimit) { this.retryLimit = retryLimit; }
     public String getBuildDeadline() { return buildDeadline; }
     public void setBuildDeadline(String buildDeadline) { this.buildDeadline = buildDeadline; }
+    public BuildSchedule getSchedule() { return schedule; }
+    public void setSchedule(BuildSchedule schedule) { this.schedule = schedule; }
+    public BlockingSessionsPolicy getBlockingSessions() { return blockingSessions; }
+    public void setBlockingSessions(BlockingSessionsPolicy blockingSessions) { this.blockingSessions = blockingSessions; }
+    public ReplicaLagLimit getReplicaLag() { return replicaLag; }
+    public void setReplicaLag(ReplicaLagLimit replicaLag) { this.replicaLag = replicaLag; }
+    public BuildSettings getBuildSettings() { return buildSettings; }
+    public void setBuildSettings(BuildSettings buildSettings) { this.buildSettings = buildSettings; }
 }

@@ -66,6 +66,13 @@ public class PostgresIndexStatus {
             + "and no other index named like them.")
     private List<Long> reindexLeftovers;
 
+    @JsonPropertyDescription("What the guards that decide when a build may start found: the next maintenance "
+            + "window, the predicted build time, the running build's ETA.")
+    private GuardStatus guards;
+
+    @JsonPropertyDescription("The ANALYZE of the table after the latest build (spec.buildSettings.analyze).")
+    private AnalyzeInfo analyze;
+
     public Long getObservedGeneration() { return observedGeneration; }
     public void setObservedGeneration(Long observedGeneration) { this.observedGeneration = observedGeneration; }
     public Phase getPhase() { return phase; }
@@ -100,4 +107,8 @@ public class PostgresIndexStatus {
     public void setReindexLeftovers(List<Long> reindexLeftovers) { this.reindexLeftovers = reindexLeftovers; }
     public String getNextAttemptAt() { return nextAttemptAt; }
     public void setNextAttemptAt(String nextAttemptAt) { this.nextAttemptAt = nextAttemptAt; }
+    public GuardStatus getGuards() { return guards; }
+    public void setGuards(GuardStatus guards) { this.guards = guards; }
+    public AnalyzeInfo getAnalyze() { return analyze; }
+    public void setAnalyze(AnalyzeInfo analyze) { this.analyze = analyze; }
 }

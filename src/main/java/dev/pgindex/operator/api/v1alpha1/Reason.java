@@ -55,5 +55,15 @@ public enum Reason {
     Deleting,
     IndexDropped,
     IndexRetained,
-    DropAbandoned
+    DropAbandoned,
+    // guards: when a build may start (Reconciling=True while waiting; PoolerNotSupported is Stalled=True)
+    WaitingForWindow,
+    PoolerNotSupported,
+    // events of spec.blockingSessions
+    BlockingSessionCancelled,
+    BlockingSessionTerminated,
+    // Reconciling=True: the standbys are too far behind for a build to start (spec.replicaLag)
+    WaitingForReplicaLag,
+    // event: the table was analyzed after a build (spec.buildSettings.analyze)
+    Analyzed
 }

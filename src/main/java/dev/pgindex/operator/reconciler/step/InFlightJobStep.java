@@ -4,6 +4,7 @@ import dev.pgindex.operator.api.v1alpha1.Phase;
 import dev.pgindex.operator.api.v1alpha1.Reason;
 import dev.pgindex.operator.postgres.IndexBuilder;
 import dev.pgindex.operator.postgres.Observation;
+import dev.pgindex.operator.reconciler.BuildEta;
 import dev.pgindex.operator.reconciler.BuildWatch;
 import dev.pgindex.operator.reconciler.Context;
 import dev.pgindex.operator.reconciler.Decision;
@@ -37,6 +38,7 @@ public final class InFlightJobStep {
                 watch.get().buildingIndexOid().ifPresent(build::setIndexOid);
             }
             Reason blocked = BuildWatch.record(ctx, watch.get());
+            BuildEta.record(ctx, job.startedAt());
             if (blocked != null) {
                 reason = blocked;
                 what = what + "; waiting for " + ctx.status().getBlockedBy();

@@ -3,6 +3,7 @@ package dev.pgindex.operator.reconciler.step;
 import dev.pgindex.operator.api.v1alpha1.Phase;
 import dev.pgindex.operator.api.v1alpha1.Reason;
 import dev.pgindex.operator.postgres.Catalog;
+import dev.pgindex.operator.reconciler.BuildEta;
 import dev.pgindex.operator.reconciler.BuildWatch;
 import dev.pgindex.operator.reconciler.Context;
 import dev.pgindex.operator.reconciler.Decision;
@@ -25,11 +26,17 @@ public final class RunningBuildStep implements Step {
                 && idx.buildingPid().equals(ctx.status().getBuild().getBuilderPid());
         if (ourBuilder || Ownership.ours(ctx, idx, ctx.obs().comparison())) {
             Reason blocked = BuildWatch.record(ctx, ctx.obs().watched());
-            return Optional.of(ctx.waitFor(Phase.Building, blocked == null ? Reason.BuildInProgress : blocked,
+            if (ourBuilder && ctx.status().getBuild().getStartedAt() != null) {
+                BuildEta.record(ctx, java.time.Instant.parse(ctx.status().getBuild().getStartedAt()));
+            }
+            Decision wait = ctx.waitFor(Phase.Building, blocked == null ? Reason.BuildInProgress : blocked,
                     "the build of " + ctx.def().qualifiedName() + " by backend " + idx.buildingPid() + " is still "
                     + "running; waiting for it (never started twice)"
                     + (blocked == null ? "" : "; it waits for " + ctx.status().getBlockedBy()),
-                    ctx.settings().buildPollInterval()));
+                    ctx.settings().buildPollInterval());
+            // spec.blockingSessions for the build we recorded (from before a restart), never for another's
+            return Optional.of(ourBuilder ? BlockingSessionsStep.decide(ctx, wait, Optional.of(ctx.obs().watched()))
+                    : wait);
         }
         return Optional.of(ctx.waitFor(Phase.Pending, Reason.BuildInProgress, "another session (backend "
                 + idx.buildingPid() + ") is building an index named " + ctx.def().qualifiedName()

@@ -1,7 +1,9 @@
 package dev.pgindex.operator.reconciler.step;
 
+import dev.pgindex.operator.postgres.IndexBuilder;
 import dev.pgindex.operator.reconciler.Context;
 import dev.pgindex.operator.reconciler.Decision;
+import dev.pgindex.operator.reconciler.JobPlan;
 import dev.pgindex.operator.reconciler.Ownership;
 
 import java.util.List;
@@ -24,7 +26,18 @@ public final class Steps {
             new AdoptionStep(),      // valid, not yet marked for this spec: adopt, or conflict
             new RebuildStep(),       // spec.rebuild: REINDEX CONCURRENTLY, and our leftovers
             new ConstraintStep(),    // spec.constraint: ADD CONSTRAINT USING INDEX
+            new AnalyzeStep(),       // spec.buildSettings.analyze: ANALYZE once after our build
             new ReadyStep());        // nothing left to do
+
+    /**
+     * Guards on starting work, applied in this order to every decision that would start a build or a rebuild
+     * ({@link #startsWork}), whichever step made it; the first that holds it back decides instead. A new guard is
+     * a new {@link Gate} here, with its own decision-table test.
+     */
+    public static final List<Gate> GATES = List.of(
+            new PoolerGate(),        // the connection is not one stable session: Stalled PoolerNotSupported
+            new WindowGate(),        // outside the maintenance windows, or predicted not to end in one
+            new ReplicaLagGate());   // standbys too far behind, or their lag cannot be read
 
     private Steps() {
     }
@@ -40,9 +53,32 @@ public final class Steps {
             Optional<Decision> d = step.decide(ctx);
             if (d.isPresent()) {
                 Ownership.closeWindow(ctx);
-                return d.get();
+                return gate(ctx, d.get());
             }
         }
         throw new IllegalStateException("no step decided; ReadyStep always does");
+    }
+
+    /** The decision, or what the first of the {@link #GATES} decides instead when it would start work. */
+    static Decision gate(Context ctx, Decision d) {
+        if (!startsWork(d)) {
+            return d;
+        }
+        JobPlan job = ((Decision.StartJob) d).job();
+        for (Gate g : GATES) {
+            Optional<Decision> held = g.hold(ctx, job);
+            if (held.isPresent()) {
+                return held.get();
+            }
+        }
+        return d;
+    }
+
+    /**
+     * Whether a decision starts work on the database that the guards apply to: a build or a REINDEX. The DROP of
+     * an invalid leftover is cleanup (cheap, and it frees the name for the build that the guards then hold back).
+     */
+    public static boolean startsWork(Decision d) {
+        return d instanceof Decision.StartJob j && j.job().kind() != IndexBuilder.Kind.DROP;
     }
 }

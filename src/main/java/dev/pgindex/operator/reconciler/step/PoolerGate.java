@@ -1,0 +1,31 @@
+package dev.pgindex.operator.reconciler.step;
+
+import dev.pgindex.operator.api.v1alpha1.Reason;
+import dev.pgindex.operator.postgres.GuardObservation;
+import dev.pgindex.operator.reconciler.Context;
+import dev.pgindex.operator.reconciler.Decision;
+import dev.pgindex.operator.reconciler.JobPlan;
+
+import java.util.Optional;
+
+/**
+ * No job through a pooler that does not keep the session: the operator's advisory locks (one build per table, the
+ * database's build slots) and session settings live on the backend, and a transaction- or statement-mode pooler
+ * would leak them or hand them to another client. Stalled PoolerNotSupported, re-checked on the permanent backoff.
+ */
+public final class PoolerGate implements Gate {
+    @Override
+    public Optional<Decision> hold(Context ctx, JobPlan job) {
+        GuardObservation seen = ctx.guards().seen();
+        if (!seen.read() || seen.sessionStable()) {
+            return Optional.empty();
+        }
+        String message = "the connection is not one stable PostgreSQL session (" + seen.pooler() + "): a "
+                + "connection pooler in transaction or statement mode (PgBouncer, a CloudNativePG Pooler) sits "
+                + "between the operator and the database, and the advisory locks that keep two builds off one "
+                + "table would leak or land on another backend. Point the Secret at the database itself (for "
+                + "CloudNativePG, the -rw service, not the Pooler) or at a session-mode pool";
+        Context.recordFailure(ctx.status(), Reason.PoolerNotSupported.name(), null, message, false, ctx.now());
+        return Optional.of(ctx.stallWithBackoff(Reason.PoolerNotSupported, message));
+    }
+}
