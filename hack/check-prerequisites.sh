@@ -16,6 +16,10 @@ else
 fi
 command -v kubectl >/dev/null 2>&1 || missing+=("kubectl (the end-to-end suite drives the API server with it)")
 command -v java >/dev/null 2>&1 || missing+=("Java 17")
+[[ -x "${PGINDEX_PGBOUNCER:-/usr/sbin/pgbouncer}" ]] \
+  || missing+=("PgBouncer (apt-get install pgbouncer; PoolerTest runs it in front of PostgreSQL)")
+[[ -x /usr/lib/postgresql/15/bin/pg_basebackup ]] \
+  || missing+=("PostgreSQL 15 server binaries (apt-get install postgresql-15; ReplicaLagTest makes a streaming standby)")
 if (( ${#missing[@]} )); then
   echo "pgindex-operator: the test suite needs, and this machine lacks:" >&2
   for m in "${missing[@]}"; do echo "  - $m" >&2; done
