@@ -5,7 +5,7 @@
 #
 #   bench/jvm-compare.sh [runs]     (default 3 runs each; needs target/quarkus-app, kubectl, the control plane)
 #
-# Each run: launch the JVM, time until the "controller started" log line (polled every 10 ms), read the CPU time
+# Each run: launch the JVM, time until every controller logged "controller started" (polled every 10 ms), read the CPU time
 # the process used by then and its RSS 10 s later. The control plane is started on free ports for the duration.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -40,7 +40,7 @@ measure() { # label java args...
     t0=$(date +%s.%N)
     QUARKUS_HTTP_PORT=0 "$java" "$@" -jar "$APP/quarkus-run.jar" >"$WORK/op.log" 2>&1 &
     pid=$!
-    for _ in $(seq 1 3000); do grep -q "controller started" "$WORK/op.log" && break; sleep 0.01; done
+    for _ in $(seq 1 3000); do (( $(grep -c "controller started" "$WORK/op.log") >= 2 )) && break; sleep 0.01; done
     t1=$(date +%s.%N)
     cpus+=("$(awk '{print ($14+$15)/100}' /proc/$pid/stat)")
     starts+=("$(python3 -c "print(round($t1-$t0,2))")")
@@ -51,7 +51,7 @@ measure() { # label java args...
   printf '| %s | %s | %s | %s |\n' "$label" "${starts[*]}" "${cpus[*]}" "${rsss[*]}"
 }
 
-echo "| JVM set-up | start to 'controller started' (s) | CPU time by then (s) | idle RSS after 10 s (MiB) |"
+echo "| JVM set-up | start to both controllers started (s) | CPU time by then (s) | idle RSS after 10 s (MiB) |"
 echo "|---|---|---|---|"
 measure "Java 17, JVM defaults" java
 measure "Java 17, jvm.options, no archive" java "@src/main/docker/jvm.options"

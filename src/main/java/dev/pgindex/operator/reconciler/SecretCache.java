@@ -24,6 +24,7 @@ final class SecretCache {
     private final Duration ttl;
     private final Supplier<Instant> clock;
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
+    private final Map<String, Object> locks = new ConcurrentHashMap<>();
 
     SecretCache(Duration ttl, Supplier<Instant> clock) {
         this.ttl = ttl;
@@ -35,21 +36,37 @@ final class SecretCache {
         return get(namespace, name, () -> client.secrets().inNamespace(namespace).withName(name).get());
     }
 
-    /** The Secret, from the cache while it is fresh, otherwise from {@code read}. */
+    /**
+     * The Secret, from the cache while it is fresh, otherwise from {@code read}. Reconciles that need the same
+     * Secret at the same moment (hundreds of resources applied at once) wait for one read instead of each making one.
+     */
     Secret get(String namespace, String name, Supplier<Secret> read) {
         String key = namespace + "/" + name;
-        Instant now = clock.get();
+        Secret fresh = fresh(key);
+        if (fresh != null) {
+            return fresh;
+        }
+        synchronized (locks.computeIfAbsent(key, k -> new Object())) {
+            fresh = fresh(key);
+            if (fresh != null) {
+                return fresh;
+            }
+            Secret s = read.get();
+            if (s == null || !(!ttl.isZero() && !ttl.isNegative())) {
+                entries.remove(key);
+            } else {
+                entries.put(key, new Entry(s, clock.get()));
+            }
+            return s;
+        }
+    }
+
+    private Secret fresh(String key) {
         Entry e = entries.get(key);
-        if (e != null && (!ttl.isZero() && !ttl.isNegative()) && now.isBefore(e.readAt().plus(ttl))) {
+        if (e != null && !ttl.isZero() && !ttl.isNegative() && clock.get().isBefore(e.readAt().plus(ttl))) {
             return e.secret();
         }
-        Secret s = read.get();
-        if (s == null || !(!ttl.isZero() && !ttl.isNegative())) {
-            entries.remove(key);
-        } else {
-            entries.put(key, new Entry(s, now));
-        }
-        return s;
+        return null;
     }
 
     /** Forgets a Secret, so the next reconcile reads it again (its credentials or address did not work). */

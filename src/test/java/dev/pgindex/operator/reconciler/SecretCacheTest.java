@@ -45,6 +45,39 @@ class SecretCacheTest {
     }
 
     @Test
+    void shouldMakeOneReadWhenManyReconcilesNeedTheSameSecretAtOnce() throws Exception {
+        SecretCache cache = new SecretCache(Duration.ofMinutes(1), now::get);
+        java.util.concurrent.CountDownLatch inRead = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        Supplier<Secret> slowApi = () -> {
+            reads.incrementAndGet();
+            inRead.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return stored.get();
+        };
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            var results = new java.util.ArrayList<java.util.concurrent.Future<Secret>>();
+            for (int i = 0; i < 8; i++) {
+                results.add(pool.submit(() -> cache.get("ns", "db-app", slowApi)));
+            }
+            inRead.await();
+            Thread.sleep(100); // the other seven are waiting for the first read now
+            release.countDown();
+            for (var r : results) {
+                assertThat(r.get().getStringData()).containsEntry("port", "5432");
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(reads.get()).isEqualTo(1);
+    }
+
+    @Test
     void shouldReadAgainAtOnceAfterTheDatabaseRefusedTheConnection() {
         SecretCache cache = new SecretCache(Duration.ofMinutes(1), now::get);
         cache.get("ns", "db-app", api);
