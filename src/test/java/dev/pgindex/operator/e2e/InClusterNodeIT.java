@@ -173,7 +173,7 @@ class InClusterNodeIT {
                     if ("operator".equals(c.path("name").asText()) && memory.has("workingSetBytes")
                             && memory.has("rssBytes")) {
                         return "working set " + (memory.get("workingSetBytes").asLong() >> 20) + " MiB, RSS "
-                                + (memory.get("rssBytes").asLong() >> 20) + " MiB (limit 512 MiB)";
+                                + (memory.get("rssBytes").asLong() >> 20) + " MiB (the chart's limit: 320 MiB)";
                     }
                 }
             }
