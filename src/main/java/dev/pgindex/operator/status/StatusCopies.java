@@ -36,6 +36,9 @@ public final class StatusCopies {
         }
         if (c.getGuards() != null) {
             c.getGuards().setEta(null);
+            if (MAPPER.valueToTree(c.getGuards()).isEmpty()) {
+                c.setGuards(null); // an ETA alone appearing or going is progress, not a change of its own
+            }
         }
         if (c.getConditions() != null) {
             c.getConditions().forEach(cond -> cond.setMessage(null));

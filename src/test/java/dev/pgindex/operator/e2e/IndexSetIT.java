@@ -174,7 +174,7 @@ class IndexSetIT {
         env.awaitJsonPath(t.namespace(), "pgindex", ".items[*].spec.name", "orders_customer_idx orders_customer_idx",
                 WAIT);
         // the old indexes went only after the new ones were built (reclaimPolicy Delete drops them)
-        assertThat(scalar(t.db(), "SELECT string_agg(schemaname || '.' || indexname, ',' ORDER BY 1) FROM pg_indexes "
+        assertThat(scalar(t.db(), "SELECT string_agg(schemaname || '.' || indexname, ',' ORDER BY schemaname, indexname) FROM pg_indexes "
                 + "WHERE indexname LIKE 'orders_%_idx'")).isEqualTo("tenant_a.orders_customer_idx,tenant_b.orders_customer_idx");
         assertThat(events(t, "OldIndexRemoved")).contains("replaced by");
 

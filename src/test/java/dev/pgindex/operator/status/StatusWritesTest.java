@@ -60,4 +60,17 @@ class StatusWritesTest {
         assertThat(StatusWrites.decide(building(10, Reason.Building), building(20, Reason.Building), null,
                 T0, INTERVAL, false)).isEqualTo(StatusWrites.Verdict.WRITE);
     }
+
+    @Test
+    void shouldTreatAnEtaAppearingOrGoingAsProgress() {
+        PostgresIndexStatus without = building(10, Reason.Building);
+        PostgresIndexStatus with = building(20, Reason.Building);
+        dev.pgindex.operator.api.v1alpha1.GuardStatus g = new dev.pgindex.operator.api.v1alpha1.GuardStatus();
+        g.setEta("2026-12-02T01:00:00Z");
+        with.setGuards(g);
+        assertThat(StatusWrites.decide(without, with, T0, T0.plusSeconds(1), INTERVAL, false))
+                .isEqualTo(StatusWrites.Verdict.HOLD_BACK);
+        assertThat(StatusWrites.decide(with, without, T0, T0.plusSeconds(1), INTERVAL, false))
+                .isEqualTo(StatusWrites.Verdict.HOLD_BACK);
+    }
 }
