@@ -97,4 +97,20 @@ class SlotQueueTest {
         two.ended("db");
         assertThat(woken).containsExactly("c", "d");
     }
+
+    @Test
+    void shouldPassOnAnInvitationNobodyTookUpInTime() {
+        long[] now = {0};
+        SlotQueue clocked = new SlotQueue(1, () -> now[0]);
+        clocked.started("db", "a");
+        clocked.mayTry("db", "b", wake("b"));
+        clocked.mayTry("db", "c", wake("c"));
+        clocked.ended("db");
+        assertThat(woken).containsExactly("b"); // b was deleted before its reconcile ran: nothing settles it
+        now[0] = SlotQueue.INVITATION_TTL_NANOS - 1;
+        assertThat(clocked.queuedBehindOwnJobs("db", "c")).isTrue();
+        now[0] = SlotQueue.INVITATION_TTL_NANOS + 1;
+        assertThat(clocked.queuedBehindOwnJobs("db", "c")).as("c was invited in b's place").isFalse();
+        assertThat(woken).containsExactly("b", "c");
+    }
 }
