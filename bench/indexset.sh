@@ -11,8 +11,12 @@
 # The rollout settings are the set's: canary 1, maxInFlight (BENCH_MAX_IN_FLIGHT, default 10, one per database
 # with the default builds-per-database of 1). The closing note of the markdown compares with the 500-resource run
 # of bench/run.sh (docs/benchmarks.json) when that file exists.
-# Environment: BENCH_JAVA_OPTS (JVM flags for the operator), PGINDEX_K8S_BIN_DIR (control plane binaries),
-# BENCH_RESYNC (operator pgindex.resync-interval, default 5m), BENCH_POLL_INTERVAL (build poll, default 1s).
+# The operator runs at its shipped defaults, as bench/run.sh runs it: the image's JVM settings
+# (src/main/docker/jvm.options) with a class data sharing archive trained as the image trains it, the default
+# configuration, and the ServiceAccount of deploy/ with a bearer token.
+# Environment: BENCH_JAVA_OPTS (JVM flags added after the image's), PGINDEX_K8S_BIN_DIR (control plane binaries),
+# BENCH_RESYNC (operator pgindex.resync-interval, default: the operator's), BENCH_POLL_INTERVAL (build poll,
+# default: the operator's).
 # Needs: target/quarkus-app/quarkus-run.jar (mvn -B package -DskipTests), kubectl, psql, python3, PostgreSQL 15.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,7 +28,7 @@ while [[ $# -gt 0 ]]; do
     --dbs) DBS="$2"; shift ;;
     --schemas) SCHEMAS="$2"; shift ;;
     --out) OUT="$2"; shift ;;
-    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
   shift
@@ -129,9 +133,15 @@ done
 
 # --- operator --------------------------------------------------------------------------------------------------
 : >"$WORK/operator.log"
+kubectl apply -f deploy/00-namespace.yaml -f deploy/02-serviceaccount.yaml -f deploy/03-clusterrole.yaml \
+  -f deploy/04-clusterrolebinding.yaml >/dev/null
+hack/control-plane.sh sa-kubeconfig pgindex-system pgindex-operator "$WORK/operator.kubeconfig" >/dev/null
+sh "$ROOT/src/main/docker/cds-training.sh" "$ROOT/src/main/docker/jvm.options" "$(dirname "$JAR")" "$WORK/app-cds.jsa"
 # shellcheck disable=SC2086  # BENCH_JAVA_OPTS is intentionally word-split
-QUARKUS_HTTP_PORT=0 PGINDEX_BUILD_POLL_INTERVAL="${BENCH_POLL_INTERVAL:-1s}" PGINDEX_RESYNC_INTERVAL="${BENCH_RESYNC:-5m}" \
-  java ${BENCH_JAVA_OPTS:-} -jar "$JAR" >"$WORK/operator.log" 2>&1 &
+env KUBECONFIG="$WORK/operator.kubeconfig" QUARKUS_HTTP_PORT=0 ${BENCH_POLL_INTERVAL:+PGINDEX_BUILD_POLL_INTERVAL=$BENCH_POLL_INTERVAL} \
+  ${BENCH_RESYNC:+PGINDEX_RESYNC_INTERVAL=$BENCH_RESYNC} \
+  java "@$ROOT/src/main/docker/jvm.options" "-XX:SharedArchiveFile=$WORK/app-cds.jsa" ${BENCH_JAVA_OPTS:-} -jar "$JAR" \
+  >"$WORK/operator.log" 2>&1 &
 OP_PID=$!
 for _ in $(seq 1 1200); do
   grep -q "'postgresindexset' controller started" "$WORK/operator.log" && break
