@@ -5,6 +5,7 @@ import dev.pgindex.operator.api.v1alpha1.PostgresIndexStatus;
 import dev.pgindex.operator.api.v1alpha1.Reason;
 import dev.pgindex.operator.config.OperatorConfig;
 import dev.pgindex.operator.postgres.ConnectionInfo;
+import dev.pgindex.operator.postgres.ErrorKind;
 import dev.pgindex.operator.status.StatusCopies;
 import dev.pgindex.operator.status.StatusWrites;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -141,11 +142,14 @@ public class PostgresIndexReconciler implements Reconciler<PostgresIndex>, Clean
      * unreachable host): the Secret may have changed since it was cached.
      */
     static boolean connectionRefused(PostgresIndexStatus st) {
-        return st.getLastError() != null && CONNECTION_FAILURES.contains(st.getLastError().getReason());
+        return st.getLastError() != null && CONNECTION_FAILURES.stream()
+                .anyMatch(k -> k.name().equals(st.getLastError().getReason()));
     }
 
-    private static final java.util.Set<String> CONNECTION_FAILURES = java.util.Set.of(
-            "AuthenticationFailed", "DatabaseNotFound", "ConnectionLost", "InsufficientPrivilege");
+    /** status.lastError.reason is the name of the failure's ErrorKind (Context.recordFailure). */
+    private static final java.util.Set<ErrorKind> CONNECTION_FAILURES = java.util.EnumSet.of(
+            ErrorKind.AuthenticationFailed, ErrorKind.DatabaseNotFound, ErrorKind.ConnectionLost,
+            ErrorKind.InsufficientPrivilege);
 
     /** Builds the engine's request; reads (through the cache) and parses the connection Secret. */
     static IndexEngine.Request request(PostgresIndex r, KubernetesClient client, SecretCache secrets) {

@@ -22,12 +22,15 @@ final class SecretCache {
     }
 
     private final Duration ttl;
+    /** A TTL of zero (or less) reads on every reconcile and keeps nothing. */
+    private final boolean caching;
     private final Supplier<Instant> clock;
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
 
     SecretCache(Duration ttl, Supplier<Instant> clock) {
         this.ttl = ttl;
+        this.caching = !ttl.isZero() && !ttl.isNegative();
         this.clock = clock;
     }
 
@@ -52,7 +55,7 @@ final class SecretCache {
                 return fresh;
             }
             Secret s = read.get();
-            if (s == null || !(!ttl.isZero() && !ttl.isNegative())) {
+            if (s == null || !caching) {
                 entries.remove(key);
             } else {
                 entries.put(key, new Entry(s, clock.get()));
@@ -63,7 +66,7 @@ final class SecretCache {
 
     private Secret fresh(String key) {
         Entry e = entries.get(key);
-        if (e != null && !ttl.isZero() && !ttl.isNegative() && clock.get().isBefore(e.readAt().plus(ttl))) {
+        if (e != null && caching && clock.get().isBefore(e.readAt().plus(ttl))) {
             return e.secret();
         }
         return null;
