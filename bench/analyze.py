@@ -3,6 +3,7 @@
 the work directory, prints the table, writes benchmarks.json, benchmarks.md and (if matplotlib is available)
 benchmark-tps.png into the output directory."""
 import argparse, glob, json, math, os, datetime
+from auditlog import by_verb_resource, operator_requests, ts
 
 ap = argparse.ArgumentParser()
 for a in ["work", "out", "mode", "rows", "rate", "table-size", "startup", "idle-rss-kb", "peak-rss-kb",
@@ -82,9 +83,6 @@ try:
     op_status = {"phase": st.get("phase"), "build": st.get("build"), "attempts": st.get("attempts")}
 except Exception:
     pass
-def ts(v):  # RFC 3339 with up to nanoseconds, UTC
-    base, _, frac = v.rstrip("Z").partition(".")
-    return datetime.datetime.fromisoformat(base + "+00:00").timestamp() + (float("0." + frac) if frac else 0.0)
 split = None
 b = op_status.get("build") or {}
 if op and b.get("startedAt") and b.get("finishedAt"):
@@ -103,27 +101,13 @@ if os.path.exists(os.path.join(W, "marks.tsv")):
 api = None
 audit = os.path.join(W, "audit.log")
 if os.path.exists(audit):
-    seen, reqs = set(), []  # one entry per request (a watch is logged when its response starts and when it ends)
-    for line in open(audit):
-        try:
-            ev = json.loads(line)
-        except ValueError:
-            continue
-        if "fabric8" not in ev.get("userAgent", "") or ev.get("auditID") in seen:
-            continue
-        seen.add(ev.get("auditID"))
-        ref = ev.get("objectRef") or {}
-        res = ref.get("resource", "?") + ("/" + ref["subresource"] if ref.get("subresource") else "")
-        reqs.append((ts(ev["requestReceivedTimestamp"]), ev.get("verb", "?"), res))
+    reqs = operator_requests(audit)
     def window(a, b):
         if a not in marks or b not in marks:
             return None
         sel = [r for r in reqs if marks[a] <= r[0] < marks[b]]
-        by = {}
-        for _, verb, res in sel:
-            by[f"{verb} {res}"] = by.get(f"{verb} {res}", 0) + 1
         return {"requests": len(sel), "seconds": round(marks[b] - marks[a], 1),
-                "by_verb_resource": dict(sorted(by.items(), key=lambda kv: -kv[1]))}
+                "by_verb_resource": by_verb_resource(sel)}
     api = {"user_agent_match": "fabric8", "total_requests_whole_run": len(reqs),
            "startup_and_10s_idle": window("operator_start", "idle_end"),
            "one_build_apply_to_ready": window("build_apply", "build_ready"),

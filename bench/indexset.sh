@@ -14,7 +14,8 @@
 # The operator runs at its shipped defaults, as bench/run.sh runs it: the image's JVM settings
 # (src/main/docker/jvm.options) with a class data sharing archive trained as the image trains it, the default
 # configuration, and the ServiceAccount of deploy/ with a bearer token.
-# Environment: BENCH_JAVA_OPTS (JVM flags added after the image's), PGINDEX_K8S_BIN_DIR (control plane binaries),
+# Environment: BENCH_JAVA_OPTS (JVM flags added after the image's), BENCH_JVM_DEFAULTS=1 (the JVM's own defaults, no
+# archive), PGINDEX_K8S_BIN_DIR (control plane binaries),
 # BENCH_RESYNC (operator pgindex.resync-interval, default: the operator's), BENCH_POLL_INTERVAL (build poll,
 # default: the operator's).
 # Needs: target/quarkus-app/quarkus-run.jar (mvn -B package -DskipTests), kubectl, psql, python3, PostgreSQL 15.
@@ -45,8 +46,8 @@ WORK="$(mktemp -d /tmp/pgindex-bench-set.XXXXXX)"
 chmod 755 "$WORK"
 mkdir -p "$OUT"
 log() { printf '[bench-set %4ss] %s\n' "$(( $(date +%s) - T0 ))" "$*" >&2; }
-now() { date +%s.%N; }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+# shellcheck source=bench/lib.sh
+. "$ROOT/bench/lib.sh"
 
 OP_PID=""; SAMPLER_PID=""; PG_STARTED=0; CP_STARTED=0
 cleanup() {
@@ -63,28 +64,11 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # --- PostgreSQL 15, run as an unprivileged OS user -------------------------------------------------------------
-PGUSER_OS=""
-if [[ $(id -u) == 0 ]]; then
-  PGUSER_OS=pgbench-runner
-  id "$PGUSER_OS" >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin "$PGUSER_OS"
-  as_pg() { runuser -u "$PGUSER_OS" -- "$@"; }
-else
-  as_pg() { "$@"; }
-fi
-PG_PORT="$(free_port)"
-mkdir -p "$WORK/pgdata" "$WORK/sock" "$WORK/pglog"
-[[ -n "$PGUSER_OS" ]] && chown "$PGUSER_OS" "$WORK/pgdata" "$WORK/sock" "$WORK/pglog"
-as_pg "$PGBIN/initdb" -D "$WORK/pgdata" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >"$WORK/initdb.log" 2>&1
-cat >>"$WORK/pgdata/postgresql.conf" <<CONF
-listen_addresses = '127.0.0.1'
-port = $PG_PORT
-unix_socket_directories = '$WORK/sock'
+bench_start_postgres <<CONF
 shared_buffers = 256MB
 max_connections = 200
 fsync = off
 CONF
-as_pg "$PGBIN/pg_ctl" -D "$WORK/pgdata" -l "$WORK/pglog/postgres.log" -w start >/dev/null
-PG_STARTED=1
 export PGHOST=127.0.0.1 PGPORT=$PG_PORT PGUSER=postgres
 psql -XAq -d postgres -v ON_ERROR_STOP=1 -c "CREATE ROLE app LOGIN PASSWORD 'app'"
 log "creating $DBS databases x $SCHEMAS schemas (orders, 200 rows each)"
@@ -104,25 +88,7 @@ SQL
 done
 
 # --- control plane with an audit log ---------------------------------------------------------------------------
-if [[ -z "${PGINDEX_K8S_BIN_DIR:-}" ]]; then
-  PGINDEX_K8S_BIN_DIR="$(hack/build-control-plane.sh | tail -n 1)"
-fi
-export PGINDEX_K8S_BIN_DIR
-cat >"$WORK/audit-policy.yaml" <<'YAML'
-apiVersion: audit.k8s.io/v1
-kind: Policy
-omitStages: [RequestReceived]
-rules:
-  - level: Metadata
-YAML
-export PGINDEX_APISERVER_EXTRA_ARGS="--audit-policy-file=$WORK/audit-policy.yaml --audit-log-path=$WORK/audit.log --audit-log-maxsize=0"
-export PGINDEX_CACHE="$WORK/cache" PGINDEX_APISERVER_PORT="$(free_port)" PGINDEX_ETCD_CLIENT_PORT="$(free_port)" \
-  PGINDEX_ETCD_PEER_PORT="$(free_port)"
-CP_STARTED=1
-hack/control-plane.sh start >"$WORK/control-plane.log" 2>&1 || { cat "$WORK/control-plane.log" >&2; exit 1; }
-export KUBECONFIG="$PGINDEX_CACHE/control-plane/kubeconfig"
-kubectl apply -f crds/ >/dev/null
-kubectl wait --for=condition=Established crd/postgresindexes.pgindex.dev crd/postgresindexsets.pgindex.dev --timeout=60s >/dev/null
+bench_start_control_plane
 kubectl create namespace bench-set >/dev/null
 SECRETS=""
 for d in $(seq 1 "$DBS"); do
@@ -133,15 +99,9 @@ done
 
 # --- operator --------------------------------------------------------------------------------------------------
 : >"$WORK/operator.log"
-kubectl apply -f deploy/00-namespace.yaml -f deploy/02-serviceaccount.yaml -f deploy/03-clusterrole.yaml \
-  -f deploy/04-clusterrolebinding.yaml >/dev/null
-hack/control-plane.sh sa-kubeconfig pgindex-system pgindex-operator "$WORK/operator.kubeconfig" >/dev/null
-sh "$ROOT/src/main/docker/cds-training.sh" "$ROOT/src/main/docker/jvm.options" "$(dirname "$JAR")" "$WORK/app-cds.jsa"
-# shellcheck disable=SC2086  # BENCH_JAVA_OPTS is intentionally word-split
+bench_prepare_operator
 env KUBECONFIG="$WORK/operator.kubeconfig" QUARKUS_HTTP_PORT=0 ${BENCH_POLL_INTERVAL:+PGINDEX_BUILD_POLL_INTERVAL=$BENCH_POLL_INTERVAL} \
-  ${BENCH_RESYNC:+PGINDEX_RESYNC_INTERVAL=$BENCH_RESYNC} \
-  java "@$ROOT/src/main/docker/jvm.options" "-XX:SharedArchiveFile=$WORK/app-cds.jsa" ${BENCH_JAVA_OPTS:-} -jar "$JAR" \
-  >"$WORK/operator.log" 2>&1 &
+  ${BENCH_RESYNC:+PGINDEX_RESYNC_INTERVAL=$BENCH_RESYNC} java "${JVM_ARGS[@]}" -jar "$JAR" >"$WORK/operator.log" 2>&1 &
 OP_PID=$!
 for _ in $(seq 1 1200); do
   grep -q "'postgresindexset' controller started" "$WORK/operator.log" && break
@@ -188,32 +148,18 @@ for d in $(seq 1 "$DBS"); do
 done
 log "all Ready in $(python3 -c "print(round($e-$s,1))")s (targets ready stalled: $STATUS; $INDEXES indexes in PostgreSQL)"
 sleep 2 # the audit log is written asynchronously
-python3 - "$WORK" "$s" "$e" "$TARGETS" "$DBS" "$SCHEMAS" "$PEAK_KB" "$IDLE_RSS_KB" "$STATUS" "$INDEXES" \
+PYTHONPATH="$ROOT/bench" python3 - "$WORK" "$s" "$e" "$TARGETS" "$DBS" "$SCHEMAS" "$PEAK_KB" "$IDLE_RSS_KB" "$STATUS" "$INDEXES" \
   "$MAX_IN_FLIGHT" "$ROOT/docs/benchmarks.json" "$OUT" "$(nproc)" "$LOAD_BEFORE" "$LOAD_AFTER" <<'PY'
-import json, os, sys, datetime
+import json, os, sys
+from auditlog import by_verb_resource, operator_requests
 work, s, e, targets, dbs, schemas, peak, idle, status, indexes, mif, base, out, nproc, load0, load1 = sys.argv[1:]
 s, e, targets = float(s), float(e), int(targets)
-def ts(x):
-    return datetime.datetime.fromisoformat(x.replace("Z", "+00:00")).timestamp()
 conns, rss = [], []
 for line in open(os.path.join(work, "samples.txt")):
     p = line.split()
     if len(p) == 3:
         conns.append(int(p[1])); rss.append(int(p[2]))
-seen, by = set(), {}
-for line in open(os.path.join(work, "audit.log")):
-    try:
-        ev = json.loads(line)
-    except ValueError:
-        continue
-    if "fabric8" not in ev.get("userAgent", "") or ev.get("auditID") in seen:
-        continue
-    seen.add(ev.get("auditID"))
-    if not (s <= ts(ev["requestReceivedTimestamp"]) < e):
-        continue
-    ref = ev.get("objectRef") or {}
-    key = ev.get("verb", "?") + " " + ref.get("resource", "?") + ("/" + ref["subresource"] if ref.get("subresource") else "")
-    by[key] = by.get(key, 0) + 1
+by = by_verb_resource([r for r in operator_requests(os.path.join(work, "audit.log")) if s <= r[0] < e])
 total = sum(by.values())
 t, r, st = (status.split() + ["?", "?", "?"])[:3]
 result = {"targets": targets, "databases": int(dbs), "schemas_per_database": int(schemas), "rows_per_table": 200,
@@ -222,7 +168,7 @@ result = {"targets": targets, "databases": int(dbs), "schemas_per_database": int
           "all_ready_s": round(e - s, 1), "operator_idle_rss_mib": round(int(idle) / 1024, 1),
           "operator_peak_rss_mib": round(int(peak) / 1024, 1), "pg_connections_max": max(conns or [0]),
           "api_requests_apply_to_ready": total, "api_requests_per_target": round(total / targets, 2),
-          "api_requests_by_verb_resource": dict(sorted(by.items(), key=lambda kv: -kv[1]))}
+          "api_requests_by_verb_resource": by}
 json.dump(result, open(os.path.join(out, "indexset.json"), "w"), indent=2)
 md = ["# PostgresIndexSet at scale (bench/indexset.sh)", "",
       f"- {targets} targets ({dbs} databases x {schemas} schemas, 200 rows each), canary 1, maxInFlight {mif}",

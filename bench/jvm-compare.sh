@@ -15,20 +15,14 @@ JAVA25="${JAVA25_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java"
 APP="$ROOT/target/quarkus-app"
 [[ -f "$APP/quarkus-run.jar" ]] || { echo "run mvn -B package -DskipTests first" >&2; exit 1; }
 WORK="$(mktemp -d /tmp/pgindex-jvm.XXXXXX)"
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+JAR="$APP/quarkus-run.jar"
+log() { echo "jvm-compare: $*" >&2; }
+# shellcheck source=bench/lib.sh
+. "$ROOT/bench/lib.sh"
 export PATH="/usr/local/go/bin:$PATH"
-export PGINDEX_CACHE="$WORK/cache" PGINDEX_APISERVER_PORT="$(free_port)" PGINDEX_ETCD_CLIENT_PORT="$(free_port)" \
-  PGINDEX_ETCD_PEER_PORT="$(free_port)"
-[[ -n "${PGINDEX_K8S_BIN_DIR:-}" ]] || PGINDEX_K8S_BIN_DIR="$(hack/build-control-plane.sh | tail -n 1)"
-export PGINDEX_K8S_BIN_DIR
 trap 'hack/control-plane.sh stop >/dev/null 2>&1 || true' EXIT
-hack/control-plane.sh start >"$WORK/control-plane.log" 2>&1
-export KUBECONFIG="$PGINDEX_CACHE/control-plane/kubeconfig"
-kubectl apply -f crds/ >/dev/null
-# as the ServiceAccount of deploy/, with a bearer token, as in a cluster (see bench/README.md)
-kubectl apply -f deploy/00-namespace.yaml -f deploy/02-serviceaccount.yaml -f deploy/03-clusterrole.yaml \
-  -f deploy/04-clusterrolebinding.yaml >/dev/null
-hack/control-plane.sh sa-kubeconfig pgindex-system pgindex-operator "$WORK/operator.kubeconfig" >/dev/null
+bench_start_control_plane
+bench_prepare_operator   # the ServiceAccount's kubeconfig and the shipped JVM_ARGS (jvm.options + trained archive)
 export KUBECONFIG="$WORK/operator.kubeconfig"
 
 measure() { # label java args...
@@ -55,9 +49,7 @@ echo "| JVM set-up | start to both controllers started (s) | CPU time by then (s
 echo "|---|---|---|---|"
 measure "Java 17, JVM defaults" java
 measure "Java 17, jvm.options, no archive" java "@src/main/docker/jvm.options"
-sh src/main/docker/cds-training.sh src/main/docker/jvm.options "$APP" "$WORK/app17.jsa"
-measure "Java 17, jvm.options + class data sharing (shipped)" java "@src/main/docker/jvm.options" \
-  "-XX:SharedArchiveFile=$WORK/app17.jsa"
+measure "Java 17, jvm.options + class data sharing (shipped)" java "${JVM_ARGS[@]}"
 if [[ -x "$JAVA25" ]]; then
   # the same settings; the cache is recorded by a training start as the archive above is
   ( env -u KUBECONFIG "$JAVA25" @src/main/docker/jvm.options -XX:AOTCacheOutput="$WORK/app25.aot" \

@@ -59,11 +59,10 @@ WORK="$(mktemp -d /tmp/pgindex-bench.XXXXXX)"
 chmod 755 "$WORK"
 mkdir -p "$OUT"
 log() { printf '[bench %4ss] %s\n' "$(( $(date +%s) - T0 ))" "$*" >&2; }
-now() { date +%s.%N; }
+# shellcheck source=bench/lib.sh
+. "$ROOT/bench/lib.sh"
 MARKS="$WORK/marks.tsv"; : >"$MARKS"
 mark() { printf '%s\t%s\n' "$1" "${2:-$(now)}" >>"$MARKS"; }   # named moments, for counting API requests per phase
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 
 # --- cleanup -------------------------------------------------------------------------------------------------
 PGB_PID=""; OP_PID=""; SAMPLER_PID=""; PG_STARTED=0; CP_STARTED=0
@@ -82,23 +81,8 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # --- PostgreSQL ----------------------------------------------------------------------------------------------
-PGUSER_OS=""
-if [[ $(id -u) == 0 ]]; then
-  PGUSER_OS=pgbench-runner
-  id "$PGUSER_OS" >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin "$PGUSER_OS"
-  as_pg() { runuser -u "$PGUSER_OS" -- "$@"; }
-else
-  as_pg() { "$@"; }
-fi
-PG_PORT="$(free_port)"
-mkdir -p "$WORK/pgdata" "$WORK/sock" "$WORK/pglog"
-[[ -n "$PGUSER_OS" ]] && chown "$PGUSER_OS" "$WORK/pgdata" "$WORK/sock" "$WORK/pglog"
-log "initdb + PostgreSQL 15 on 127.0.0.1:$PG_PORT (shared_buffers=1GB, maintenance_work_mem=256MB)"
-as_pg "$PGBIN/initdb" -D "$WORK/pgdata" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >"$WORK/initdb.log" 2>&1
-cat >>"$WORK/pgdata/postgresql.conf" <<CONF
-listen_addresses = '127.0.0.1'
-port = $PG_PORT
-unix_socket_directories = '$WORK/sock'
+log "initdb + PostgreSQL 15 (shared_buffers=1GB, maintenance_work_mem=256MB)"
+bench_start_postgres <<CONF
 shared_buffers = 1GB
 maintenance_work_mem = 256MB
 max_connections = 200
@@ -109,8 +93,6 @@ checkpoint_timeout = 1h
 shared_preload_libraries = 'pg_stat_statements'
 pg_stat_statements.track = all
 CONF
-as_pg "$PGBIN/pg_ctl" -D "$WORK/pgdata" -l "$WORK/pglog/postgres.log" -w start >/dev/null
-PG_STARTED=1
 PG_VERSION="$(psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -XAtc 'SELECT version()' postgres)"
 export PGHOST=127.0.0.1 PGPORT=$PG_PORT PGUSER=app PGDATABASE=bench
 psql -XAq -U postgres -d postgres -v ON_ERROR_STOP=1 -c "CREATE EXTENSION pg_stat_statements" \
@@ -125,48 +107,13 @@ SQL
 TABLE_SIZE="$(psql -XAtc "SELECT pg_size_pretty(pg_total_relation_size('bench'))")"
 
 # --- control plane ---------------------------------------------------------------------------------------------
-if [[ -z "${PGINDEX_K8S_BIN_DIR:-}" ]]; then
-  PGINDEX_K8S_BIN_DIR="$(hack/build-control-plane.sh | tail -n 1)"
-fi
-export PGINDEX_K8S_BIN_DIR
-# the API server's audit log (metadata only) counts the operator's requests per phase
-cat >"$WORK/audit-policy.yaml" <<'YAML'
-apiVersion: audit.k8s.io/v1
-kind: Policy
-omitStages: [RequestReceived]
-rules:
-  - level: Metadata
-YAML
-export PGINDEX_APISERVER_EXTRA_ARGS="--audit-policy-file=$WORK/audit-policy.yaml --audit-log-path=$WORK/audit.log --audit-log-maxsize=0"
-export PGINDEX_CACHE="$WORK/cache" PGINDEX_APISERVER_PORT="$(free_port)" PGINDEX_ETCD_CLIENT_PORT="$(free_port)" \
-  PGINDEX_ETCD_PEER_PORT="$(free_port)"
-log "starting the control plane (apiserver :$PGINDEX_APISERVER_PORT, state in $PGINDEX_CACHE)"
-CP_STARTED=1
-hack/control-plane.sh start >"$WORK/control-plane.log" 2>&1 || { cat "$WORK/control-plane.log" >&2; exit 1; }
-export KUBECONFIG="$PGINDEX_CACHE/control-plane/kubeconfig"
-kubectl apply -f crds/ >/dev/null
-kubectl wait --for=condition=Established crd --all --timeout=60s >/dev/null
-# The operator runs as the ServiceAccount of deploy/ with a bearer token, as it does in a cluster (an admin
-# kubeconfig would authenticate with a client certificate, whose key the client wraps in a password-protected
-# key store at start: a few hundred milliseconds of PBKDF2 that a pod never pays).
-kubectl apply -f deploy/00-namespace.yaml -f deploy/02-serviceaccount.yaml -f deploy/03-clusterrole.yaml \
-  -f deploy/04-clusterrolebinding.yaml >/dev/null
-hack/control-plane.sh sa-kubeconfig pgindex-system pgindex-operator "$WORK/operator.kubeconfig" >/dev/null
+bench_start_control_plane
+bench_prepare_operator
 kubectl create namespace bench >/dev/null
 kubectl -n bench create secret generic bench-db --from-literal=host=127.0.0.1 --from-literal=port="$PG_PORT" \
   --from-literal=dbname=bench --from-literal=username=app --from-literal=password=app >/dev/null
 
 # --- operator start-up -------------------------------------------------------------------------------------------
-# The image's JVM settings and its class data sharing archive, trained here as the image build trains it.
-JVM_ARGS=()
-if [[ "${BENCH_JVM_DEFAULTS:-0}" != 1 ]]; then
-  log "training the class data sharing archive (src/main/docker/cds-training.sh)"
-  sh "$ROOT/src/main/docker/cds-training.sh" "$ROOT/src/main/docker/jvm.options" "$(dirname "$JAR")" "$WORK/app-cds.jsa"
-  JVM_ARGS=("@$ROOT/src/main/docker/jvm.options" "-XX:SharedArchiveFile=$WORK/app-cds.jsa")
-fi
-# shellcheck disable=SC2206  # BENCH_JAVA_OPTS is intentionally word-split
-JVM_ARGS+=(${BENCH_JAVA_OPTS:-})
-JVM_DESC="${JVM_ARGS[*]}"; JVM_DESC="${JVM_DESC//$WORK/\$WORK}"; JVM_DESC="${JVM_DESC//$ROOT\//}"
 log "starting the operator (build-poll-interval ${POLL:-default}; JVM: ${JVM_DESC:-defaults})"
 : >"$WORK/operator.log"
 OP_T0=$(now)

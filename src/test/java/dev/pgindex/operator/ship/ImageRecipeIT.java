@@ -107,8 +107,10 @@ class ImageRecipeIT {
                 .contains("\"-XX:SharedArchiveFile=/deployments/app-cds.jsa\"");
         assertThat(all("RUN")).singleElement().asString().as("the archive is trained by the image's own JVM")
                 .contains("cds-training.sh /deployments/jvm.options /deployments /deployments/app-cds.jsa");
-        String bench = Files.readString(Path.of("bench/run.sh"));
-        assertThat(bench).as("the benchmark runs the image's settings and trains its archive the same way")
+        assertThat(Files.readString(Path.of("bench/run.sh"))).as("the benchmark starts the operator the shared way")
+                .contains(". \"$ROOT/bench/lib.sh\"").contains("bench_prepare_operator");
+        assertThat(Files.readString(Path.of("bench/lib.sh")))
+                .as("the benchmark runs the image's settings and trains its archive the same way")
                 .contains("src/main/docker/jvm.options").contains("src/main/docker/cds-training.sh");
         List<String> options = Files.readAllLines(Path.of("src/main/docker/jvm.options")).stream()
                 .filter(l -> !l.isBlank() && !l.startsWith("#")).toList();
