@@ -23,6 +23,11 @@ final class Actor {
      * this many poll intervals (a safety net, for example when a woken resource was deleted meanwhile).
      */
     static final int SLOT_QUEUE_POLL_FACTOR = 6;
+
+    /** How long a build queued behind this process's own jobs waits before it looks again by itself. */
+    static Duration queuedPoll(IndexEngine.Settings settings) {
+        return settings.buildPollInterval().multipliedBy(SLOT_QUEUE_POLL_FACTOR);
+    }
     /** What carrying out a decision led to. {@code again}: the catalog changed, observe and decide once more. */
     record Acted(PostgresIndexStatus status, Duration requeue, boolean again, boolean released) {
     }
@@ -100,7 +105,7 @@ final class Actor {
         // Deletions never queue (their own requeue brings them back); builds wait in line without a connection
         // while this process's own jobs hold every slot, and are woken when one ends.
         if (!job.forDeletion() && !slots.mayTry(db, uid, wakeUp)) {
-            return waitForSlot(d, ctx, events, settings.buildPollInterval().multipliedBy(SLOT_QUEUE_POLL_FACTOR));
+            return waitForSlot(d, ctx, events, queuedPoll(settings));
         }
         Optional<IndexBuilder.Prepared> prepared = builder.prepare(ctx.req().connection(), ctx.req().uid(),
                 job.kind(), job.tableOid(), settings.buildsPerDatabase(), job.deadlineMillis(),

@@ -199,7 +199,7 @@ public final class IndexEngine {
             jobEnded(req, def, st, job.get(), events, now);
         } else if (stillQueued(req, st)) {
             // woken when one of this process's builds ends; nothing to read or write until then
-            return new Outcome(st, settings.buildPollInterval().multipliedBy(Actor.SLOT_QUEUE_POLL_FACTOR));
+            return new Outcome(st, Actor.queuedPoll(settings));
         }
         try (Session session = Session.open(databases, req.connection())) {
             for (int pass = 0; pass < MAX_PASSES; pass++) {
