@@ -1,9 +1,11 @@
 package dev.pgindex.operator.reconciler;
 
+import dev.pgindex.operator.api.v1alpha1.ConditionType;
 import dev.pgindex.operator.api.v1alpha1.Phase;
 import dev.pgindex.operator.api.v1alpha1.PostgresIndexStatus;
 import dev.pgindex.operator.api.v1alpha1.Reason;
 import dev.pgindex.operator.postgres.DatabaseException;
+import dev.pgindex.operator.postgres.ErrorKind;
 import dev.pgindex.operator.postgres.IndexBuilder;
 import dev.pgindex.operator.postgres.Session;
 import dev.pgindex.operator.status.Conditions;
@@ -28,6 +30,7 @@ final class Actor {
     static Duration queuedPoll(IndexEngine.Settings settings) {
         return settings.buildPollInterval().multipliedBy(SLOT_QUEUE_POLL_FACTOR);
     }
+
     /** What carrying out a decision led to. {@code again}: the catalog changed, observe and decide once more. */
     record Acted(PostgresIndexStatus status, Duration requeue, boolean again, boolean released) {
     }
@@ -149,7 +152,7 @@ final class Actor {
 
     /** Whether the status already says this resource waits for a build slot. */
     static boolean saysWaitingForSlot(PostgresIndexStatus st) {
-        return Conditions.get(st, dev.pgindex.operator.api.v1alpha1.ConditionType.RECONCILING)
+        return Conditions.get(st, ConditionType.RECONCILING)
                 .filter(c -> Conditions.TRUE.equals(c.getStatus())
                         && Reason.WaitingForBuildSlot.name().equals(c.getReason()))
                 .isPresent();
@@ -180,8 +183,8 @@ final class Actor {
                 }
             } catch (DatabaseException ex) {
                 String msg = "could not " + (t.terminate() ? "terminate" : "cancel") + " pid " + t.pid() + ": "
-                        + ex.failure().message() + (ex.failure().kind() == dev.pgindex.operator.postgres.ErrorKind
-                        .InsufficientPrivilege ? "; grant pg_signal_backend to the operator's role" : "");
+                        + ex.failure().message() + (ex.failure().kind() == ErrorKind.InsufficientPrivilege
+                                ? "; grant pg_signal_backend to the operator's role" : "");
                 Guards.update(st, g -> {
                     List<Integer> pids = new ArrayList<>(g.getNotEnded() == null ? List.of() : g.getNotEnded());
                     pids.add(t.pid());
