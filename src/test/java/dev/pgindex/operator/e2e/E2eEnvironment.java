@@ -5,9 +5,16 @@ import dev.pgindex.operator.support.Cli;
 import dev.pgindex.operator.postgres.ConnectionInfo;
 import dev.pgindex.operator.support.TestPostgres;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -199,6 +206,64 @@ final class E2eEnvironment {
         String json = kubectl("get", "-n", namespace, resource, "-o", "json").check().out();
         String line = Cli.run(Map.of(), Duration.ofSeconds(30), json, kstatusBinary).check().out().strip();
         return line.split(" ", 3)[1];
+    }
+
+    /**
+     * Records every version of the namespace's PostgresIndexes as the API server sends them (kubectl get -w), so a
+     * test can count the status writes of its own resource, not those of the whole shared operator.
+     */
+    StatusWatch watchStatuses(String namespace) {
+        return new StatusWatch(controlPlane.kubeconfig, namespace, logDir);
+    }
+
+    static final class StatusWatch implements AutoCloseable {
+        private static final ObjectMapper JSON = new ObjectMapper();
+        private final Process process;
+        private final Path out;
+
+        StatusWatch(Path kubeconfig, String namespace, Path dir) {
+            try {
+                Files.createDirectories(dir);
+                out = dir.resolve("watch-" + namespace + ".json");
+                ProcessBuilder pb = new ProcessBuilder("kubectl", "get", "pgindex", "-n", namespace, "--watch",
+                        "-o", "json").redirectOutput(out.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD);
+                pb.environment().put("KUBECONFIG", kubeconfig.toString());
+                process = pb.start();
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+            OperatorProcess.sleep(1000); // the watch is established before the test applies anything
+        }
+
+        /**
+         * The statuses one resource was given after it was created, in order, as the watch saw them: each one differs
+         * from the one before (the status it was created with, which may carry CRD defaults, is not a write).
+         */
+        List<JsonNode> writtenStatuses(String name) {
+            List<JsonNode> seen = new ArrayList<>();
+            JsonNode previous = null;
+            try (MappingIterator<JsonNode> it = JSON.readerFor(JsonNode.class).readValues(out.toFile())) {
+                while (it.hasNext()) {
+                    JsonNode o = it.next();
+                    if (!name.equals(o.path("metadata").path("name").asText())) {
+                        continue;
+                    }
+                    JsonNode status = o.path("status");
+                    if (previous != null && !previous.equals(status)) {
+                        seen.add(status);
+                    }
+                    previous = status;
+                }
+            } catch (IOException | RuntimeException e) {
+                // the last object may be cut off mid-write; everything before it counts
+            }
+            return seen;
+        }
+
+        @Override
+        public void close() {
+            process.destroy();
+        }
     }
 
     static String tail(String text, int lines) {
