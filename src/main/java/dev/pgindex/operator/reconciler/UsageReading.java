@@ -52,8 +52,8 @@ final class UsageReading {
     /** Reads and records usage into {@code st} (the status of a Ready decision) when it is due. */
     void record(PostgresIndexStatus st, Session session, Databases databases, IndexEngine.Request req,
             IndexDefinition def, Instant now) {
-        if (!due(st, now)) {
-            return;
+        if (st.getPartitions() != null || !due(st, now)) {
+            return; // a partitioned index has no size or scans of its own: nothing to read
         }
         Optional<UsageReads.Reading> primary;
         try {
@@ -63,7 +63,7 @@ final class UsageReading {
             return;
         }
         if (primary.isEmpty()) {
-            return; // a partitioned index: no size or scans of its own
+            return; // not a plain index (any more): the next reading will tell
         }
         List<Usage.Seen> replicas = new ArrayList<>();
         for (UsageReplica r : req.replicas().get()) {
