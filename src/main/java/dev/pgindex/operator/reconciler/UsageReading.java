@@ -38,10 +38,6 @@ final class UsageReading {
         this.defaults = defaults;
     }
 
-    Defaults defaults() {
-        return defaults;
-    }
-
     /** Whether the counters are due: never read, or read at least one interval ago. */
     boolean due(PostgresIndexStatus st, Instant now) {
         UsageStatus u = st.getUsage();

@@ -71,4 +71,22 @@ class UsageIT {
         env.kubectl("delete", "pgindex", "users-email", "-n", t.namespace(), "--timeout=60s").check();
         assertThat(op.metrics()).as("a deleted resource's series are removed").doesNotContain(series);
     }
+
+    @Test
+    void shouldRejectAMalformedUsageSpec() {
+        E2eEnvironment.Tenant t = env.newTenant("usage-admission");
+        var days = env.apply(t.namespace(), KubectlUserJourneyIT.manifest("bad-after", "users", "users_email_idx", """
+                  usage:
+                    unusedAfter: 30 days
+                """));
+        assertThat(days.ok()).as(days.out() + days.err()).isFalse();
+        assertThat(days.err()).contains("spec.usage.unusedAfter");
+        var secret = env.apply(t.namespace(), KubectlUserJourneyIT.manifest("bad-replica", "users", "users_email_idx", """
+                  usage:
+                    replicas:
+                      - secretName: Not_A_Secret
+                """));
+        assertThat(secret.ok()).as(secret.out() + secret.err()).isFalse();
+        assertThat(secret.err()).contains("spec.usage.replicas[0].secretName");
+    }
 }
