@@ -95,7 +95,10 @@ public interface OperatorConfig {
     @WithDefault("15m")
     Duration usageInterval();
 
-    /** How long an index may go without a scan before status.usage.unusedSince is set; spec.usage.unusedAfter overrides. */
+    /**
+     * How long an index may go without a scan before status.usage.unusedSince is set; spec.usage.unusedAfter
+     * overrides it.
+     */
     @WithDefault("720h")
     Duration unusedAfter();
 }

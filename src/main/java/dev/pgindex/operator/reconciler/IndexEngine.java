@@ -83,7 +83,8 @@ public final class IndexEngine {
 
     /** What the reconciler knows about the resource. connection is null when the Secret could not be used. */
     public record Request(String uid, String namespace, String name, long generation, PostgresIndexSpec spec,
-            ConnectionInfo connection, Reason connectionProblem, String connectionMessage, Supplier<List<UsageReplica>> replicas) {
+            ConnectionInfo connection, Reason connectionProblem, String connectionMessage,
+            Supplier<List<UsageReplica>> replicas) {
         public Request {
             replicas = replicas == null ? List::of : replicas; // asked only when usage is read
         }

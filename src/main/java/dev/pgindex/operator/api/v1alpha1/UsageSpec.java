@@ -7,7 +7,10 @@ import io.fabric8.generator.annotation.Size;
 
 import java.util.List;
 
-/** How the index's usage is counted once it is Ready (status.usage): which replicas add their scans, and when it is unused. */
+/**
+ * How the index's usage is counted once it is Ready (status.usage): which replicas add their scans, and when it is
+ * unused.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class UsageSpec {
     @Size(max = 10)
