@@ -86,4 +86,19 @@ public interface OperatorConfig {
     Optional<String> podName();
 
     Optional<String> podNamespace();
+
+    /**
+     * How often the size and scans of a Ready index are read (one statement on the primary, one short session per
+     * replica of spec.usage.replicas) and status.usage written: at most once per interval, on the re-check that
+     * falls due, whatever the counters do in between.
+     */
+    @WithDefault("15m")
+    Duration usageInterval();
+
+    /**
+     * How long an index may go without a scan before status.usage.unusedSince is set; spec.usage.unusedAfter
+     * overrides it.
+     */
+    @WithDefault("720h")
+    Duration unusedAfter();
 }

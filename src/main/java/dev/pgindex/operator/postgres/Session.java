@@ -65,6 +65,15 @@ public final class Session implements AutoCloseable {
         }
     }
 
+    /** Size and usage counters of the index on this server (one statement), empty when it is not a plain index. */
+    public java.util.Optional<UsageReads.Reading> usage(String schema, String index) throws DatabaseException {
+        try {
+            return UsageReads.read(c, schema, index);
+        } catch (SQLException e) {
+            throw DatabaseException.of(e);
+        }
+    }
+
     /** COMMENT ON INDEX (the ownership mark, or null to release it). */
     public void comment(String schema, String index, String text) throws DatabaseException {
         try (Statement s = c.createStatement()) {

@@ -6,6 +6,7 @@ import dev.pgindex.operator.api.v1alpha1.PostgresIndexSpec;
 import dev.pgindex.operator.api.v1alpha1.PostgresIndexStatus;
 import dev.pgindex.operator.api.v1alpha1.Reason;
 import dev.pgindex.operator.api.v1alpha1.ReplicaLagLimit;
+import dev.pgindex.operator.api.v1alpha1.UsageStatus;
 import dev.pgindex.operator.postgres.ConnectionInfo;
 import dev.pgindex.operator.postgres.DatabaseException;
 import dev.pgindex.operator.postgres.Databases;
@@ -26,7 +27,9 @@ import dev.pgindex.operator.status.StatusCopies;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -72,11 +75,25 @@ public final class IndexEngine {
 
         default void phase(String uid, Phase phase) {
         }
+
+        /** The usage of a resource as last recorded (status.usage), or null when it is gone: per-resource series. */
+        default void usage(String namespace, String name, UsageStatus usage) {
+        }
     }
 
     /** What the reconciler knows about the resource. connection is null when the Secret could not be used. */
     public record Request(String uid, String namespace, String name, long generation, PostgresIndexSpec spec,
-            ConnectionInfo connection, Reason connectionProblem, String connectionMessage) {
+            ConnectionInfo connection, Reason connectionProblem, String connectionMessage,
+            Supplier<List<UsageReplica>> replicas) {
+        public Request {
+            replicas = replicas == null ? List::of : replicas; // asked only when usage is read
+        }
+
+        public Request(String uid, String namespace, String name, long generation, PostgresIndexSpec spec,
+                ConnectionInfo connection, Reason connectionProblem, String connectionMessage) {
+            this(uid, namespace, name, generation, spec, connection, connectionProblem, connectionMessage, List::of);
+        }
+
         public String resource() {
             return namespace + "/" + name;
         }
@@ -110,6 +127,7 @@ public final class IndexEngine {
     private final SlotQueue slots;
     private volatile GuardReading guards = new GuardReading(Windows.NONE, null);
     private volatile java.time.Clock clock = java.time.Clock.systemUTC();
+    private volatile UsageReading usage = new UsageReading(UsageReading.Defaults.STANDARD);
 
     public IndexEngine(Databases databases, IndexBuilder builder, Settings settings) {
         this(databases, builder, settings, Metrics.NOOP);
@@ -127,6 +145,12 @@ public final class IndexEngine {
     /** The operator's defaults for the guards: maintenance windows and the replication lag limit (may be null). */
     public IndexEngine guardDefaults(Windows windows, ReplicaLagLimit replicaLag) {
         this.guards = new GuardReading(windows, replicaLag);
+        return this;
+    }
+
+    /** How often a Ready index's usage is read (and written to status), and the default unused threshold. */
+    public IndexEngine usageDefaults(Duration interval, Duration unusedAfter) {
+        this.usage = new UsageReading(new UsageReading.Defaults(interval, unusedAfter));
         return this;
     }
 
@@ -211,6 +235,9 @@ public final class IndexEngine {
                     Guards seen = guards.read(session, databases, req, ((Decision.StartJob) d).job());
                     ctx = new Context(req, def, StatusCopies.copy(st), obs, now, settings).withGuards(seen);
                     d = Steps.decide(ctx);
+                }
+                if (d instanceof Decision.Ready ready) { // size and scans, at most once per usage interval
+                    usage.record(ready.status(), session, databases, req, def, now);
                 }
                 Actor.Acted acted = actor.act(d, ctx, session, sink, events, wakeUp);
                 st = acted.status();

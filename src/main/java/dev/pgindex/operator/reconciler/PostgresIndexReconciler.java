@@ -73,7 +73,8 @@ public class PostgresIndexReconciler implements Reconciler<PostgresIndex>, Clean
             throws Exception {
         String ns = resource.getMetadata().getNamespace();
         String name = resource.getMetadata().getName();
-        IndexEngine.Request req = request(resource, context.getClient(), secrets);
+        IndexEngine.Request req = UsageReplicas.with(request(resource, context.getClient(), secrets), resource,
+                context.getClient(), secrets);
         if (req.connection() != null) {
             lastConnection.put(resource.getMetadata().getUid(), req.connection());
         }
@@ -99,6 +100,7 @@ public class PostgresIndexReconciler implements Reconciler<PostgresIndex>, Clean
             requeue = requeue == null || wait.compareTo(requeue) < 0 ? wait : requeue;
         }
         metrics.phase(resource.getMetadata().getUid(), outcome.status().getPhase());
+        metrics.usage(ns, name, outcome.status().getUsage());
         LOG.debugf("%s/%s reconciled: phase %s, next look in %s", ns, name, outcome.status().getPhase(), requeue);
         UpdateControl<PostgresIndex> control = UpdateControl.noUpdate();
         if (requeue != null) {
@@ -124,6 +126,7 @@ public class PostgresIndexReconciler implements Reconciler<PostgresIndex>, Clean
             lastStatusWrite.remove(resource.getMetadata().getUid());
             Events.forget(resource.getMetadata().getUid());
             metrics.phase(resource.getMetadata().getUid(), null);
+            metrics.usage(resource.getMetadata().getNamespace(), resource.getMetadata().getName(), null);
             LOG.infof("%s/%s: cleanup done, removing finalizer", resource.getMetadata().getNamespace(),
                     resource.getMetadata().getName());
             return DeleteControl.defaultDelete();

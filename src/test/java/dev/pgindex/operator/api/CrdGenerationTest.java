@@ -26,7 +26,7 @@ class CrdGenerationTest {
     /** The copies that ship the CRD: kustomize (which cannot read ../crds) and the Helm chart. */
     static final List<Path> COPIES = List.of(Path.of("deploy", "01-crd.yaml"),
             Path.of("helm", "pgindex-operator", "crds", FILE));
-    static final List<String> COLUMN_ORDER = List.of("Table", "Index", "Phase", "Progress", "Ready", "Partitions", "Blocker", "Waiting", "Age");
+    static final List<String> COLUMN_ORDER = List.of("Table", "Index", "Phase", "Progress", "Ready", "Partitions", "Blocker", "Waiting", "Size", "Scans", "Unused", "Age");
 
     /** The standard condition fields (io.fabric8 Condition carries no descriptions of its own). */
     static final java.util.Map<String, String> CONDITION_FIELDS = java.util.Map.of(

@@ -36,6 +36,8 @@ public final class EngineHarness implements AutoCloseable {
     public Reason connectionProblem;
     public long generation = 1;
     public PostgresIndexStatus status = new PostgresIndexStatus();
+    /** The replicas of spec.usage.replicas, as the reconciler would have read them from their Secrets. */
+    public List<dev.pgindex.operator.reconciler.UsageReplica> replicas = List.of();
     public final List<String> events = Collections.synchronizedList(new ArrayList<>());
     public final List<PostgresIndexStatus> persisted = Collections.synchronizedList(new ArrayList<>());
     /** How often the engine asked for this resource to be reconciled again (a job ended, a build slot freed). */
@@ -87,7 +89,7 @@ public final class EngineHarness implements AutoCloseable {
 
     public IndexEngine.Request request() {
         return new IndexEngine.Request(uid, "default", name, generation, spec, connectionProblem == null ? connection : null,
-                connectionProblem, connectionProblem == null ? null : "Secret default/db-app not found");
+                connectionProblem, connectionProblem == null ? null : "Secret default/db-app not found", () -> replicas);
     }
 
     public IndexEngine.Outcome reconcile() throws Exception {

@@ -28,6 +28,10 @@ import io.fabric8.kubernetes.model.annotation.Version;
         priority = 1)
 @AdditionalPrinterColumn(name = "Waiting", jsonPath = ".status.guards.waiting", type = AdditionalPrinterColumn.Type.STRING,
         priority = 1)
+@AdditionalPrinterColumn(name = "Size", jsonPath = ".status.usage.size", type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "Scans", jsonPath = ".status.usage.scans", type = AdditionalPrinterColumn.Type.INTEGER,
+        priority = 1)
+@AdditionalPrinterColumn(name = "Unused", jsonPath = ".status.usage.unusedSince", type = AdditionalPrinterColumn.Type.DATE)
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
 public class PostgresIndex extends CustomResource<PostgresIndexSpec, PostgresIndexStatus> implements Namespaced {
     public static final String GROUP = "pgindex.dev";

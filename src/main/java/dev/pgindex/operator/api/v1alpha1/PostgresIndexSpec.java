@@ -203,6 +203,11 @@ public class PostgresIndexSpec {
             + "max_parallel_maintenance_workers) and the ANALYZE after a build. May change; applies to the next build.")
     private BuildSettings buildSettings;
 
+    @JsonPropertyDescription("How usage is counted once the index is Ready (status.usage, the SIZE and UNUSED "
+            + "columns): read replicas whose scans are added, and after how long without a scan the index is "
+            + "reported unused. Omitted: the primary only, and the operator's default (pgindex.unused-after).")
+    private UsageSpec usage;
+
     public ConnectionRef getConnection() { return connection; }
     public void setConnection(ConnectionRef connection) { this.connection = connection; }
     public String getSchema() { return schema; }
@@ -247,4 +252,6 @@ public class PostgresIndexSpec {
     public void setReplicaLag(ReplicaLagLimit replicaLag) { this.replicaLag = replicaLag; }
     public BuildSettings getBuildSettings() { return buildSettings; }
     public void setBuildSettings(BuildSettings buildSettings) { this.buildSettings = buildSettings; }
+    public UsageSpec getUsage() { return usage; }
+    public void setUsage(UsageSpec usage) { this.usage = usage; }
 }

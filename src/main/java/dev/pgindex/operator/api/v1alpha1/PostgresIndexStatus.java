@@ -73,6 +73,11 @@ public class PostgresIndexStatus {
     @JsonPropertyDescription("The ANALYZE of the table after the latest build (spec.buildSettings.analyze).")
     private AnalyzeInfo analyze;
 
+    @JsonPropertyDescription("Size and usage of the Ready index (spec.usage): scans on the primary and replicas, "
+            + "last use, and whether it has gone unused for spec.usage.unusedAfter. Read and written at most once "
+            + "per pgindex.usage-interval.")
+    private UsageStatus usage;
+
     public Long getObservedGeneration() { return observedGeneration; }
     public void setObservedGeneration(Long observedGeneration) { this.observedGeneration = observedGeneration; }
     public Phase getPhase() { return phase; }
@@ -111,4 +116,6 @@ public class PostgresIndexStatus {
     public void setGuards(GuardStatus guards) { this.guards = guards; }
     public AnalyzeInfo getAnalyze() { return analyze; }
     public void setAnalyze(AnalyzeInfo analyze) { this.analyze = analyze; }
+    public UsageStatus getUsage() { return usage; }
+    public void setUsage(UsageStatus usage) { this.usage = usage; }
 }
