@@ -75,8 +75,18 @@ if op and cic:
     def r(a, b):
         return round(a / b, 3) if a is not None and b else None
     ratios = {k: r(op[k], cic[k]) for k in ["build_s", "min_tps_1s", "p99_latency_ms", "max_latency_ms"]}
-overhead_s = round(op["build_s"] - cic["build_s"], 3) if op and cic else None
-overhead_ok = bool(op and cic and (op["build_s"] <= cic["build_s"] * 1.05 or overhead_s <= 0.5))
+first_overhead_s = round(op["build_s"] - cic["build_s"], 3) if op and cic else None
+# the goal: medians over the alternating pairs (cic, operator, cic2, operator2, ...); the first pair alone when
+# there is no other
+def series_of(prefix):
+    return [builds[n]["build_s"] for n in [prefix] + [f"{prefix}{k}" for k in range(2, 10)] if n in builds]
+def median(v):
+    v = sorted(v)
+    return None if not v else (v[len(v) // 2] if len(v) % 2 else round((v[len(v) // 2 - 1] + v[len(v) // 2]) / 2, 3))
+op_runs, cic_runs = series_of("operator"), series_of("cic")
+op_med, cic_med = median(op_runs), median(cic_runs)
+overhead_s = round(op_med - cic_med, 3) if op and cic else None
+overhead_ok = bool(op and cic and (op_med <= cic_med * 1.05 or overhead_s <= 0.5))
 op_status = {}
 try:
     st = json.load(open(os.path.join(W, "operator-status.json"))).get("status", {})
@@ -133,8 +143,9 @@ result = {
     "write_load": {"baseline_avg_tps": round(sum(baseline) / len(baseline), 1) if baseline else None,
                    "transactions": len(tx), "failed": len(failed), "clients_aborted": aborted},
     "builds": builds, "ratios_operator_over_cic": ratios,
-    "overhead": {"apply_to_ready_s": op and op["build_s"], "psql_cic_s": cic and cic["build_s"],
-                 "ratio": ratios.get("build_s"), "extra_s": overhead_s,
+    "overhead": {"apply_to_ready_s": op_med, "psql_cic_s": cic_med, "operator_runs_s": op_runs,
+                 "psql_cic_runs_s": cic_runs, "first_extra_s": first_overhead_s,
+                 "ratio": round(op_med / cic_med, 3) if op and cic else None, "extra_s": overhead_s,
                  "goal": "within 5% or 0.5 s", "met": overhead_ok},
     "operator_build_status": op_status,
     "operator_time_split": split,
@@ -158,7 +169,8 @@ try:
     colors = {"plain": ("tab:red", "plain CREATE INDEX"), "cic": ("tab:blue", "psql CREATE INDEX CONCURRENTLY"),
               "operator": ("tab:green", "operator (apply → Ready)")}
     for name, b in builds.items():
-        c, lbl = colors.get(name, ("grey", name))
+        c, lbl = colors.get(name.rstrip("0123456789"), ("grey", name))
+        lbl = lbl if name[-1].isalpha() else f"{lbl} #{name[-1]}"
         ax.axvspan(b["start"] - t_first, b["end"] - t_first, color=c, alpha=0.25,
                    label=f"{lbl}: {b['build_s']:.1f} s, min {b['min_tps_1s']} TPS")
     ax.set_xlabel("seconds since pgbench start"); ax.set_ylabel("transactions / s")
@@ -190,8 +202,10 @@ def md_table(rows):
 text_table = md_table(rows)
 o = result["overhead"]; su = result["startup"]
 summary = [
-    f"Overhead: apply→Ready {fmt(o['apply_to_ready_s'], ' s')} vs psql CIC {fmt(o['psql_cic_s'], ' s')}: ratio "
-    f"{fmt(o['ratio'])}, {fmt(o['extra_s'], ' s')} extra; goal (within 5% or 0.5 s) {'met' if o['met'] else 'NOT met'}",
+    f"Overhead: apply→Ready {fmt(o['apply_to_ready_s'], ' s')} vs psql CIC {fmt(o['psql_cic_s'], ' s')} (medians of "
+    f"{len(o['operator_runs_s'])} alternating pairs; operator {o['operator_runs_s']}, psql {o['psql_cic_runs_s']}; the "
+    f"first, cold, pair alone: {fmt(o['first_extra_s'], ' s')} extra): ratio {fmt(o['ratio'])}, "
+    f"{fmt(o['extra_s'], ' s')} extra; goal (within 5% or 0.5 s) {'met' if o['met'] else 'NOT met'}",
     f"Start-up: {su['to_controller_started_s']} s to both controllers started; idle RSS {su['idle_rss_mib']} MiB "
     f"(10 s after start); peak RSS over the whole run {su['peak_rss_mib_whole_run']} MiB; JVM flags: "
     f"{A.java_opts or 'none (JVM defaults: the heap may grow to a quarter of the machine)'}",
@@ -239,7 +253,7 @@ def goal_rows(r):
         ("operator peak RSS (whole run)", su_.get("peak_rss_mib_whole_run"), " MiB", "stated", lambda v: True),
         ("API requests per resource, apply to Ready", sc.get("api_requests_per_resource_to_ready"), "",
          "at most 6", lambda v: v is not None and v <= 6),
-        ("apply→Ready / psql CIC (2M rows)", ov.get("ratio"), "", "at most 1.05, or 0.5 s extra",
+        ("apply→Ready / psql CIC (2M rows; medians of the alternating pairs)", ov.get("ratio"), "", "at most 1.05, or 0.5 s extra",
          lambda v: bool(ov.get("met"))),
         ("extra seconds over psql CIC", ov.get("extra_s"), " s", "(same goal)", lambda v: bool(ov.get("met"))),
         ("failed writes during the operator's build", op_b.get("failed_writes"), "", "0",

@@ -64,8 +64,9 @@ public final class TrainingApiServer {
                 && (path.startsWith("/apis/") || path.startsWith("/api/"));
         ex.getResponseHeaders().set("Content-Type", "application/json");
         if (ex.getRequestHeaders().containsKey("Upgrade")) {
-            // no WebSocket watches here: on a 503 the client falls back to a streamed HTTP watch
-            reply(ex, 503, "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"code\":503}");
+            // no WebSocket watches here: a complete 200 instead of 101 makes the client fall back to a streamed
+            // HTTP watch at once (a 503 would too, but after its retries)
+            reply(ex, 200, "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"code\":200}");
             return;
         }
         if (collection && query.contains("watch=true")) {
