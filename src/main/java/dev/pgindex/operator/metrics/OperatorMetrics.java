@@ -1,5 +1,6 @@
 package dev.pgindex.operator.metrics;
 
+import dev.pgindex.operator.api.v1alpha1.HealthStatus;
 import dev.pgindex.operator.api.v1alpha1.Phase;
 import dev.pgindex.operator.postgres.IndexBuilder;
 import dev.pgindex.operator.reconciler.IndexEngine;
@@ -20,10 +21,12 @@ import java.util.concurrent.ConcurrentHashMap;
 public class OperatorMetrics implements IndexEngine.Metrics {
     private final MeterRegistry registry;
     private final Map<String, Phase> phases = new ConcurrentHashMap<>();
+    private final HealthGauges health;
 
     @jakarta.inject.Inject
     public OperatorMetrics(MeterRegistry registry, IndexBuilder builder) {
         this.registry = registry;
+        this.health = new HealthGauges(registry);
         Gauge.builder("pgindex.builds.in.flight", builder, IndexBuilder::inFlight)
                 .description("CREATE/DROP INDEX CONCURRENTLY statements running now, started by this process")
                 .register(registry);
@@ -92,6 +95,11 @@ public class OperatorMetrics implements IndexEngine.Metrics {
         } else {
             phases.put(uid, phase);
         }
+    }
+
+    @Override
+    public void health(String uid, String namespace, String name, HealthStatus h) {
+        health.update(uid, namespace, name, h);
     }
 
     private static String op(IndexBuilder.Kind kind) {

@@ -34,7 +34,8 @@ public class EngineProducer {
                 config.buildsPerDatabase(), config.resyncInterval(), config.buildPollInterval(),
                 config.retryBackoffBase(), config.retryBackoffMax(), config.permanentRecheckBase(),
                 config.permanentRecheckMax(), config.deleteGracePeriod(), config.blockedEventThreshold()), metrics)
-                .guardDefaults(Windows.parseDefault(config.maintenanceWindows().orElse(null)), lagDefault(config));
+                .guardDefaults(Windows.parseDefault(config.maintenanceWindows().orElse(null)), lagDefault(config))
+                .healthDefaults(config.collationCheckInterval());
     }
 
     /** pgindex.replica-lag-max-lag / -max-bytes, checked at start (a malformed value stops the operator). */

@@ -1,6 +1,7 @@
 package dev.pgindex.operator.reconciler;
 
 import dev.pgindex.operator.api.v1alpha1.ConstraintType;
+import dev.pgindex.operator.api.v1alpha1.HealthStatus;
 import dev.pgindex.operator.api.v1alpha1.Phase;
 import dev.pgindex.operator.api.v1alpha1.PostgresIndexSpec;
 import dev.pgindex.operator.api.v1alpha1.PostgresIndexStatus;
@@ -9,6 +10,7 @@ import dev.pgindex.operator.api.v1alpha1.ReplicaLagLimit;
 import dev.pgindex.operator.postgres.ConnectionInfo;
 import dev.pgindex.operator.postgres.DatabaseException;
 import dev.pgindex.operator.postgres.Databases;
+import dev.pgindex.operator.postgres.HealthObservation;
 import dev.pgindex.operator.postgres.IndexBuilder;
 import dev.pgindex.operator.postgres.IndexDefinition;
 import dev.pgindex.operator.postgres.InvalidDefinitionException;
@@ -72,6 +74,10 @@ public final class IndexEngine {
 
         default void phase(String uid, Phase phase) {
         }
+
+        /** What the checks after Ready found for a resource (null: forget it, the resource is gone). */
+        default void health(String uid, String namespace, String name, HealthStatus health) {
+        }
     }
 
     /** What the reconciler knows about the resource. connection is null when the Secret could not be used. */
@@ -109,6 +115,7 @@ public final class IndexEngine {
     private final Actor actor;
     private final SlotQueue slots;
     private volatile GuardReading guards = new GuardReading(Windows.NONE, null);
+    private volatile HealthReading health = HealthReading.DEFAULT;
     private volatile java.time.Clock clock = java.time.Clock.systemUTC();
 
     public IndexEngine(Databases databases, IndexBuilder builder, Settings settings) {
@@ -127,6 +134,12 @@ public final class IndexEngine {
     /** The operator's defaults for the guards: maintenance windows and the replication lag limit (may be null). */
     public IndexEngine guardDefaults(Windows windows, ReplicaLagLimit replicaLag) {
         this.guards = new GuardReading(windows, replicaLag);
+        return this;
+    }
+
+    /** How often the collation versions of a Ready index are compared with the server's (pgindex.collation-check-interval). */
+    public IndexEngine healthDefaults(Duration collationCheckInterval) {
+        this.health = new HealthReading(collationCheckInterval);
         return this;
     }
 
@@ -169,6 +182,7 @@ public final class IndexEngine {
                     "invalid spec: " + e.getMessage(), null), events);
         }
         Conditions.settleObservedGeneration(o.status());
+        metrics.health(req.uid(), req.namespace(), req.name(), o.status().getHealth());
         return o;
     }
 
@@ -205,11 +219,14 @@ public final class IndexEngine {
             for (int pass = 0; pass < MAX_PASSES; pass++) {
                 Observation obs = session.observe(def, req.uid(), def.hashes(), rebuildPending(req.spec(), st),
                         primaryKeyWanted(req.spec()));
-                Context ctx = new Context(req, def, StatusCopies.copy(st), obs, now, settings).withGuards(guards.none());
+                HealthObservation checks = health.read(session, req, st, obs, now);
+                Context ctx = new Context(req, def, StatusCopies.copy(st), obs, now, settings).withGuards(guards.none())
+                        .withHealth(checks);
                 Decision d = Steps.decide(ctx);
                 if (Steps.startsWork(d)) { // the gates' reads, only before a job start; then decide again with them
                     Guards seen = guards.read(session, databases, req, ((Decision.StartJob) d).job());
-                    ctx = new Context(req, def, StatusCopies.copy(st), obs, now, settings).withGuards(seen);
+                    ctx = new Context(req, def, StatusCopies.copy(st), obs, now, settings).withGuards(seen)
+                            .withHealth(checks);
                     d = Steps.decide(ctx);
                 }
                 Actor.Acted acted = actor.act(d, ctx, session, sink, events, wakeUp);
@@ -315,6 +332,7 @@ public final class IndexEngine {
             Events events) {
         Instant now = Instant.now();
         slots.forget(req.uid());
+        metrics.health(req.uid(), req.namespace(), req.name(), null);
         PostgresIndexStatus st = StatusCopies.copy(current);
         IndexDefinition def;
         try {

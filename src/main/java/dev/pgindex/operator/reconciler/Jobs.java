@@ -28,7 +28,7 @@ public final class Jobs {
     public static JobPlan build(Context ctx, IndexDefinition jobDef, long tableOid, boolean countAttempt) {
         return new JobPlan(IndexBuilder.Kind.BUILD, jobDef, jobDef.name(), tableOid, null,
                 Ddl.createIndexConcurrently(jobDef), followUp(ctx, jobDef, false), countAttempt, false,
-                deadline(ctx), false);
+                deadline(ctx), false, null);
     }
 
     /**
@@ -36,18 +36,24 @@ public final class Jobs {
      * itself: status.index may not be written yet, or may be lost).
      */
     public static JobPlan reindex(Context ctx, long tableOid, boolean countAttempt) {
+        return reindex(ctx, tableOid, countAttempt, "for rebuild token '" + ctx.spec().getRebuild() + "'");
+    }
+
+    /** REINDEX INDEX CONCURRENTLY as above, {@code why} saying for what in its messages ("for a collation drift"). */
+    public static JobPlan reindex(Context ctx, long tableOid, boolean countAttempt, String why) {
         IndexDefinition def = ctx.def();
         boolean adopted = ctx.obs().mark().map(OwnershipMark::adopted).orElse(false);
         return new JobPlan(IndexBuilder.Kind.REINDEX, def, def.name(), tableOid, null,
                 Ddl.reindexConcurrently(def.schema(), def.name()), followUp(ctx, def, adopted), countAttempt, false,
-                deadline(ctx), false);
+                deadline(ctx), false, why);
     }
 
     /** DROP INDEX CONCURRENTLY of an index of ours: an invalid leftover, or (deleting) the index itself. */
     public static JobPlan drop(Context ctx, IndexDefinition onTable, String target, long tableOid, Long indexOid,
             boolean repairsInvalid, boolean forDeletion) {
         return new JobPlan(IndexBuilder.Kind.DROP, onTable, target, tableOid, indexOid,
-                Ddl.dropIndexConcurrently(onTable.schema(), target), null, false, repairsInvalid, 0, forDeletion);
+                Ddl.dropIndexConcurrently(onTable.schema(), target), null, false, repairsInvalid, 0, forDeletion,
+                null);
     }
 
     private static String followUp(Context ctx, IndexDefinition jobDef, boolean adopted) {
@@ -97,8 +103,8 @@ public final class Jobs {
         String attempt = job.countAttempt() ? ", attempt " + st.getAttempts() : "";
         Conditions.reconciling(st, ctx.gen(), Phase.Building, job.reason(), switch (job.kind()) {
             case BUILD -> "building " + job.jobDef().qualifiedName() + " concurrently (backend " + pid + attempt + ")";
-            case REINDEX -> "rebuilding " + ctx.def().qualifiedName() + " with REINDEX INDEX CONCURRENTLY for "
-                    + "rebuild token '" + ctx.spec().getRebuild() + "' (backend " + pid + attempt + "); the index "
+            case REINDEX -> "rebuilding " + ctx.def().qualifiedName() + " with REINDEX INDEX CONCURRENTLY "
+                    + job.why() + " (backend " + pid + attempt + "); the index "
                     + "stays usable meanwhile";
             case DROP -> "dropping the invalid leftover " + job.qualifiedTarget() + " concurrently (backend " + pid
                     + ")";
@@ -112,7 +118,7 @@ public final class Jobs {
             case BUILD -> Decision.Event.normal(Reason.Building, "started CREATE INDEX CONCURRENTLY "
                     + job.jobDef().qualifiedName() + " (backend " + pid + attempt + ")");
             case REINDEX -> Decision.Event.normal(Reason.Rebuilding, "started REINDEX INDEX CONCURRENTLY "
-                    + ctx.def().qualifiedName() + " for rebuild token '" + ctx.spec().getRebuild() + "'");
+                    + ctx.def().qualifiedName() + " " + job.why());
             case DROP -> !job.forDeletion()
                     ? Decision.Event.normal(Reason.CleaningUp, "dropping invalid leftover " + job.qualifiedTarget())
                     : job.repairsInvalid()

@@ -203,6 +203,10 @@ public class PostgresIndexSpec {
             + "max_parallel_maintenance_workers) and the ANALYZE after a build. May change; applies to the next build.")
     private BuildSettings buildSettings;
 
+    @JsonPropertyDescription("Checks once the index is Ready, and what heals it: collation drift "
+            + "(docs/after-ready-health.md). May change at any time.")
+    private HealthPolicy health;
+
     public ConnectionRef getConnection() { return connection; }
     public void setConnection(ConnectionRef connection) { this.connection = connection; }
     public String getSchema() { return schema; }
@@ -247,4 +251,6 @@ public class PostgresIndexSpec {
     public void setReplicaLag(ReplicaLagLimit replicaLag) { this.replicaLag = replicaLag; }
     public BuildSettings getBuildSettings() { return buildSettings; }
     public void setBuildSettings(BuildSettings buildSettings) { this.buildSettings = buildSettings; }
+    public HealthPolicy getHealth() { return health; }
+    public void setHealth(HealthPolicy health) { this.health = health; }
 }

@@ -73,6 +73,10 @@ public class PostgresIndexStatus {
     @JsonPropertyDescription("The ANALYZE of the table after the latest build (spec.buildSettings.analyze).")
     private AnalyzeInfo analyze;
 
+    @JsonPropertyDescription("What the checks after Ready found: the collation versions the index depends on and "
+            + "any drift (spec.health).")
+    private HealthStatus health;
+
     public Long getObservedGeneration() { return observedGeneration; }
     public void setObservedGeneration(Long observedGeneration) { this.observedGeneration = observedGeneration; }
     public Phase getPhase() { return phase; }
@@ -111,4 +115,6 @@ public class PostgresIndexStatus {
     public void setGuards(GuardStatus guards) { this.guards = guards; }
     public AnalyzeInfo getAnalyze() { return analyze; }
     public void setAnalyze(AnalyzeInfo analyze) { this.analyze = analyze; }
+    public HealthStatus getHealth() { return health; }
+    public void setHealth(HealthStatus health) { this.health = health; }
 }

@@ -65,5 +65,9 @@ public enum Reason {
     // Reconciling=True: the standbys are too far behind for a build to start (spec.replicaLag)
     WaitingForReplicaLag,
     // event: the table was analyzed after a build (spec.buildSettings.analyze)
-    Analyzed
+    Analyzed,
+    // after Ready (spec.health): Ready=True with this reason while a collation changed version since the build
+    CollationDrift,
+    // event: a rebuild ended a collation drift
+    CollationDriftResolved
 }

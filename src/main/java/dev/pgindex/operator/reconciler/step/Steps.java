@@ -27,6 +27,7 @@ public final class Steps {
             new RebuildStep(),       // spec.rebuild: REINDEX CONCURRENTLY, and our leftovers
             new ConstraintStep(),    // spec.constraint: ADD CONSTRAINT USING INDEX
             new AnalyzeStep(),       // spec.buildSettings.analyze: ANALYZE once after our build
+            new CollationDriftStep(), // spec.health.collationDrift: report, or REINDEX CONCURRENTLY
             new ReadyStep());        // nothing left to do
 
     /**

@@ -1,0 +1,20 @@
+package dev.pgindex.operator.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+
+/** What the operator checks and heals once the index is Ready (spec.health; docs/after-ready-health.md). */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class HealthPolicy {
+    @Default("Report")
+    @JsonPropertyDescription("When a collation a key column of the index depends on (an explicit COLLATE or the "
+            + "database default) reports another version than the index was built with (a glibc or ICU upgrade): "
+            + "Report (default) sets reason CollationDrift on Ready and raises a Warning event; Rebuild also runs "
+            + "REINDEX INDEX CONCURRENTLY of this index, within the maintenance windows, replica lag limit and build "
+            + "slots. The database-wide ALTER COLLATION/DATABASE ... REFRESH VERSION is never run by the operator.")
+    private CollationDriftPolicy collationDrift = CollationDriftPolicy.Report;
+
+    public CollationDriftPolicy getCollationDrift() { return collationDrift; }
+    public void setCollationDrift(CollationDriftPolicy collationDrift) { this.collationDrift = collationDrift; }
+}

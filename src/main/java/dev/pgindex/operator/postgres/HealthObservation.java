@@ -1,0 +1,18 @@
+package dev.pgindex.operator.postgres;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What the checks after Ready read, apart from the {@link Observation} and only when one is due (each has its own
+ * interval, so the steady state of a Ready index reads nothing more). An absent part was not read this time.
+ *
+ * @param collations the versioned collations of the index (see {@link Collations})
+ */
+public record HealthObservation(Optional<List<Collations.Dependency>> collations) {
+    public static final HealthObservation NONE = new HealthObservation(Optional.empty());
+
+    public HealthObservation {
+        collations = collations.map(List::copyOf);
+    }
+}
