@@ -157,6 +157,16 @@ class CollationDriftTest {
                     .containsExactly(icu);
 
             // policy Rebuild on every resource, under a write load
+            java.util.concurrent.atomic.AtomicInteger mostAtOnce = new java.util.concurrent.atomic.AtomicInteger();
+            java.util.concurrent.atomic.AtomicBoolean sampling = new java.util.concurrent.atomic.AtomicBoolean(true);
+            Thread sampler = new Thread(() -> {
+                while (sampling.get()) {
+                    int n = Integer.parseInt(scalar(db, "SELECT count(*) FROM pg_stat_progress_create_index "
+                            + "WHERE datname = current_database()"));
+                    mostAtOnce.accumulateAndGet(n, Math::max);
+                }
+            });
+            sampler.start();
             try (WriteLoad writes = new WriteLoad(db, "INSERT INTO t VALUES (?n + 1000000, md5('?n'), 'b?n', 'c?n')")) {
                 for (EngineHarness h : all) {
                     h.spec.setHealth(new dev.pgindex.operator.api.v1alpha1.HealthPolicy());
@@ -171,7 +181,12 @@ class CollationDriftTest {
                         + writes.failures);
                 assertThat(writes.failures).as("failed writes").isEmpty();
                 assertThat(writes.acked()).isGreaterThan(0);
+            } finally {
+                sampling.set(false);
+                sampler.join();
             }
+            System.out.println("most REINDEX CONCURRENTLY seen at once in the database: " + mostAtOnce.get());
+            assertThat(mostAtOnce.get()).as("one rebuild at a time (the database's build slot)").isEqualTo(1);
             Map<String, Boolean> rebuilt = new LinkedHashMap<>();
             for (EngineHarness h : all) {
                 rebuilt.put(h.name, !oid(db, h.name).equals(oidsBefore.get(h.name)));
