@@ -4,6 +4,7 @@ import dev.pgindex.operator.api.v1alpha1.HealthStatus;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -11,10 +12,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Per-resource gauges of the checks after Ready, labelled namespace and name (bounded by the number of resources)
  * and removed when the resource is deleted: pgindex_collation_drift is the number of collations whose version
- * changed since the index was built (0 when none, or not checked yet).
+ * changed since the index was built (0 when none, or not checked yet); pgindex_verification_failures is 1 while the
+ * latest amcheck verification of the index found it corrupt, else 0.
  */
 final class HealthGauges {
-    private record Resource(String namespace, String name, AtomicInteger drift, Gauge gauge) {
+    private record Resource(AtomicInteger drift, AtomicInteger failures, List<Gauge> gauges) {
     }
 
     private final MeterRegistry registry;
@@ -31,19 +33,25 @@ final class HealthGauges {
         if (h == null) {
             Resource r = resources.remove(uid);
             if (r != null) {
-                registry.remove(r.gauge());
+                r.gauges().forEach(registry::remove);
             }
             return;
         }
         Resource r = resources.computeIfAbsent(uid, u -> {
             AtomicInteger drift = new AtomicInteger();
-            Gauge g = Gauge.builder("pgindex.collation.drift", drift, AtomicInteger::get)
+            AtomicInteger failures = new AtomicInteger();
+            Gauge d = Gauge.builder("pgindex.collation.drift", drift, AtomicInteger::get)
                     .tag("namespace", namespace).tag("name", name)
                     .description("Collations whose version changed since the index was built (0: none)")
                     .register(registry);
-            return new Resource(namespace, name, drift, g);
+            Gauge f = Gauge.builder("pgindex.verification.failures", failures, AtomicInteger::get)
+                    .tag("namespace", namespace).tag("name", name)
+                    .description("1 while the latest amcheck verification found the index corrupt, else 0")
+                    .register(registry);
+            return new Resource(drift, failures, List.of(d, f));
         });
         r.drift().set(driftCount(h));
+        r.failures().set(h.getVerification() != null && "Failed".equals(h.getVerification().getResult()) ? 1 : 0);
     }
 
     static int driftCount(HealthStatus h) {

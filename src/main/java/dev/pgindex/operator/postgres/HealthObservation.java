@@ -8,9 +8,10 @@ import java.util.Optional;
  * interval, so the steady state of a Ready index reads nothing more). An absent part was not read this time.
  *
  * @param collations the versioned collations of the index (see {@link Collations})
+ * @param amcheck    whether amcheck is installed (read when a verification is due)
  */
-public record HealthObservation(Optional<List<Collations.Dependency>> collations) {
-    public static final HealthObservation NONE = new HealthObservation(Optional.empty());
+public record HealthObservation(Optional<List<Collations.Dependency>> collations, Optional<Amcheck.Installed> amcheck) {
+    public static final HealthObservation NONE = new HealthObservation(Optional.empty(), Optional.empty());
 
     public HealthObservation {
         collations = collations.map(List::copyOf);

@@ -24,7 +24,8 @@ import java.util.logging.Logger;
 public final class IndexBuilder implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(IndexBuilder.class.getName());
 
-    public enum Kind { BUILD, DROP, REINDEX }
+    /** BUILD, DROP and REINDEX change the index; VERIFY only reads it (amcheck). */
+    public enum Kind { BUILD, DROP, REINDEX, VERIFY }
 
     /** A connection holding the slot, ready to run one statement. */
     public record Prepared(String owner, Kind kind, Connection connection, int pid) {

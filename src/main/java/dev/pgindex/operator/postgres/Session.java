@@ -65,10 +65,15 @@ public final class Session implements AutoCloseable {
         }
     }
 
-    /** The checks after Ready that are due ({@link HealthObservation}): the collations of index {@code indexOid}. */
-    public HealthObservation health(long indexOid, int serverVersion, boolean collations) throws DatabaseException {
+    /**
+     * The checks after Ready that are due ({@link HealthObservation}): the collations of index {@code indexOid},
+     * whether amcheck is installed.
+     */
+    public HealthObservation health(long indexOid, int serverVersion, boolean collations, boolean amcheck)
+            throws DatabaseException {
         try {
             return new HealthObservation(collations ? java.util.Optional.of(Collations.of(c, indexOid, serverVersion))
+                    : java.util.Optional.empty(), amcheck ? java.util.Optional.of(Amcheck.installed(c))
                     : java.util.Optional.empty());
         } catch (SQLException e) {
             throw DatabaseException.of(e);

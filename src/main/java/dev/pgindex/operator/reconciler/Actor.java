@@ -161,6 +161,10 @@ final class Actor {
     /** Waiting for a build slot (or for another build on the table) to free. */
     private static Acted waitForSlot(Decision.StartJob d, Context ctx, IndexEngine.Events events, Duration poll) {
         PostgresIndexStatus st = d.status();
+        if (d.job().kind() == IndexBuilder.Kind.VERIFY) { // a verification waits quietly: the index stays Ready
+            emit(events, d.events());
+            return new Acted(st, ctx.settings().resyncInterval(), false, false);
+        }
         if (d.job().forDeletion()) {
             Conditions.reconciling(st, ctx.gen(), Phase.Deleting, Reason.WaitingForBuildSlot, "waiting for "
                     + "another build on this table to end before dropping " + ctx.def().qualifiedName(), ctx.now());

@@ -7,13 +7,14 @@ import dev.pgindex.operator.postgres.HealthObservation;
 import dev.pgindex.operator.postgres.Observation;
 import dev.pgindex.operator.postgres.Session;
 import dev.pgindex.operator.reconciler.step.CollationDriftStep;
+import dev.pgindex.operator.reconciler.step.VerificationStep;
 
 import java.time.Duration;
 import java.time.Instant;
 
 /**
- * When the checks after Ready read (the operator's intervals, pgindex.collation-check-interval): only for an index
- * marked by this resource, and only when a check is due, so a Ready index between checks reads nothing more.
+ * When the checks after Ready read (pgindex.collation-check-interval, spec.health.verify.interval): only for an
+ * index marked by this resource, and only when a check is due, so a Ready index between checks reads nothing more.
  */
 record HealthReading(Duration collationCheckInterval) {
     static final HealthReading DEFAULT = new HealthReading(Duration.ofHours(1));
@@ -22,9 +23,14 @@ record HealthReading(Duration collationCheckInterval) {
             Instant now) throws DatabaseException {
         Catalog.IndexState idx = obs.index().orElse(null);
         boolean ours = obs.mark().filter(m -> m.ownerUid().equals(req.uid())).isPresent();
-        if (!ours || !CollationDriftStep.due(st, idx, now, collationCheckInterval)) {
+        if (!ours) {
             return HealthObservation.NONE;
         }
-        return session.health(idx.oid(), obs.serverVersion(), true);
+        boolean collations = CollationDriftStep.due(st, idx, now, collationCheckInterval);
+        boolean verify = VerificationStep.due(st, idx, req.spec(), now);
+        if (!collations && !verify) {
+            return HealthObservation.NONE;
+        }
+        return session.health(idx.oid(), obs.serverVersion(), collations, verify);
     }
 }

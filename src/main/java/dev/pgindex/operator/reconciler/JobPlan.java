@@ -29,6 +29,7 @@ public record JobPlan(IndexBuilder.Kind kind, IndexDefinition jobDef, String tar
             case BUILD -> Reason.Building;
             case REINDEX -> Reason.Rebuilding;
             case DROP -> Reason.CleaningUp;
+            case VERIFY -> Reason.Verifying;
         };
     }
 

@@ -5,6 +5,7 @@ import dev.pgindex.operator.api.v1alpha1.Phase;
 import dev.pgindex.operator.api.v1alpha1.PostgresIndexStatus;
 import dev.pgindex.operator.api.v1alpha1.ProgressInfo;
 import dev.pgindex.operator.api.v1alpha1.Reason;
+import dev.pgindex.operator.postgres.Amcheck;
 import dev.pgindex.operator.postgres.Ddl;
 import dev.pgindex.operator.postgres.IndexBuilder;
 import dev.pgindex.operator.postgres.IndexDefinition;
@@ -48,6 +49,13 @@ public final class Jobs {
                 deadline(ctx), false, why);
     }
 
+    /** amcheck's bt_index_check of the index with OID {@code indexOid}; nothing to follow it. */
+    public static JobPlan verify(Context ctx, long tableOid, long indexOid, String amcheckSchema) {
+        IndexDefinition def = ctx.def();
+        return new JobPlan(IndexBuilder.Kind.VERIFY, def, def.name(), tableOid, indexOid,
+                Amcheck.check(amcheckSchema, indexOid), null, false, false, deadline(ctx), false, null);
+    }
+
     /** DROP INDEX CONCURRENTLY of an index of ours: an invalid leftover, or (deleting) the index itself. */
     public static JobPlan drop(Context ctx, IndexDefinition onTable, String target, long tableOid, Long indexOid,
             boolean repairsInvalid, boolean forDeletion) {
@@ -72,6 +80,10 @@ public final class Jobs {
      * Reconciling condition. A crash from here on is recoverable from status.
      */
     public static void recordIntent(PostgresIndexStatus st, Context ctx, JobPlan job, int pid, Instant now) {
+        if (job.kind() == IndexBuilder.Kind.VERIFY) {
+            Verifications.recordIntent(st, job, pid, now); // a read: the index stays Ready, status.build is kept
+            return;
+        }
         RetryGate.beginEpisodeIfReady(st);
         boolean builds = job.kind() != IndexBuilder.Kind.DROP;
         BuildInfo b = new BuildInfo();
@@ -79,6 +91,7 @@ public final class Jobs {
             case BUILD -> Ownership.Operation.BUILD;
             case REINDEX -> Ownership.Operation.REINDEX;
             case DROP -> Ownership.Operation.DROP;
+            case VERIFY -> throw new IllegalStateException("a verification records its own intent");
         }).text);
         b.setTarget(job.qualifiedTarget());
         b.setBuilderPid(pid);
@@ -108,6 +121,7 @@ public final class Jobs {
                     + "stays usable meanwhile";
             case DROP -> "dropping the invalid leftover " + job.qualifiedTarget() + " concurrently (backend " + pid
                     + ")";
+            case VERIFY -> throw new IllegalStateException("a verification records its own intent");
         }, now);
     }
 
@@ -119,6 +133,8 @@ public final class Jobs {
                     + job.jobDef().qualifiedName() + " (backend " + pid + attempt + ")");
             case REINDEX -> Decision.Event.normal(Reason.Rebuilding, "started REINDEX INDEX CONCURRENTLY "
                     + ctx.def().qualifiedName() + " " + job.why());
+            case VERIFY -> Decision.Event.normal(Reason.Verifying, "started amcheck's bt_index_check of "
+                    + ctx.def().qualifiedName() + " (OID " + job.indexOid() + ", heapallindexed, backend " + pid + ")");
             case DROP -> !job.forDeletion()
                     ? Decision.Event.normal(Reason.CleaningUp, "dropping invalid leftover " + job.qualifiedTarget())
                     : job.repairsInvalid()

@@ -15,6 +15,19 @@ public class HealthPolicy {
             + "slots. The database-wide ALTER COLLATION/DATABASE ... REFRESH VERSION is never run by the operator.")
     private CollationDriftPolicy collationDrift = CollationDriftPolicy.Report;
 
+    @JsonPropertyDescription("Verification with amcheck's bt_index_check (off unless enabled).")
+    private VerifyPolicy verify;
+
+    @Default("Report")
+    @JsonPropertyDescription("When a verification finds the index corrupt: Report (default) sets Stalled with reason "
+            + "VerificationFailed and raises a Warning event; Rebuild runs REINDEX INDEX CONCURRENTLY of this index "
+            + "within the maintenance windows, replica lag limit and build slots, then verifies the new index.")
+    private CorruptionPolicy onCorruption = CorruptionPolicy.Report;
+
     public CollationDriftPolicy getCollationDrift() { return collationDrift; }
     public void setCollationDrift(CollationDriftPolicy collationDrift) { this.collationDrift = collationDrift; }
+    public VerifyPolicy getVerify() { return verify; }
+    public void setVerify(VerifyPolicy verify) { this.verify = verify; }
+    public CorruptionPolicy getOnCorruption() { return onCorruption; }
+    public void setOnCorruption(CorruptionPolicy onCorruption) { this.onCorruption = onCorruption; }
 }

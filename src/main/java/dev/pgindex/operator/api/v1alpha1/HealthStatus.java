@@ -31,6 +31,11 @@ public class HealthStatus {
             + "versions, and when the database-wide REFRESH VERSION is safe.")
     private String collationNote;
 
+    @JsonPropertyDescription("The latest amcheck verification (spec.health.verify).")
+    private VerificationStatus verification;
+
+    public VerificationStatus getVerification() { return verification; }
+    public void setVerification(VerificationStatus verification) { this.verification = verification; }
     public List<CollationVersion> getCollations() { return collations; }
     public void setCollations(List<CollationVersion> collations) { this.collations = collations; }
     public Long getCollationsIndexOid() { return collationsIndexOid; }

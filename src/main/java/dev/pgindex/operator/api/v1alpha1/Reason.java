@@ -69,5 +69,8 @@ public enum Reason {
     // after Ready (spec.health): Ready=True with this reason while a collation changed version since the build
     CollationDrift,
     // event: a rebuild ended a collation drift
-    CollationDriftResolved
+    CollationDriftResolved,
+    // spec.health.verify: event when bt_index_check starts; Stalled=True when it found the index corrupt
+    Verifying,
+    VerificationFailed
 }
