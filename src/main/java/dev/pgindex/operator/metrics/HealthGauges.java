@@ -8,15 +8,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Per-resource gauges of the checks after Ready, labelled namespace and name (bounded by the number of resources)
  * and removed when the resource is deleted: pgindex_collation_drift is the number of collations whose version
  * changed since the index was built (0 when none, or not checked yet); pgindex_verification_failures is 1 while the
- * latest amcheck verification of the index found it corrupt, else 0.
+ * latest amcheck verification of the index found it corrupt, else 0; pgindex_index_bloat_ratio is the last bloat
+ * measurement as a ratio (NaN when not measured).
  */
 final class HealthGauges {
-    private record Resource(AtomicInteger drift, AtomicInteger failures, List<Gauge> gauges) {
+    private record Resource(AtomicInteger drift, AtomicInteger failures, AtomicReference<Double> bloat,
+            List<Gauge> gauges) {
     }
 
     private final MeterRegistry registry;
@@ -48,9 +51,16 @@ final class HealthGauges {
                     .tag("namespace", namespace).tag("name", name)
                     .description("1 while the latest amcheck verification found the index corrupt, else 0")
                     .register(registry);
-            return new Resource(drift, failures, List.of(d, f));
+            AtomicReference<Double> bloat = new AtomicReference<>(Double.NaN);
+            Gauge b = Gauge.builder("pgindex.index.bloat.ratio", bloat, AtomicReference::get)
+                    .tag("namespace", namespace).tag("name", name)
+                    .description("Bloat of the index as a ratio (0.25 = 25%), as last measured (spec.health.bloat)")
+                    .register(registry);
+            return new Resource(drift, failures, bloat, List.of(d, f, b));
         });
         r.drift().set(driftCount(h));
+        r.bloat().set(h.getBloat() == null || h.getBloat().getPercent() == null ? Double.NaN
+                : h.getBloat().getPercent() / 100.0);
         r.failures().set(h.getVerification() != null && "Failed".equals(h.getVerification().getResult()) ? 1 : 0);
     }
 

@@ -9,9 +9,12 @@ import java.util.Optional;
  *
  * @param collations the versioned collations of the index (see {@link Collations})
  * @param amcheck    whether amcheck is installed (read when a verification is due)
+ * @param bloat      whether pgstattuple is installed, else the estimate (read when a bloat measurement is due)
  */
-public record HealthObservation(Optional<List<Collations.Dependency>> collations, Optional<Amcheck.Installed> amcheck) {
-    public static final HealthObservation NONE = new HealthObservation(Optional.empty(), Optional.empty());
+public record HealthObservation(Optional<List<Collations.Dependency>> collations, Optional<Amcheck.Installed> amcheck,
+        Optional<Bloat.Reading> bloat) {
+    public static final HealthObservation NONE = new HealthObservation(Optional.empty(), Optional.empty(),
+            Optional.empty());
 
     public HealthObservation {
         collations = collations.map(List::copyOf);

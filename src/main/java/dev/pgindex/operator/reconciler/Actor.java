@@ -161,7 +161,7 @@ final class Actor {
     /** Waiting for a build slot (or for another build on the table) to free. */
     private static Acted waitForSlot(Decision.StartJob d, Context ctx, IndexEngine.Events events, Duration poll) {
         PostgresIndexStatus st = d.status();
-        if (d.job().kind() == IndexBuilder.Kind.VERIFY) { // a verification waits quietly: the index stays Ready
+        if (d.job().kind() == IndexBuilder.Kind.VERIFY || d.job().kind() == IndexBuilder.Kind.MEASURE) { // quietly
             emit(events, d.events());
             return new Acted(st, ctx.settings().resyncInterval(), false, false);
         }

@@ -70,7 +70,8 @@ final class GuardReading {
     void jobEnded(IndexEngine.Request req, IndexBuilder.Job job, IndexBuilder.Result r) {
         Long bytes = tableBytesOfJob.remove(req.uid());
         if (bytes == null || !r.success() || job.kind() == IndexBuilder.Kind.DROP
-                || job.kind() == IndexBuilder.Kind.VERIFY || bytes < MIN_MEASURED_BYTES
+                || job.kind() == IndexBuilder.Kind.VERIFY || job.kind() == IndexBuilder.Kind.MEASURE
+                || bytes < MIN_MEASURED_BYTES
                 || req.connection() == null) {
             return;
         }

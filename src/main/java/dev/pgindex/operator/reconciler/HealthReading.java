@@ -6,6 +6,7 @@ import dev.pgindex.operator.postgres.DatabaseException;
 import dev.pgindex.operator.postgres.HealthObservation;
 import dev.pgindex.operator.postgres.Observation;
 import dev.pgindex.operator.postgres.Session;
+import dev.pgindex.operator.reconciler.step.BloatStep;
 import dev.pgindex.operator.reconciler.step.CollationDriftStep;
 import dev.pgindex.operator.reconciler.step.VerificationStep;
 
@@ -28,9 +29,10 @@ record HealthReading(Duration collationCheckInterval) {
         }
         boolean collations = CollationDriftStep.due(st, idx, now, collationCheckInterval);
         boolean verify = VerificationStep.due(st, idx, req.spec(), now);
-        if (!collations && !verify) {
+        boolean bloat = BloatStep.due(st, idx, req.spec(), now);
+        if (!collations && !verify && !bloat) {
             return HealthObservation.NONE;
         }
-        return session.health(idx.oid(), obs.serverVersion(), collations, verify);
+        return session.health(idx.oid(), obs.serverVersion(), collations, verify, bloat);
     }
 }

@@ -30,6 +30,7 @@ public record JobPlan(IndexBuilder.Kind kind, IndexDefinition jobDef, String tar
             case REINDEX -> Reason.Rebuilding;
             case DROP -> Reason.CleaningUp;
             case VERIFY -> Reason.Verifying;
+            case MEASURE -> Reason.MeasuringBloat;
         };
     }
 

@@ -6,6 +6,7 @@ import dev.pgindex.operator.api.v1alpha1.PostgresIndexStatus;
 import dev.pgindex.operator.api.v1alpha1.ProgressInfo;
 import dev.pgindex.operator.api.v1alpha1.Reason;
 import dev.pgindex.operator.postgres.Amcheck;
+import dev.pgindex.operator.postgres.Bloat;
 import dev.pgindex.operator.postgres.Ddl;
 import dev.pgindex.operator.postgres.IndexBuilder;
 import dev.pgindex.operator.postgres.IndexDefinition;
@@ -56,6 +57,13 @@ public final class Jobs {
                 Amcheck.check(amcheckSchema, indexOid), null, false, false, deadline(ctx), false, null);
     }
 
+    /** pgstattuple's pgstatindex() of the index with OID {@code indexOid}. */
+    public static JobPlan measure(Context ctx, long tableOid, long indexOid, String pgstattupleSchema) {
+        IndexDefinition def = ctx.def();
+        return new JobPlan(IndexBuilder.Kind.MEASURE, def, def.name(), tableOid, indexOid,
+                Bloat.measure(pgstattupleSchema, indexOid), null, false, false, deadline(ctx), false, null);
+    }
+
     /** DROP INDEX CONCURRENTLY of an index of ours: an invalid leftover, or (deleting) the index itself. */
     public static JobPlan drop(Context ctx, IndexDefinition onTable, String target, long tableOid, Long indexOid,
             boolean repairsInvalid, boolean forDeletion) {
@@ -84,6 +92,10 @@ public final class Jobs {
             Verifications.recordIntent(st, job, pid, now); // a read: the index stays Ready, status.build is kept
             return;
         }
+        if (job.kind() == IndexBuilder.Kind.MEASURE) {
+            BloatRecords.recordIntent(st, job, now); // a read too
+            return;
+        }
         RetryGate.beginEpisodeIfReady(st);
         boolean builds = job.kind() != IndexBuilder.Kind.DROP;
         BuildInfo b = new BuildInfo();
@@ -91,7 +103,7 @@ public final class Jobs {
             case BUILD -> Ownership.Operation.BUILD;
             case REINDEX -> Ownership.Operation.REINDEX;
             case DROP -> Ownership.Operation.DROP;
-            case VERIFY -> throw new IllegalStateException("a verification records its own intent");
+            case VERIFY, MEASURE -> throw new IllegalStateException("a read records its own intent");
         }).text);
         b.setTarget(job.qualifiedTarget());
         b.setBuilderPid(pid);
@@ -121,7 +133,7 @@ public final class Jobs {
                     + "stays usable meanwhile";
             case DROP -> "dropping the invalid leftover " + job.qualifiedTarget() + " concurrently (backend " + pid
                     + ")";
-            case VERIFY -> throw new IllegalStateException("a verification records its own intent");
+            case VERIFY, MEASURE -> throw new IllegalStateException("a read records its own intent");
         }, now);
     }
 
@@ -133,6 +145,8 @@ public final class Jobs {
                     + job.jobDef().qualifiedName() + " (backend " + pid + attempt + ")");
             case REINDEX -> Decision.Event.normal(Reason.Rebuilding, "started REINDEX INDEX CONCURRENTLY "
                     + ctx.def().qualifiedName() + " " + job.why());
+            case MEASURE -> Decision.Event.normal(Reason.MeasuringBloat, "started pgstatindex() of "
+                    + ctx.def().qualifiedName() + " (backend " + pid + ")");
             case VERIFY -> Decision.Event.normal(Reason.Verifying, "started amcheck's bt_index_check of "
                     + ctx.def().qualifiedName() + " (OID " + job.indexOid() + ", heapallindexed, backend " + pid + ")");
             case DROP -> !job.forDeletion()

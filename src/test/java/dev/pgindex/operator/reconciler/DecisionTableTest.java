@@ -1330,7 +1330,7 @@ class DecisionTableTest {
                 rebuild(), constraints(), partitions(), deletion(), jobInFlight(), jobOutcome(), unreachable(),
                 engineWithoutDatabase(), WindowGateDecisionTest.rows(), PoolerGateDecisionTest.rows(), BlockingSessionsDecisionTest.rows(),
                 ReplicaLagGateDecisionTest.rows(), AnalyzeDecisionTest.rows(), HealthDecisionTest.rows(),
-                VerificationDecisionTest.rows())
+                VerificationDecisionTest.rows(), BloatDecisionTest.rows())
                 .flatMap(s -> s);
     }
 

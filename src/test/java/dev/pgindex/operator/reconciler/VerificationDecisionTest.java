@@ -45,9 +45,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 class VerificationDecisionTest {
     static final String CHECK = "SELECT \"public\".bt_index_check(500::pg_catalog.oid::pg_catalog.regclass, true)";
     static final HealthObservation AMCHECK = new HealthObservation(Optional.empty(),
-            Optional.of(new Amcheck.Installed("public")));
+            Optional.of(new Amcheck.Installed("public")), Optional.empty());
     static final HealthObservation NO_AMCHECK = new HealthObservation(Optional.empty(),
-            Optional.of(new Amcheck.Installed(null)));
+            Optional.of(new Amcheck.Installed(null)), Optional.empty());
     static final SqlErrors.Failure CORRUPT = new SqlErrors.Failure(ErrorKind.BuildFailed, "XX002",
             "item order invariant violated for index \"t_idx\"");
 

@@ -24,10 +24,16 @@ public class HealthPolicy {
             + "within the maintenance windows, replica lag limit and build slots, then verifies the new index.")
     private CorruptionPolicy onCorruption = CorruptionPolicy.Report;
 
+    @JsonPropertyDescription("Measure the index's bloat and, over a threshold, rebuild it concurrently (off unless "
+            + "present).")
+    private BloatPolicy bloat;
+
     public CollationDriftPolicy getCollationDrift() { return collationDrift; }
     public void setCollationDrift(CollationDriftPolicy collationDrift) { this.collationDrift = collationDrift; }
     public VerifyPolicy getVerify() { return verify; }
     public void setVerify(VerifyPolicy verify) { this.verify = verify; }
     public CorruptionPolicy getOnCorruption() { return onCorruption; }
     public void setOnCorruption(CorruptionPolicy onCorruption) { this.onCorruption = onCorruption; }
+    public BloatPolicy getBloat() { return bloat; }
+    public void setBloat(BloatPolicy bloat) { this.bloat = bloat; }
 }

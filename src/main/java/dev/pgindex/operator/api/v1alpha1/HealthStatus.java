@@ -34,6 +34,11 @@ public class HealthStatus {
     @JsonPropertyDescription("The latest amcheck verification (spec.health.verify).")
     private VerificationStatus verification;
 
+    @JsonPropertyDescription("The latest bloat measurement (spec.health.bloat).")
+    private BloatStatus bloat;
+
+    public BloatStatus getBloat() { return bloat; }
+    public void setBloat(BloatStatus bloat) { this.bloat = bloat; }
     public VerificationStatus getVerification() { return verification; }
     public void setVerification(VerificationStatus verification) { this.verification = verification; }
     public List<CollationVersion> getCollations() { return collations; }

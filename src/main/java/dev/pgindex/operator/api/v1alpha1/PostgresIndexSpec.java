@@ -203,8 +203,8 @@ public class PostgresIndexSpec {
             + "max_parallel_maintenance_workers) and the ANALYZE after a build. May change; applies to the next build.")
     private BuildSettings buildSettings;
 
-    @JsonPropertyDescription("Checks once the index is Ready, and what heals it: collation drift and "
-            + "verification with amcheck (docs/after-ready-health.md). May change at any time.")
+    @JsonPropertyDescription("Checks once the index is Ready, and what heals it: collation drift, "
+            + "verification with amcheck and bloat (docs/after-ready-health.md). May change at any time.")
     private HealthPolicy health;
 
     public ConnectionRef getConnection() { return connection; }

@@ -72,5 +72,8 @@ public enum Reason {
     CollationDriftResolved,
     // spec.health.verify: event when bt_index_check starts; Stalled=True when it found the index corrupt
     Verifying,
-    VerificationFailed
+    VerificationFailed,
+    // spec.health.bloat: events when pgstatindex starts and when a rebuild for bloat is decided
+    MeasuringBloat,
+    Bloated
 }
