@@ -32,6 +32,8 @@ public final class BloatRecords {
         BloatStatus b = of(st);
         b.setMeasuring(now.truncatedTo(ChronoUnit.SECONDS).toString());
         b.setIndexOid(job.indexOid());
+        b.setPercent(null); // no figure is taken for this index OID until the measurement ends
+        b.setSizeBytes(null);
     }
 
     /** pgstatindex ended: its "percent size" output, or why it did not run (tried again after checkInterval). */

@@ -3,6 +3,7 @@ package dev.pgindex.operator.reconciler.step;
 import dev.pgindex.operator.api.v1alpha1.BloatPolicy;
 import dev.pgindex.operator.api.v1alpha1.BloatStatus;
 import dev.pgindex.operator.api.v1alpha1.BuildInfo;
+import dev.pgindex.operator.api.v1alpha1.ConditionType;
 import dev.pgindex.operator.api.v1alpha1.Phase;
 import dev.pgindex.operator.api.v1alpha1.PostgresIndexSpec;
 import dev.pgindex.operator.api.v1alpha1.PostgresIndexStatus;
@@ -18,14 +19,17 @@ import dev.pgindex.operator.reconciler.Ownership;
 import dev.pgindex.operator.reconciler.RetryGate;
 import dev.pgindex.operator.reconciler.Specs;
 import dev.pgindex.operator.reconciler.Windows;
+import dev.pgindex.operator.status.Conditions;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 
 /**
- * spec.health.bloat: measure the index every checkInterval (pgstatindex as a job, inside the maintenance windows
- * and without leaving Ready, where pgstattuple is installed; otherwise an estimate from statistics) and, at or over
+ * spec.health.bloat: measure the index every checkInterval (pgstatindex as a job, once it is Ready, inside the
+ * maintenance windows and without leaving Ready, where pgstattuple is installed; otherwise an estimate from
+ * statistics) and, at or over
  * rebuildAbovePercent, at least minSize, and minInterval after the operator's last build or rebuild of it, REINDEX
  * INDEX CONCURRENTLY through the gates. The new index is measured again at once (a new OID).
  */
@@ -42,7 +46,7 @@ public final class BloatStep implements Step {
             Bloat.Reading reading = ctx.health().bloat().get();
             if (reading.pgstattupleSchema() == null) {
                 BloatRecords.recordEstimate(BloatRecords.of(st), idx.oid(), reading.estimate(), ctx.now());
-            } else {
+            } else if (Conditions.isTrue(st, ConditionType.READY)) { // a first measurement never delays Ready
                 Windows windows = Windows.of(ctx.spec().getSchedule(), ctx.guards().defaultWindows());
                 if (!windows.isEmpty() && windows.openUntil(ctx.now()).isEmpty()) {
                     BloatRecords.of(st).setMessage("measuring waits: outside the maintenance windows"
@@ -76,7 +80,7 @@ public final class BloatStep implements Step {
         Duration minInterval = Specs.duration(policy.getMinInterval());
         if (last != null && minInterval != null && ctx.now().isBefore(last.plus(minInterval))) {
             b.setMessage(figure + ", over the threshold of " + policy.getRebuildAbovePercent() + "%; not rebuilt "
-                    + "before " + last.plus(minInterval) + " (minInterval " + policy.getMinInterval()
+                    + "before " + last.plus(minInterval).truncatedTo(ChronoUnit.SECONDS) + " (minInterval " + policy.getMinInterval()
                     + " after the last build or rebuild)");
             return Optional.empty();
         }
