@@ -4,7 +4,6 @@ import dev.pgindex.operator.api.v1alpha1.BloatPolicy;
 import dev.pgindex.operator.api.v1alpha1.BloatStatus;
 import dev.pgindex.operator.api.v1alpha1.BuildInfo;
 import dev.pgindex.operator.api.v1alpha1.ConditionType;
-import dev.pgindex.operator.api.v1alpha1.Phase;
 import dev.pgindex.operator.api.v1alpha1.PostgresIndexSpec;
 import dev.pgindex.operator.api.v1alpha1.PostgresIndexStatus;
 import dev.pgindex.operator.api.v1alpha1.Reason;
@@ -16,9 +15,7 @@ import dev.pgindex.operator.reconciler.Decision;
 import dev.pgindex.operator.reconciler.Jobs;
 import dev.pgindex.operator.reconciler.LagLimits;
 import dev.pgindex.operator.reconciler.Ownership;
-import dev.pgindex.operator.reconciler.RetryGate;
 import dev.pgindex.operator.reconciler.Specs;
-import dev.pgindex.operator.reconciler.Windows;
 import dev.pgindex.operator.status.Conditions;
 
 import java.time.Duration;
@@ -47,10 +44,9 @@ public final class BloatStep implements Step {
             if (reading.pgstattupleSchema() == null) {
                 BloatRecords.recordEstimate(BloatRecords.of(st), idx.oid(), reading.estimate(), ctx.now());
             } else if (Conditions.isTrue(st, ConditionType.READY)) { // a first measurement never delays Ready
-                Windows windows = Windows.of(ctx.spec().getSchedule(), ctx.guards().defaultWindows());
-                if (!windows.isEmpty() && windows.openUntil(ctx.now()).isEmpty()) {
-                    BloatRecords.of(st).setMessage("measuring waits: outside the maintenance windows"
-                            + windows.nextOpening(ctx.now()).map(i -> ", next at " + i).orElse(""));
+                Optional<String> outside = AfterReady.outsideWindows(ctx);
+                if (outside.isPresent()) {
+                    BloatRecords.of(st).setMessage("measuring waits: " + outside.get());
                     return Optional.empty();
                 }
                 return Optional.of(ctx.start(Jobs.measure(ctx, idx.tableOid(), idx.oid(),
@@ -91,7 +87,7 @@ public final class BloatStep implements Step {
                     + b.getPercent() + "% bloated (" + b.getMethod() + "); " + message));
         }
         b.setMessage(message);
-        return Optional.of(rebuild(ctx, idx, why));
+        return Optional.of(AfterReady.rebuild(ctx, idx, why));
     }
 
     /** When the operator last built or rebuilt the index (its REINDEX for any reason removes bloat too). */
@@ -116,19 +112,5 @@ public final class BloatStep implements Step {
         }
         Duration interval = Specs.duration(policy.getCheckInterval());
         return interval != null && !now.isBefore(Instant.parse(b.getMeasuredAt()).plus(interval));
-    }
-
-    private static Decision rebuild(Context ctx, Catalog.IndexState idx, String why) {
-        RetryGate.beginEpisodeIfReady(ctx.status());
-        if (ctx.obs().builderBackend().isPresent()) {
-            return ctx.waitFor(Phase.Building, Reason.BuildInProgress, "a REINDEX started earlier (backend "
-                    + ctx.obs().builderBackend().get().pid() + ") is still running; waiting for it",
-                    ctx.settings().buildPollInterval());
-        }
-        Optional<Decision> gate = RetryGate.check(ctx, RetryGate.Work.REBUILD);
-        if (gate.isPresent()) {
-            return gate.get();
-        }
-        return ctx.start(Jobs.reindex(ctx, idx.tableOid(), !RetryGate.isRecheck(ctx.status()), why));
     }
 }

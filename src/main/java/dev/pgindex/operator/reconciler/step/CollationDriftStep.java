@@ -4,16 +4,13 @@ import dev.pgindex.operator.api.v1alpha1.BuildInfo;
 import dev.pgindex.operator.api.v1alpha1.CollationDriftPolicy;
 import dev.pgindex.operator.api.v1alpha1.CollationVersion;
 import dev.pgindex.operator.api.v1alpha1.HealthStatus;
-import dev.pgindex.operator.api.v1alpha1.Phase;
 import dev.pgindex.operator.api.v1alpha1.PostgresIndexStatus;
 import dev.pgindex.operator.api.v1alpha1.Reason;
 import dev.pgindex.operator.postgres.Catalog;
 import dev.pgindex.operator.postgres.Collations;
 import dev.pgindex.operator.reconciler.Context;
 import dev.pgindex.operator.reconciler.Decision;
-import dev.pgindex.operator.reconciler.Jobs;
 import dev.pgindex.operator.reconciler.Ownership;
-import dev.pgindex.operator.reconciler.RetryGate;
 import dev.pgindex.operator.status.Conditions;
 
 import java.time.Duration;
@@ -80,7 +77,7 @@ public final class CollationDriftStep implements Step {
         h.setCollationDrift(drift);
         h.setCollationNote(null);
         if (rebuilds(ctx)) {
-            return Optional.of(rebuild(ctx, idx, drift));
+            return Optional.of(AfterReady.rebuild(ctx, idx, "for a collation drift (" + drift + ")"));
         }
         boolean adopted = IndexFacts.record(ctx);
         Decision.Ready ready = ctx.ready(adopted, "", "index " + name + " is valid and ready");
@@ -93,21 +90,6 @@ public final class CollationDriftStep implements Step {
     private static boolean rebuilds(Context ctx) {
         return ctx.spec().getHealth() != null
                 && ctx.spec().getHealth().getCollationDrift() == CollationDriftPolicy.Rebuild;
-    }
-
-    private static Decision rebuild(Context ctx, Catalog.IndexState idx, String drift) {
-        RetryGate.beginEpisodeIfReady(ctx.status());
-        if (ctx.obs().builderBackend().isPresent()) {
-            return ctx.waitFor(Phase.Building, Reason.BuildInProgress, "a REINDEX started earlier (backend "
-                    + ctx.obs().builderBackend().get().pid() + ") is still running; waiting for it",
-                    ctx.settings().buildPollInterval());
-        }
-        Optional<Decision> gate = RetryGate.check(ctx, RetryGate.Work.REBUILD);
-        if (gate.isPresent()) {
-            return gate.get();
-        }
-        return ctx.start(Jobs.reindex(ctx, idx.tableOid(), !RetryGate.isRecheck(ctx.status()),
-                "for a collation drift (" + drift + ")"));
     }
 
     /**

@@ -2,7 +2,6 @@ package dev.pgindex.operator.reconciler.step;
 
 import dev.pgindex.operator.api.v1alpha1.CorruptionPolicy;
 import dev.pgindex.operator.api.v1alpha1.HealthPolicy;
-import dev.pgindex.operator.api.v1alpha1.Phase;
 import dev.pgindex.operator.api.v1alpha1.PostgresIndexSpec;
 import dev.pgindex.operator.api.v1alpha1.PostgresIndexStatus;
 import dev.pgindex.operator.api.v1alpha1.Reason;
@@ -12,10 +11,8 @@ import dev.pgindex.operator.postgres.Catalog;
 import dev.pgindex.operator.reconciler.Context;
 import dev.pgindex.operator.reconciler.Decision;
 import dev.pgindex.operator.reconciler.Jobs;
-import dev.pgindex.operator.reconciler.RetryGate;
 import dev.pgindex.operator.reconciler.Specs;
 import dev.pgindex.operator.reconciler.Verifications;
-import dev.pgindex.operator.reconciler.Windows;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -43,7 +40,7 @@ public final class VerificationStep implements Step {
         if (last != null && Verifications.FAILED.equals(last.getResult())
                 && Long.valueOf(idx.oid()).equals(last.getIndexOid())) {
             if (ctx.spec().getHealth().getOnCorruption() == CorruptionPolicy.Rebuild) {
-                return Optional.of(rebuild(ctx, idx));
+                return Optional.of(AfterReady.rebuild(ctx, idx, "after amcheck found it corrupt"));
             }
             return Optional.of(ctx.stall(Reason.VerificationFailed, "amcheck found index " + name + " corrupt ("
                     + last.getMessage() + "); it may return wrong results. Rebuild it: REINDEX INDEX CONCURRENTLY "
@@ -68,10 +65,9 @@ public final class VerificationStep implements Step {
             st.getHealth().setVerification(v);
             return Optional.empty();
         }
-        Windows windows = Windows.of(ctx.spec().getSchedule(), ctx.guards().defaultWindows());
-        if (!windows.isEmpty() && windows.openUntil(ctx.now()).isEmpty()) {
-            String next = windows.nextOpening(ctx.now()).map(i -> ", next at " + i).orElse("");
-            Verifications.of(st).setWaiting("outside the maintenance windows" + next);
+        Optional<String> outside = AfterReady.outsideWindows(ctx);
+        if (outside.isPresent()) {
+            Verifications.of(st).setWaiting(outside.get());
             return Optional.empty();
         }
         if (last != null) {
@@ -104,20 +100,5 @@ public final class VerificationStep implements Step {
         }
         Duration interval = Specs.duration(spec.getHealth().getVerify().getInterval());
         return interval != null && !now.isBefore(Instant.parse(v.getFinishedAt()).plus(interval));
-    }
-
-    private static Decision rebuild(Context ctx, Catalog.IndexState idx) {
-        RetryGate.beginEpisodeIfReady(ctx.status());
-        if (ctx.obs().builderBackend().isPresent()) {
-            return ctx.waitFor(Phase.Building, Reason.BuildInProgress, "a REINDEX started earlier (backend "
-                    + ctx.obs().builderBackend().get().pid() + ") is still running; waiting for it",
-                    ctx.settings().buildPollInterval());
-        }
-        Optional<Decision> gate = RetryGate.check(ctx, RetryGate.Work.REBUILD);
-        if (gate.isPresent()) {
-            return gate.get();
-        }
-        return ctx.start(Jobs.reindex(ctx, idx.tableOid(), !RetryGate.isRecheck(ctx.status()),
-                "after amcheck found it corrupt"));
     }
 }
