@@ -36,6 +36,7 @@ public final class Amcheck {
 
     /** The check of index {@code indexOid}, with the function qualified by the extension's schema. */
     public static String check(String schema, long indexOid) {
-        return "SELECT " + Quoting.ident(schema) + ".bt_index_check(" + indexOid + "::pg_catalog.oid::pg_catalog.regclass, true)";
+        return "SELECT " + Quoting.ident(schema) + ".bt_index_check(" + indexOid
+                + "::pg_catalog.oid::pg_catalog.regclass, true)";
     }
 }

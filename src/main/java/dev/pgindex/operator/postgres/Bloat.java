@@ -43,22 +43,18 @@ public final class Bloat {
 
     static final String ESTIMATE = "SELECT pg_catalog.pg_relation_size(i.indexrelid), c.reltuples, "
             + "coalesce((SELECT o.option_value::int FROM pg_catalog.pg_options_to_table(c.reloptions) o "
-            + "WHERE o.option_name = 'fillfactor'), 90), "
-            + "(SELECT coalesce(sum(s.avg_width), 0) FROM pg_catalog.pg_attribute a "
-            + "  LEFT JOIN pg_catalog.pg_attribute ta ON ta.attrelid = i.indrelid AND ta.attnum = i.indkey[a.attnum - 1] "
-            + "  LEFT JOIN pg_catalog.pg_stats s ON s.schemaname = n.nspname AND (CASE WHEN ta.attnum IS NOT NULL "
-            + "  THEN s.tablename = t.relname AND s.attname = ta.attname "
-            + "  ELSE s.tablename = c.relname AND s.attname = a.attname END) "
-            + "  WHERE a.attrelid = i.indexrelid AND a.attnum > 0), "
-            + "i.indnatts, "
-            + "(SELECT count(s.attname) FROM pg_catalog.pg_attribute a "
-            + "  LEFT JOIN pg_catalog.pg_attribute ta ON ta.attrelid = i.indrelid AND ta.attnum = i.indkey[a.attnum - 1] "
-            + "  LEFT JOIN pg_catalog.pg_stats s ON s.schemaname = n.nspname AND (CASE WHEN ta.attnum IS NOT NULL "
-            + "  THEN s.tablename = t.relname AND s.attname = ta.attname "
-            + "  ELSE s.tablename = c.relname AND s.attname = a.attname END) "
-            + "  WHERE a.attrelid = i.indexrelid AND a.attnum > 0) "
+            + "WHERE o.option_name = 'fillfactor'), 90), w.width, i.indnatts, w.with_stats "
             + "FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid "
-            + "JOIN pg_catalog.pg_class t ON t.oid = i.indrelid JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace "
+            + "JOIN pg_catalog.pg_class t ON t.oid = i.indrelid "
+            + "JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace "
+            // each index column's statistics: the table column's, or for an expression the index's own (ANALYZE)
+            + "CROSS JOIN LATERAL (SELECT coalesce(sum(s.avg_width), 0) AS width, count(s.attname) AS with_stats "
+            + "  FROM pg_catalog.pg_attribute a LEFT JOIN pg_catalog.pg_attribute ta "
+            + "  ON ta.attrelid = i.indrelid AND ta.attnum = i.indkey[a.attnum - 1] "
+            + "  LEFT JOIN pg_catalog.pg_stats s ON s.schemaname = n.nspname AND (CASE WHEN ta.attnum IS NOT NULL "
+            + "  THEN s.tablename = t.relname AND s.attname = ta.attname "
+            + "  ELSE s.tablename = c.relname AND s.attname = a.attname END) "
+            + "  WHERE a.attrelid = i.indexrelid AND a.attnum > 0) w "
             + "WHERE i.indexrelid = ?";
 
     /** pgstattuple's schema and, when it is not installed, the estimate of index {@code indexOid}. */

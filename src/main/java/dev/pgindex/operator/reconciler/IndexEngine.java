@@ -137,7 +137,7 @@ public final class IndexEngine {
         return this;
     }
 
-    /** How often the collation versions of a Ready index are compared with the server's (pgindex.collation-check-interval). */
+    /** How often a Ready index's collation versions are compared (pgindex.collation-check-interval). */
     public IndexEngine healthDefaults(Duration collationCheckInterval) {
         this.health = new HealthReading(collationCheckInterval);
         return this;

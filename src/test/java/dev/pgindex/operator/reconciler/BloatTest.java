@@ -61,7 +61,8 @@ class BloatTest {
 
     static boolean measuredAfter(PostgresIndexStatus s, String after) {
         BloatStatus b = bloat(s);
-        return Conditions.isTrue(s, ConditionType.READY) && b != null && b.getPercent() != null && b.getMeasuring() == null
+        return Conditions.isTrue(s, ConditionType.READY) && b != null && b.getPercent() != null
+                && b.getMeasuring() == null
                 && s.getIndex() != null && s.getIndex().getOid().equals(b.getIndexOid())
                 && (after == null || b.getMeasuredAt().compareTo(after) > 0);
     }

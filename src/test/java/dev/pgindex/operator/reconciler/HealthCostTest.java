@@ -15,8 +15,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The checks after Ready are cheap: with every check on (collation drift, amcheck weekly, bloat daily), between two
  * checks a Ready index reads nothing more than one without them, and a collation check is one transaction on the
- * monitor session, counted by PostgreSQL itself (pg_stat_database, as {@link GuardCostTest} does). At the default interval
- * that is one statement an hour per index (0.017 a minute; the budget of issue 17 is 0.5).
+ * monitor session, counted by PostgreSQL itself (pg_stat_database, as {@link GuardCostTest} does). At the default
+ * interval that is one statement an hour per index (0.017 a minute; the budget of issue 17 is 0.5).
  */
 class HealthCostTest {
     static long[] steadyState(ConnectionInfo db, PostgresIndexSpec spec, Duration interval) throws Exception {

@@ -76,7 +76,8 @@ public final class BloatStep implements Step {
         Duration minInterval = Specs.duration(policy.getMinInterval());
         if (last != null && minInterval != null && ctx.now().isBefore(last.plus(minInterval))) {
             b.setMessage(figure + ", over the threshold of " + policy.getRebuildAbovePercent() + "%; not rebuilt "
-                    + "before " + last.plus(minInterval).truncatedTo(ChronoUnit.SECONDS) + " (minInterval " + policy.getMinInterval()
+                    + "before " + last.plus(minInterval).truncatedTo(ChronoUnit.SECONDS) + " (minInterval "
+                    + policy.getMinInterval()
                     + " after the last build or rebuild)");
             return Optional.empty();
         }

@@ -80,9 +80,9 @@ public final class Steps {
     /**
      * Whether a decision starts work on the database that the guards apply to: a build or a REINDEX. The DROP of
      * an invalid leftover is cleanup (cheap, and it frees the name for the build that the guards then hold back).
-     * An amcheck verification or a pgstatindex() only reads (no WAL, no lock that blocks writes) and keeps the index Ready, so it
-     * checks the maintenance windows itself ({@link VerificationStep}, {@link BloatStep}) rather than wait visibly
-     * in a gate.
+     * An amcheck verification or a pgstatindex() only reads (no WAL, no lock that blocks writes) and keeps the
+     * index Ready, so it checks the maintenance windows itself ({@link AfterReady#outsideWindows}) rather than wait
+     * visibly in a gate.
      */
     public static boolean startsWork(Decision d) {
         return d instanceof Decision.StartJob j && j.job().kind() != IndexBuilder.Kind.DROP
