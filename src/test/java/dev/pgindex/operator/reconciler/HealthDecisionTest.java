@@ -106,6 +106,17 @@ class HealthDecisionTest {
                             assertThat(s.getHealth().getCollations().get(0).getVersion()).isEqualTo("153.120");
                             assertThat(s.getHealth().getCollationDrift()).isNull();
                         })),
+                row("collations: our own build recorded ICU 153.14, the library now says 153.120 (an OS upgrade "
+                        + "after the build) -> CollationDrift",
+                        read(given().wasReady().launchedAndFinished().catalogChecked().pinned(INDEX_OID)
+                                .index(Idx.valid().marked(Mark.OURS))
+                                .status(s -> recorded(s, INDEX_OID, "Built", null,
+                                        new CollationVersion("en-x-icu", "153.14", "153.14"))),
+                                new Collations.Dependency("en-x-icu", "153.14", "153.120")),
+                        ready(Reason.CollationDrift).events("Warning CollationDrift")
+                                .says("en-x-icu 153.14 -> 153.120")
+                                .status(s -> assertThat(s.getHealth().getCollations().get(0).getActual())
+                                        .isEqualTo("153.120"))),
                 row("collations: no versioned collation (an int column, COLLATE \"C\") -> Ready, nothing to drift",
                         read(adopted()),
                         ready(Reason.Adopted).status(s -> assertThat(s.getHealth().getCollations()).isEmpty())),
