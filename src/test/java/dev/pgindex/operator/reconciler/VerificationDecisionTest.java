@@ -84,6 +84,15 @@ class VerificationDecisionTest {
                         + "counted as an attempt",
                         read(adopted(CorruptionPolicy.Report), AMCHECK),
                         startsJob(IndexBuilder.Kind.VERIFY, CHECK).counted(false)),
+                row("verify: an adopted index not Ready yet -> Ready first, verified on a later reconcile",
+                        read(given().index(Idx.valid().marked(Mark.OURS_ADOPTED))
+                                .spec(x -> verify(x, CorruptionPolicy.Report)), AMCHECK),
+                        ready(Reason.Adopted).events("Normal IndexReady")),
+                row("verify: our own build just ended -> verified before it is first Ready",
+                        read(given().wasBuilding().launchedAndFinished().catalogChecked().pinned(INDEX_OID)
+                                .index(Idx.valid().marked(Mark.OURS)).spec(x -> verify(x, CorruptionPolicy.Report)),
+                                AMCHECK),
+                        startsJob(IndexBuilder.Kind.VERIFY, CHECK)),
                 row("verify: the job's intent keeps the index Ready and status.build, and says Verifying",
                         intent(adopted(CorruptionPolicy.Report)),
                         recorded().phase(Phase.Ready, Reason.IndexReady).events("Normal Verifying").status(s -> {

@@ -1,5 +1,6 @@
 package dev.pgindex.operator.reconciler.step;
 
+import dev.pgindex.operator.api.v1alpha1.ConditionType;
 import dev.pgindex.operator.api.v1alpha1.CorruptionPolicy;
 import dev.pgindex.operator.api.v1alpha1.HealthPolicy;
 import dev.pgindex.operator.api.v1alpha1.PostgresIndexSpec;
@@ -13,6 +14,7 @@ import dev.pgindex.operator.reconciler.Decision;
 import dev.pgindex.operator.reconciler.Jobs;
 import dev.pgindex.operator.reconciler.Specs;
 import dev.pgindex.operator.reconciler.Verifications;
+import dev.pgindex.operator.status.Conditions;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -21,8 +23,8 @@ import java.util.Optional;
 
 /**
  * spec.health.verify: amcheck's bt_index_check(index, heapallindexed => true) as a job on its own session, in the
- * build slot, after every build and rebuild (a new index OID), on adoption, then every interval; only inside the
- * maintenance windows, and without leaving Ready (a verification that must wait says so in
+ * build slot, after every build and rebuild (a new index OID; our own new build before it is first Ready), on
+ * adoption (once Ready), then every interval; only inside the maintenance windows, and without leaving Ready (a verification that must wait says so in
  * status.health.verification.waiting). A check that found corruption is Stalled with VerificationFailed, or with
  * spec.health.onCorruption: Rebuild a REINDEX INDEX CONCURRENTLY through the gates, after which the new index is
  * verified again.
@@ -52,6 +54,9 @@ public final class VerificationStep implements Step {
         Optional<Amcheck.Installed> amcheck = ctx.health().amcheck();
         if (amcheck.isEmpty()) {
             return Optional.empty(); // not read this time
+        }
+        if (!Conditions.isTrue(st, ConditionType.READY) && !CollationDriftStep.builtByUs(st.getBuild(), idx.oid())) {
+            return Optional.empty(); // an adopted index is Ready first; only our own new build is verified before
         }
         if (!amcheck.get().present() || !"btree".equals(ctx.def().methodLower())) {
             VerificationStatus v = new VerificationStatus();
