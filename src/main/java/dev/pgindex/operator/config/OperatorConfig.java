@@ -101,4 +101,11 @@ public interface OperatorConfig {
      */
     @WithDefault("720h")
     Duration unusedAfter();
+
+    /**
+     * How often the collation versions a Ready index depends on are compared with what the server reports (one
+     * catalog read per index per interval; a new index OID, after a build or REINDEX, is checked at once).
+     */
+    @WithDefault("1h")
+    Duration collationCheckInterval();
 }

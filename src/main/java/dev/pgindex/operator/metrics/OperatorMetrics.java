@@ -1,9 +1,10 @@
 package dev.pgindex.operator.metrics;
 
+import dev.pgindex.operator.api.v1alpha1.HealthStatus;
 import dev.pgindex.operator.api.v1alpha1.Phase;
 import dev.pgindex.operator.api.v1alpha1.UsageStatus;
 import dev.pgindex.operator.postgres.IndexBuilder;
-import dev.pgindex.operator.reconciler.IndexEngine;
+import dev.pgindex.operator.reconciler.EngineMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -18,15 +19,17 @@ import java.util.concurrent.ConcurrentHashMap;
  * failure), reason (the fixed set of failure reasons), phase (the five phases). docs/metrics.md lists them all.
  */
 @jakarta.inject.Singleton
-public class OperatorMetrics implements IndexEngine.Metrics {
+public class OperatorMetrics implements EngineMetrics {
     private final MeterRegistry registry;
     private final Map<String, Phase> phases = new ConcurrentHashMap<>();
     private final UsageMeters usageMeters;
+    private final HealthGauges health;
 
     @jakarta.inject.Inject
     public OperatorMetrics(MeterRegistry registry, IndexBuilder builder) {
         this.registry = registry;
         this.usageMeters = new UsageMeters(registry);
+        this.health = new HealthGauges(registry);
         Gauge.builder("pgindex.builds.in.flight", builder, IndexBuilder::inFlight)
                 .description("CREATE/DROP INDEX CONCURRENTLY statements running now, started by this process")
                 .register(registry);
@@ -100,6 +103,11 @@ public class OperatorMetrics implements IndexEngine.Metrics {
     @Override
     public void usage(String namespace, String name, UsageStatus usage) {
         usageMeters.update(namespace, name, usage);
+    }
+
+    @Override
+    public void health(String uid, String namespace, String name, HealthStatus h) {
+        health.update(uid, namespace, name, h);
     }
 
     private static String op(IndexBuilder.Kind kind) {

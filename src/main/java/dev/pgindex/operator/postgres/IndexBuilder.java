@@ -24,14 +24,18 @@ import java.util.logging.Logger;
 public final class IndexBuilder implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(IndexBuilder.class.getName());
 
-    public enum Kind { BUILD, DROP, REINDEX }
+    /** BUILD, DROP and REINDEX change the index; VERIFY (amcheck) and MEASURE (pgstatindex) only read it. */
+    public enum Kind { BUILD, DROP, REINDEX, VERIFY, MEASURE }
 
     /** A connection holding the slot, ready to run one statement. */
     public record Prepared(String owner, Kind kind, Connection connection, int pid) {
     }
 
-    /** The outcome of one job: success, or a classified failure. */
-    public record Result(boolean success, SqlErrors.Failure failure, Instant finishedAt) {
+    /** The outcome of one job: success, or a classified failure; {@code output}: the first value it returned. */
+    public record Result(boolean success, SqlErrors.Failure failure, Instant finishedAt, String output) {
+        public Result(boolean success, SqlErrors.Failure failure, Instant finishedAt) {
+            this(success, failure, finishedAt, null);
+        }
     }
 
     /** A job in flight. */
@@ -121,8 +125,13 @@ public final class IndexBuilder implements AutoCloseable {
         jobs.put(p.owner(), job);
         executor.execute(() -> {
             Result result;
+            String output = null;
             try (Connection c = p.connection(); Statement s = c.createStatement()) {
-                s.execute(sql);
+                if (s.execute(sql)) {
+                    try (var rs = s.getResultSet()) {
+                        output = rs.next() ? rs.getString(1) : null;
+                    }
+                }
                 if (followUp != null && !closed) {
                     try {
                         s.execute(Timeouts.lockTimeout(false, Timeouts.FOLLOW_UP_LOCK));
@@ -132,7 +141,7 @@ public final class IndexBuilder implements AutoCloseable {
                                 + "; it will be redone on the next reconcile: " + e.getMessage());
                     }
                 }
-                result = new Result(true, null, Instant.now());
+                result = new Result(true, null, Instant.now(), output);
             } catch (SQLException e) {
                 result = new Result(false, SqlErrors.classify(e), Instant.now());
             } catch (RuntimeException e) {

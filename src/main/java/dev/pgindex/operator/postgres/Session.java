@@ -74,6 +74,22 @@ public final class Session implements AutoCloseable {
         }
     }
 
+    /**
+     * The checks after Ready that are due ({@link HealthObservation}): the collations of index {@code indexOid},
+     * whether amcheck is installed, pgstattuple or the bloat estimate.
+     */
+    public HealthObservation health(long indexOid, int serverVersion, boolean collations, boolean amcheck,
+            boolean bloat) throws DatabaseException {
+        try {
+            return new HealthObservation(collations ? java.util.Optional.of(Collations.of(c, indexOid, serverVersion))
+                    : java.util.Optional.empty(), amcheck ? java.util.Optional.of(Amcheck.installed(c))
+                    : java.util.Optional.empty(), bloat ? java.util.Optional.of(Bloat.read(c, indexOid))
+                    : java.util.Optional.empty());
+        } catch (SQLException e) {
+            throw DatabaseException.of(e);
+        }
+    }
+
     /** COMMENT ON INDEX (the ownership mark, or null to release it). */
     public void comment(String schema, String index, String text) throws DatabaseException {
         try (Statement s = c.createStatement()) {

@@ -37,10 +37,10 @@ final class Actor {
 
     private final IndexBuilder builder;
     private final IndexEngine.Settings settings;
-    private final IndexEngine.Metrics metrics;
+    private final EngineMetrics metrics;
     private final SlotQueue slots;
 
-    Actor(IndexBuilder builder, IndexEngine.Settings settings, IndexEngine.Metrics metrics, SlotQueue slots) {
+    Actor(IndexBuilder builder, IndexEngine.Settings settings, EngineMetrics metrics, SlotQueue slots) {
         this.builder = builder;
         this.settings = settings;
         this.metrics = metrics;
@@ -161,6 +161,10 @@ final class Actor {
     /** Waiting for a build slot (or for another build on the table) to free. */
     private static Acted waitForSlot(Decision.StartJob d, Context ctx, IndexEngine.Events events, Duration poll) {
         PostgresIndexStatus st = d.status();
+        if (d.job().kind() == IndexBuilder.Kind.VERIFY || d.job().kind() == IndexBuilder.Kind.MEASURE) { // quietly
+            emit(events, d.events());
+            return new Acted(st, ctx.settings().resyncInterval(), false, false);
+        }
         if (d.job().forDeletion()) {
             Conditions.reconciling(st, ctx.gen(), Phase.Deleting, Reason.WaitingForBuildSlot, "waiting for "
                     + "another build on this table to end before dropping " + ctx.def().qualifiedName(), ctx.now());

@@ -6,6 +6,7 @@ import dev.pgindex.operator.api.v1alpha1.Phase;
 import dev.pgindex.operator.api.v1alpha1.PostgresIndexSpec;
 import dev.pgindex.operator.api.v1alpha1.PostgresIndexStatus;
 import dev.pgindex.operator.api.v1alpha1.Reason;
+import dev.pgindex.operator.postgres.HealthObservation;
 import dev.pgindex.operator.postgres.IndexDefinition;
 import dev.pgindex.operator.postgres.Observation;
 import dev.pgindex.operator.status.Conditions;
@@ -30,6 +31,7 @@ public final class Context {
     final IndexEngine.Settings settings;
     final List<Decision.Event> events = new ArrayList<>();
     private Guards guards = Guards.NONE;
+    private HealthObservation health = HealthObservation.NONE;
 
     public Context(IndexEngine.Request req, IndexDefinition def, PostgresIndexStatus status, Observation obs,
             Instant now, IndexEngine.Settings settings) {
@@ -72,6 +74,16 @@ public final class Context {
 
     public Context withGuards(Guards g) {
         this.guards = g;
+        return this;
+    }
+
+    /** What the checks after Ready read this time ({@link HealthObservation#NONE} when none was due). */
+    public HealthObservation health() {
+        return health;
+    }
+
+    public Context withHealth(HealthObservation h) {
+        this.health = h;
         return this;
     }
 

@@ -29,13 +29,14 @@ public class EngineProducer {
 
     @Produces
     @Singleton
-    IndexEngine engine(OperatorConfig config, IndexEngine.Metrics metrics) {
+    IndexEngine engine(OperatorConfig config, EngineMetrics metrics) {
         return new IndexEngine(databases, builder, new IndexEngine.Settings(
                 config.buildsPerDatabase(), config.resyncInterval(), config.buildPollInterval(),
                 config.retryBackoffBase(), config.retryBackoffMax(), config.permanentRecheckBase(),
                 config.permanentRecheckMax(), config.deleteGracePeriod(), config.blockedEventThreshold()), metrics)
                 .guardDefaults(Windows.parseDefault(config.maintenanceWindows().orElse(null)), lagDefault(config))
-                .usageDefaults(config.usageInterval(), config.unusedAfter());
+                .usageDefaults(config.usageInterval(), config.unusedAfter())
+                .healthDefaults(config.collationCheckInterval());
     }
 
     /** pgindex.replica-lag-max-lag / -max-bytes, checked at start (a malformed value stops the operator). */

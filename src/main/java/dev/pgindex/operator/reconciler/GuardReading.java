@@ -69,7 +69,9 @@ final class GuardReading {
     /** A job of this process ended: a successful build or REINDEX of a table of known size measures the rate. */
     void jobEnded(IndexEngine.Request req, IndexBuilder.Job job, IndexBuilder.Result r) {
         Long bytes = tableBytesOfJob.remove(req.uid());
-        if (bytes == null || !r.success() || job.kind() == IndexBuilder.Kind.DROP || bytes < MIN_MEASURED_BYTES
+        if (bytes == null || !r.success() || job.kind() == IndexBuilder.Kind.DROP
+                || job.kind() == IndexBuilder.Kind.VERIFY || job.kind() == IndexBuilder.Kind.MEASURE
+                || bytes < MIN_MEASURED_BYTES
                 || req.connection() == null) {
             return;
         }

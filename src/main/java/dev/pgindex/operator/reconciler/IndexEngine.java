@@ -1,6 +1,7 @@
 package dev.pgindex.operator.reconciler;
 
 import dev.pgindex.operator.api.v1alpha1.ConstraintType;
+import dev.pgindex.operator.api.v1alpha1.HealthStatus;
 import dev.pgindex.operator.api.v1alpha1.Phase;
 import dev.pgindex.operator.api.v1alpha1.PostgresIndexSpec;
 import dev.pgindex.operator.api.v1alpha1.PostgresIndexStatus;
@@ -10,6 +11,7 @@ import dev.pgindex.operator.api.v1alpha1.UsageStatus;
 import dev.pgindex.operator.postgres.ConnectionInfo;
 import dev.pgindex.operator.postgres.DatabaseException;
 import dev.pgindex.operator.postgres.Databases;
+import dev.pgindex.operator.postgres.HealthObservation;
 import dev.pgindex.operator.postgres.IndexBuilder;
 import dev.pgindex.operator.postgres.IndexDefinition;
 import dev.pgindex.operator.postgres.InvalidDefinitionException;
@@ -48,37 +50,6 @@ public final class IndexEngine {
     public record Settings(int buildsPerDatabase, Duration resyncInterval, Duration buildPollInterval,
             Duration retryBackoffBase, Duration retryBackoffMax, Duration permanentRecheckBase,
             Duration permanentRecheckMax, Duration deleteGracePeriod, Duration blockedEventThreshold) {
-    }
-
-    /** What the operator reports for Prometheus; implemented with Micrometer by metrics.OperatorMetrics. */
-    public interface Metrics {
-        Metrics NOOP = new Metrics() {
-        };
-
-        default void jobStarted(IndexBuilder.Kind kind) {
-        }
-
-        default void jobFinished(IndexBuilder.Kind kind, boolean success, String reason, Duration took) {
-        }
-
-        default void invalidIndexFound() {
-        }
-
-        default void invalidIndexRepaired() {
-        }
-
-        default void reconcileError() {
-        }
-
-        default void statusWrite() {
-        }
-
-        default void phase(String uid, Phase phase) {
-        }
-
-        /** The usage of a resource as last recorded (status.usage), or null when it is gone: per-resource series. */
-        default void usage(String namespace, String name, UsageStatus usage) {
-        }
     }
 
     /** What the reconciler knows about the resource. connection is null when the Secret could not be used. */
@@ -122,18 +93,19 @@ public final class IndexEngine {
     private final Databases databases;
     private final IndexBuilder builder;
     private final Settings settings;
-    private final Metrics metrics;
+    private final EngineMetrics metrics;
     private final Actor actor;
     private final SlotQueue slots;
     private volatile GuardReading guards = new GuardReading(Windows.NONE, null);
+    private volatile HealthReading health = HealthReading.DEFAULT;
     private volatile java.time.Clock clock = java.time.Clock.systemUTC();
     private volatile UsageReading usage = new UsageReading(UsageReading.Defaults.STANDARD);
 
     public IndexEngine(Databases databases, IndexBuilder builder, Settings settings) {
-        this(databases, builder, settings, Metrics.NOOP);
+        this(databases, builder, settings, EngineMetrics.NOOP);
     }
 
-    public IndexEngine(Databases databases, IndexBuilder builder, Settings settings, Metrics metrics) {
+    public IndexEngine(Databases databases, IndexBuilder builder, Settings settings, EngineMetrics metrics) {
         this.databases = databases;
         this.builder = builder;
         this.settings = settings;
@@ -151,6 +123,12 @@ public final class IndexEngine {
     /** How often a Ready index's usage is read (and written to status), and the default unused threshold. */
     public IndexEngine usageDefaults(Duration interval, Duration unusedAfter) {
         this.usage = new UsageReading(new UsageReading.Defaults(interval, unusedAfter));
+        return this;
+    }
+
+    /** How often a Ready index's collation versions are compared (pgindex.collation-check-interval). */
+    public IndexEngine healthDefaults(Duration collationCheckInterval) {
+        this.health = new HealthReading(collationCheckInterval);
         return this;
     }
 
@@ -193,6 +171,7 @@ public final class IndexEngine {
                     "invalid spec: " + e.getMessage(), null), events);
         }
         Conditions.settleObservedGeneration(o.status());
+        metrics.health(req.uid(), req.namespace(), req.name(), o.status().getHealth());
         return o;
     }
 
@@ -229,11 +208,14 @@ public final class IndexEngine {
             for (int pass = 0; pass < MAX_PASSES; pass++) {
                 Observation obs = session.observe(def, req.uid(), def.hashes(), rebuildPending(req.spec(), st),
                         primaryKeyWanted(req.spec()));
-                Context ctx = new Context(req, def, StatusCopies.copy(st), obs, now, settings).withGuards(guards.none());
+                HealthObservation checks = health.read(session, req, st, obs, now);
+                Context ctx = new Context(req, def, StatusCopies.copy(st), obs, now, settings).withGuards(guards.none())
+                        .withHealth(checks);
                 Decision d = Steps.decide(ctx);
                 if (Steps.startsWork(d)) { // the gates' reads, only before a job start; then decide again with them
                     Guards seen = guards.read(session, databases, req, ((Decision.StartJob) d).job());
-                    ctx = new Context(req, def, StatusCopies.copy(st), obs, now, settings).withGuards(seen);
+                    ctx = new Context(req, def, StatusCopies.copy(st), obs, now, settings).withGuards(seen)
+                            .withHealth(checks);
                     d = Steps.decide(ctx);
                 }
                 if (d instanceof Decision.Ready ready) { // size and scans, at most once per usage interval
@@ -342,6 +324,7 @@ public final class IndexEngine {
             Events events) {
         Instant now = Instant.now();
         slots.forget(req.uid());
+        metrics.health(req.uid(), req.namespace(), req.name(), null);
         PostgresIndexStatus st = StatusCopies.copy(current);
         IndexDefinition def;
         try {

@@ -18,16 +18,19 @@ import dev.pgindex.operator.postgres.IndexDefinition;
  * @param repairsInvalid a DROP of an invalid index (counted by the invalid-index metric)
  * @param deadlineMillis statement_timeout of the builder session (0: none)
  * @param forDeletion   run by the finalizer: no intent is recorded, no attempt counted
+ * @param why           why a REINDEX runs, for its messages ("for rebuild token 'x'", "for a collation drift")
  */
 public record JobPlan(IndexBuilder.Kind kind, IndexDefinition jobDef, String target, long tableOid, Long indexOid,
         String sql, String followUp, boolean countAttempt, boolean repairsInvalid, long deadlineMillis,
-        boolean forDeletion) {
+        boolean forDeletion, String why) {
 
     public Reason reason() {
         return switch (kind) {
             case BUILD -> Reason.Building;
             case REINDEX -> Reason.Rebuilding;
             case DROP -> Reason.CleaningUp;
+            case VERIFY -> Reason.Verifying;
+            case MEASURE -> Reason.MeasuringBloat;
         };
     }
 

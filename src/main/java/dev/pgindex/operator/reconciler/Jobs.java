@@ -5,6 +5,8 @@ import dev.pgindex.operator.api.v1alpha1.Phase;
 import dev.pgindex.operator.api.v1alpha1.PostgresIndexStatus;
 import dev.pgindex.operator.api.v1alpha1.ProgressInfo;
 import dev.pgindex.operator.api.v1alpha1.Reason;
+import dev.pgindex.operator.postgres.Amcheck;
+import dev.pgindex.operator.postgres.Bloat;
 import dev.pgindex.operator.postgres.Ddl;
 import dev.pgindex.operator.postgres.IndexBuilder;
 import dev.pgindex.operator.postgres.IndexDefinition;
@@ -28,7 +30,7 @@ public final class Jobs {
     public static JobPlan build(Context ctx, IndexDefinition jobDef, long tableOid, boolean countAttempt) {
         return new JobPlan(IndexBuilder.Kind.BUILD, jobDef, jobDef.name(), tableOid, null,
                 Ddl.createIndexConcurrently(jobDef), followUp(ctx, jobDef, false), countAttempt, false,
-                deadline(ctx), false);
+                deadline(ctx), false, null);
     }
 
     /**
@@ -36,18 +38,38 @@ public final class Jobs {
      * itself: status.index may not be written yet, or may be lost).
      */
     public static JobPlan reindex(Context ctx, long tableOid, boolean countAttempt) {
+        return reindex(ctx, tableOid, countAttempt, "for rebuild token '" + ctx.spec().getRebuild() + "'");
+    }
+
+    /** REINDEX INDEX CONCURRENTLY as above, {@code why} saying for what in its messages ("for a collation drift"). */
+    public static JobPlan reindex(Context ctx, long tableOid, boolean countAttempt, String why) {
         IndexDefinition def = ctx.def();
         boolean adopted = ctx.obs().mark().map(OwnershipMark::adopted).orElse(false);
         return new JobPlan(IndexBuilder.Kind.REINDEX, def, def.name(), tableOid, null,
                 Ddl.reindexConcurrently(def.schema(), def.name()), followUp(ctx, def, adopted), countAttempt, false,
-                deadline(ctx), false);
+                deadline(ctx), false, why);
+    }
+
+    /** amcheck's bt_index_check of the index with OID {@code indexOid}; nothing to follow it. */
+    public static JobPlan verify(Context ctx, long tableOid, long indexOid, String amcheckSchema) {
+        IndexDefinition def = ctx.def();
+        return new JobPlan(IndexBuilder.Kind.VERIFY, def, def.name(), tableOid, indexOid,
+                Amcheck.check(amcheckSchema, indexOid), null, false, false, deadline(ctx), false, null);
+    }
+
+    /** pgstattuple's pgstatindex() of the index with OID {@code indexOid}. */
+    public static JobPlan measure(Context ctx, long tableOid, long indexOid, String pgstattupleSchema) {
+        IndexDefinition def = ctx.def();
+        return new JobPlan(IndexBuilder.Kind.MEASURE, def, def.name(), tableOid, indexOid,
+                Bloat.measure(pgstattupleSchema, indexOid), null, false, false, deadline(ctx), false, null);
     }
 
     /** DROP INDEX CONCURRENTLY of an index of ours: an invalid leftover, or (deleting) the index itself. */
     public static JobPlan drop(Context ctx, IndexDefinition onTable, String target, long tableOid, Long indexOid,
             boolean repairsInvalid, boolean forDeletion) {
         return new JobPlan(IndexBuilder.Kind.DROP, onTable, target, tableOid, indexOid,
-                Ddl.dropIndexConcurrently(onTable.schema(), target), null, false, repairsInvalid, 0, forDeletion);
+                Ddl.dropIndexConcurrently(onTable.schema(), target), null, false, repairsInvalid, 0, forDeletion,
+                null);
     }
 
     private static String followUp(Context ctx, IndexDefinition jobDef, boolean adopted) {
@@ -66,6 +88,14 @@ public final class Jobs {
      * Reconciling condition. A crash from here on is recoverable from status.
      */
     public static void recordIntent(PostgresIndexStatus st, Context ctx, JobPlan job, int pid, Instant now) {
+        if (job.kind() == IndexBuilder.Kind.VERIFY) {
+            Verifications.recordIntent(st, job, pid, now); // a read: the index stays Ready, status.build is kept
+            return;
+        }
+        if (job.kind() == IndexBuilder.Kind.MEASURE) {
+            BloatRecords.recordIntent(st, job, now); // a read too
+            return;
+        }
         RetryGate.beginEpisodeIfReady(st);
         boolean builds = job.kind() != IndexBuilder.Kind.DROP;
         BuildInfo b = new BuildInfo();
@@ -73,6 +103,7 @@ public final class Jobs {
             case BUILD -> Ownership.Operation.BUILD;
             case REINDEX -> Ownership.Operation.REINDEX;
             case DROP -> Ownership.Operation.DROP;
+            case VERIFY, MEASURE -> throw new IllegalStateException("a read records its own intent");
         }).text);
         b.setTarget(job.qualifiedTarget());
         b.setBuilderPid(pid);
@@ -97,11 +128,12 @@ public final class Jobs {
         String attempt = job.countAttempt() ? ", attempt " + st.getAttempts() : "";
         Conditions.reconciling(st, ctx.gen(), Phase.Building, job.reason(), switch (job.kind()) {
             case BUILD -> "building " + job.jobDef().qualifiedName() + " concurrently (backend " + pid + attempt + ")";
-            case REINDEX -> "rebuilding " + ctx.def().qualifiedName() + " with REINDEX INDEX CONCURRENTLY for "
-                    + "rebuild token '" + ctx.spec().getRebuild() + "' (backend " + pid + attempt + "); the index "
+            case REINDEX -> "rebuilding " + ctx.def().qualifiedName() + " with REINDEX INDEX CONCURRENTLY "
+                    + job.why() + " (backend " + pid + attempt + "); the index "
                     + "stays usable meanwhile";
             case DROP -> "dropping the invalid leftover " + job.qualifiedTarget() + " concurrently (backend " + pid
                     + ")";
+            case VERIFY, MEASURE -> throw new IllegalStateException("a read records its own intent");
         }, now);
     }
 
@@ -112,7 +144,11 @@ public final class Jobs {
             case BUILD -> Decision.Event.normal(Reason.Building, "started CREATE INDEX CONCURRENTLY "
                     + job.jobDef().qualifiedName() + " (backend " + pid + attempt + ")");
             case REINDEX -> Decision.Event.normal(Reason.Rebuilding, "started REINDEX INDEX CONCURRENTLY "
-                    + ctx.def().qualifiedName() + " for rebuild token '" + ctx.spec().getRebuild() + "'");
+                    + ctx.def().qualifiedName() + " " + job.why());
+            case MEASURE -> Decision.Event.normal(Reason.MeasuringBloat, "started pgstatindex() of "
+                    + ctx.def().qualifiedName() + " (backend " + pid + ")");
+            case VERIFY -> Decision.Event.normal(Reason.Verifying, "started amcheck's bt_index_check of "
+                    + ctx.def().qualifiedName() + " (OID " + job.indexOid() + ", heapallindexed, backend " + pid + ")");
             case DROP -> !job.forDeletion()
                     ? Decision.Event.normal(Reason.CleaningUp, "dropping invalid leftover " + job.qualifiedTarget())
                     : job.repairsInvalid()

@@ -42,7 +42,7 @@ public class PostgresIndexReconciler implements Reconciler<PostgresIndex>, Clean
     private static final Logger LOG = Logger.getLogger(PostgresIndexReconciler.class);
 
     private final IndexEngine engine;
-    private final IndexEngine.Metrics metrics;
+    private final EngineMetrics metrics;
     private final Duration progressWriteInterval;
     private final Map<String, Instant> lastStatusWrite = new java.util.concurrent.ConcurrentHashMap<>();
     /**
@@ -55,7 +55,7 @@ public class PostgresIndexReconciler implements Reconciler<PostgresIndex>, Clean
     private final SimpleInboundEventSource<PostgresIndex> buildEvents = new SimpleInboundEventSource<>("build-events");
 
     @Inject
-    public PostgresIndexReconciler(IndexEngine engine, IndexEngine.Metrics metrics, OperatorConfig config) {
+    public PostgresIndexReconciler(IndexEngine engine, EngineMetrics metrics, OperatorConfig config) {
         this.engine = engine;
         this.metrics = metrics;
         this.progressWriteInterval = config.progressWriteInterval();

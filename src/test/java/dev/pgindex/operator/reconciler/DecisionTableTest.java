@@ -1329,7 +1329,8 @@ class DecisionTableTest {
         return Stream.of(guardsAndAbsentIndex(), retryGate(), jobIntent(), existingIndex(), adoptionAndReady(),
                 rebuild(), constraints(), partitions(), deletion(), jobInFlight(), jobOutcome(), unreachable(),
                 engineWithoutDatabase(), WindowGateDecisionTest.rows(), PoolerGateDecisionTest.rows(), BlockingSessionsDecisionTest.rows(),
-                ReplicaLagGateDecisionTest.rows(), AnalyzeDecisionTest.rows())
+                ReplicaLagGateDecisionTest.rows(), AnalyzeDecisionTest.rows(), HealthDecisionTest.rows(),
+                VerificationDecisionTest.rows(), BloatDecisionTest.rows())
                 .flatMap(s -> s);
     }
 

@@ -208,6 +208,10 @@ public class PostgresIndexSpec {
             + "reported unused. Omitted: the primary only, and the operator's default (pgindex.unused-after).")
     private UsageSpec usage;
 
+    @JsonPropertyDescription("Checks once the index is Ready, and what heals it: collation drift, "
+            + "verification with amcheck and bloat (docs/after-ready-health.md). May change at any time.")
+    private HealthPolicy health;
+
     public ConnectionRef getConnection() { return connection; }
     public void setConnection(ConnectionRef connection) { this.connection = connection; }
     public String getSchema() { return schema; }
@@ -254,4 +258,6 @@ public class PostgresIndexSpec {
     public void setBuildSettings(BuildSettings buildSettings) { this.buildSettings = buildSettings; }
     public UsageSpec getUsage() { return usage; }
     public void setUsage(UsageSpec usage) { this.usage = usage; }
+    public HealthPolicy getHealth() { return health; }
+    public void setHealth(HealthPolicy health) { this.health = health; }
 }

@@ -78,6 +78,10 @@ public class PostgresIndexStatus {
             + "per pgindex.usage-interval.")
     private UsageStatus usage;
 
+    @JsonPropertyDescription("What the checks after Ready found: the collation versions the index depends on and "
+            + "any drift (spec.health).")
+    private HealthStatus health;
+
     public Long getObservedGeneration() { return observedGeneration; }
     public void setObservedGeneration(Long observedGeneration) { this.observedGeneration = observedGeneration; }
     public Phase getPhase() { return phase; }
@@ -118,4 +122,6 @@ public class PostgresIndexStatus {
     public void setAnalyze(AnalyzeInfo analyze) { this.analyze = analyze; }
     public UsageStatus getUsage() { return usage; }
     public void setUsage(UsageStatus usage) { this.usage = usage; }
+    public HealthStatus getHealth() { return health; }
+    public void setHealth(HealthStatus health) { this.health = health; }
 }

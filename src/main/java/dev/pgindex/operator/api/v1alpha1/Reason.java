@@ -65,5 +65,15 @@ public enum Reason {
     // Reconciling=True: the standbys are too far behind for a build to start (spec.replicaLag)
     WaitingForReplicaLag,
     // event: the table was analyzed after a build (spec.buildSettings.analyze)
-    Analyzed
+    Analyzed,
+    // after Ready (spec.health): Ready=True with this reason while a collation changed version since the build
+    CollationDrift,
+    // event: a rebuild ended a collation drift
+    CollationDriftResolved,
+    // spec.health.verify: event when bt_index_check starts; Stalled=True when it found the index corrupt
+    Verifying,
+    VerificationFailed,
+    // spec.health.bloat: events when pgstatindex starts and when a rebuild for bloat is decided
+    MeasuringBloat,
+    Bloated
 }

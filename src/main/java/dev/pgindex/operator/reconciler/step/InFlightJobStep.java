@@ -21,15 +21,20 @@ public final class InFlightJobStep {
     }
 
     public static Decision decide(Context ctx, IndexBuilder.Job job, Optional<Observation.Watch> watch) {
+        if (job.kind() == IndexBuilder.Kind.VERIFY || job.kind() == IndexBuilder.Kind.MEASURE) { // a read
+            return new Decision.Wait(ctx.status(), java.util.List.of(), ctx.settings().buildPollInterval());
+        }
         Reason reason = switch (job.kind()) {
             case BUILD -> Reason.Building;
             case REINDEX -> Reason.Rebuilding;
             case DROP -> Reason.CleaningUp;
+            case VERIFY, MEASURE -> throw new IllegalStateException("a read is reported above");
         };
         String what = (switch (job.kind()) {
             case BUILD -> "building ";
             case REINDEX -> "rebuilding ";
             case DROP -> "dropping the invalid leftover ";
+            case VERIFY, MEASURE -> throw new IllegalStateException("a read is reported above");
         }) + target(ctx) + " concurrently (backend " + job.pid() + ", running for "
                 + Durations.human(job.elapsed()) + ")";
         if (watch.isPresent()) {

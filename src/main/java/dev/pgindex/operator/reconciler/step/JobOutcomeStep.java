@@ -5,11 +5,13 @@ import dev.pgindex.operator.api.v1alpha1.PostgresIndexStatus;
 import dev.pgindex.operator.api.v1alpha1.Reason;
 import dev.pgindex.operator.postgres.IndexBuilder;
 import dev.pgindex.operator.postgres.SqlErrors;
+import dev.pgindex.operator.reconciler.BloatRecords;
 import dev.pgindex.operator.reconciler.BuildWatch;
 import dev.pgindex.operator.reconciler.Context;
 import dev.pgindex.operator.reconciler.Decision;
 import dev.pgindex.operator.reconciler.Durations;
 import dev.pgindex.operator.reconciler.Reasons;
+import dev.pgindex.operator.reconciler.Verifications;
 
 import java.time.Duration;
 
@@ -24,6 +26,14 @@ public final class JobOutcomeStep {
     /** Records the outcome into {@code ctx}'s status and events. */
     public static void record(Context ctx, IndexBuilder.Job job, IndexBuilder.Result r) {
         PostgresIndexStatus st = ctx.status();
+        if (job.kind() == IndexBuilder.Kind.VERIFY) {
+            Verifications.recordOutcome(ctx, job, r);
+            return;
+        }
+        if (job.kind() == IndexBuilder.Kind.MEASURE) {
+            BloatRecords.recordOutcome(ctx, r);
+            return;
+        }
         if (r.success() && job.kind() == IndexBuilder.Kind.BUILD) {
             st.setLastError(null);
         }
@@ -50,6 +60,7 @@ public final class JobOutcomeStep {
                 case BUILD -> "CREATE INDEX CONCURRENTLY ";
                 case REINDEX -> "REINDEX INDEX CONCURRENTLY ";
                 case DROP -> "DROP INDEX CONCURRENTLY (leftover of) ";
+                case VERIFY, MEASURE -> throw new IllegalStateException("a read is recorded above");
             };
             ctx.event(Decision.Event.warning(Reasons.of(f.kind()), what + ctx.def().qualifiedName() + " failed"
                     + (f.sqlState() == null ? "" : " (SQLSTATE " + f.sqlState() + ")") + ": " + f.message()

@@ -27,6 +27,9 @@ public final class Steps {
             new RebuildStep(),       // spec.rebuild: REINDEX CONCURRENTLY, and our leftovers
             new ConstraintStep(),    // spec.constraint: ADD CONSTRAINT USING INDEX
             new AnalyzeStep(),       // spec.buildSettings.analyze: ANALYZE once after our build
+            new VerificationStep(),  // spec.health.verify: amcheck, and spec.health.onCorruption
+            new BloatStep(),         // spec.health.bloat: measure, REINDEX CONCURRENTLY over the threshold
+            new CollationDriftStep(), // spec.health.collationDrift: report, or REINDEX CONCURRENTLY
             new ReadyStep());        // nothing left to do
 
     /**
@@ -77,8 +80,12 @@ public final class Steps {
     /**
      * Whether a decision starts work on the database that the guards apply to: a build or a REINDEX. The DROP of
      * an invalid leftover is cleanup (cheap, and it frees the name for the build that the guards then hold back).
+     * An amcheck verification or a pgstatindex() only reads (no WAL, no lock that blocks writes) and keeps the
+     * index Ready, so it checks the maintenance windows itself ({@link AfterReady#outsideWindows}) rather than wait
+     * visibly in a gate.
      */
     public static boolean startsWork(Decision d) {
-        return d instanceof Decision.StartJob j && j.job().kind() != IndexBuilder.Kind.DROP;
+        return d instanceof Decision.StartJob j && j.job().kind() != IndexBuilder.Kind.DROP
+                && j.job().kind() != IndexBuilder.Kind.VERIFY && j.job().kind() != IndexBuilder.Kind.MEASURE;
     }
 }

@@ -1,0 +1,117 @@
+package dev.pgindex.operator.reconciler;
+
+import dev.pgindex.operator.api.v1alpha1.ConditionType;
+import dev.pgindex.operator.api.v1alpha1.CorruptionPolicy;
+import dev.pgindex.operator.api.v1alpha1.PostgresIndexSpec;
+import dev.pgindex.operator.api.v1alpha1.PostgresIndexStatus;
+import dev.pgindex.operator.api.v1alpha1.VerificationStatus;
+import dev.pgindex.operator.postgres.ConnectionInfo;
+import dev.pgindex.operator.status.Conditions;
+import dev.pgindex.operator.support.DebianPostgres;
+import dev.pgindex.operator.support.EngineHarness;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+
+import static dev.pgindex.operator.reconciler.IndexLifecycleTest.reason;
+import static dev.pgindex.operator.support.TestPostgres.exec;
+import static dev.pgindex.operator.support.TestPostgres.scalar;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Verification with amcheck on Debian's PostgreSQL 15 (contrib, ICU). Corruption is made honestly: an index on text
+ * under an ICU collation of its own, whose definition a superuser then changes to numeric ordering
+ * (en-u-kn-true), so "item10" now sorts after "item9" while the index still holds the old order.
+ */
+class VerificationTest {
+    static final Duration WAIT = Duration.ofSeconds(60);
+    static DebianPostgres pg;
+
+    @BeforeAll
+    static void start() {
+        pg = new DebianPostgres();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (pg != null) {
+            pg.close();
+        }
+    }
+
+    static PostgresIndexSpec spec(CorruptionPolicy onCorruption) {
+        PostgresIndexSpec s = EngineHarness.spec("t", "t_name_idx", "name");
+        VerificationDecisionTest.verify(s, onCorruption);
+        return s;
+    }
+
+    static VerificationStatus verification(PostgresIndexStatus s) {
+        return s.getHealth() == null ? null : s.getHealth().getVerification();
+    }
+
+    static boolean verified(PostgresIndexStatus s, String result) {
+        VerificationStatus v = verification(s);
+        return v != null && result.equals(v.getResult()) && s.getIndex() != null
+                && s.getIndex().getOid().equals(v.getIndexOid());
+    }
+
+    @Test
+    void aBuildIsVerifiedAndACorruptIndexIsReportedThenRebuiltOnline() throws Exception {
+        ConnectionInfo db = pg.newDatabase("");
+        exec(db, "CREATE EXTENSION amcheck",
+                "CREATE COLLATION test_icu (provider = icu, locale = 'en')",
+                "CREATE TABLE t (id int PRIMARY KEY, name text COLLATE test_icu)",
+                "INSERT INTO t SELECT g, 'item' || g FROM generate_series(1, 20000) g");
+        try (EngineHarness h = new EngineHarness("t-name", db, spec(CorruptionPolicy.Report))) {
+            h.reconcileUntil(s -> Conditions.isTrue(s, ConditionType.READY) && verified(s, "Passed"), WAIT);
+            VerificationStatus passed = verification(h.status);
+            System.out.println("after the build: " + passed.getResult() + " in " + passed.getDurationSeconds()
+                    + " s: " + passed.getStatement());
+            assertThat(passed.getStatement()).isEqualTo("SELECT \"public\".bt_index_check(" + h.status.getIndex()
+                    .getOid() + "::pg_catalog.oid::pg_catalog.regclass, true)");
+            assertThat(h.events).anyMatch(e -> e.startsWith("Normal Verifying: started amcheck's bt_index_check of "
+                    + "public.t_name_idx"));
+
+            // the collation's definition changes under the index: its order no longer matches the collation's
+            exec(db, "UPDATE pg_collation SET colliculocale = 'en-u-kn-true' WHERE collname = 'test_icu'");
+            String oidBefore = scalar(db, "SELECT 't_name_idx'::regclass::oid");
+            h.spec.getHealth().getVerify().setInterval("1s"); // the next verification is due at once
+            h.generation = 2;
+            h.reconcileUntil(s -> Conditions.isTrue(s, ConditionType.STALLED), WAIT);
+            VerificationStatus failed = verification(h.status);
+            System.out.println("after the collation changed: " + reason(h.status, ConditionType.STALLED) + ": "
+                    + failed.getMessage());
+            assertThat(reason(h.status, ConditionType.STALLED)).isEqualTo("VerificationFailed");
+            assertThat(failed.getResult()).isEqualTo("Failed");
+            assertThat(failed.getMessage()).contains("t_name_idx");
+            assertThat(h.events).anyMatch(e -> e.startsWith("Warning VerificationFailed: amcheck found index "
+                    + "public.t_name_idx corrupt"));
+            assertThat(scalar(db, "SELECT 't_name_idx'::regclass::oid")).as("Report rebuilds nothing")
+                    .isEqualTo(oidBefore);
+
+            // onCorruption: Rebuild -> REINDEX CONCURRENTLY, and the new index verified again
+            h.spec.getHealth().setOnCorruption(CorruptionPolicy.Rebuild);
+            h.spec.getHealth().getVerify().setInterval("168h");
+            h.generation = 3;
+            h.reconcileUntil(s -> Conditions.isTrue(s, ConditionType.READY) && verified(s, "Passed"), WAIT);
+            assertThat(scalar(db, "SELECT 't_name_idx'::regclass::oid")).isNotEqualTo(oidBefore);
+            assertThat(h.events).anyMatch(e -> e.startsWith("Normal Rebuilding: started REINDEX INDEX CONCURRENTLY "
+                    + "public.t_name_idx after amcheck found it corrupt"));
+            System.out.println("after the rebuild: " + verification(h.status).getResult());
+        }
+    }
+
+    @Test
+    void withoutAmcheckTheStatusSaysSoAndTheIndexIsReady() throws Exception {
+        ConnectionInfo db = pg.newDatabase("");
+        exec(db, "CREATE TABLE t (id int PRIMARY KEY, name text)",
+                "INSERT INTO t SELECT g, 'item' || g FROM generate_series(1, 100) g");
+        try (EngineHarness h = new EngineHarness("t-name", db, spec(CorruptionPolicy.Report))) {
+            h.reconcileUntil(s -> Conditions.isTrue(s, ConditionType.READY) && verified(s, "Skipped"), WAIT);
+            assertThat(verification(h.status).getMessage()).contains("amcheck extension is not installed");
+            assertThat(scalar(db, "SELECT count(*) FROM pg_extension WHERE extname = 'amcheck'")).isEqualTo("0");
+        }
+    }
+}
