@@ -51,6 +51,9 @@ class KubectlUserJourneyIT {
                 %s""".formatted(name, table, index, extra);
     }
 
+    /** The SIZE column of a Ready index: a number and a unit, as status.usage.size ("16.0 KiB"). */
+    static final String SIZE = "[0-9.]+ (B|KiB|MiB|GiB|TiB|PiB)";
+
     @Test
     void shouldBuildTheExamplesToReadyAndShowThemInKubectlGet() throws Exception {
         E2eEnvironment.Tenant t = env.newTenant("journey", "shop-db-app");
@@ -65,10 +68,11 @@ class KubectlUserJourneyIT {
 
         String table = env.kubectl("get", "pgindex", "-n", t.namespace()).check().out();
         List<String> lines = table.lines().toList();
-        assertThat(lines.get(0).split("\\s+")).containsExactly("NAME", "TABLE", "INDEX", "PHASE", "PROGRESS", "READY", "AGE");
-        assertThat(lines).anyMatch(l -> l.matches("users-email\\s+users\\s+users_email_uniq\\s+Ready\\s+100%\\s+True\\s+\\S+"));
-        assertThat(lines).anyMatch(l -> l.matches("orders-open-by-customer\\s+orders\\s+orders_open_by_customer\\s+Ready\\s+100%\\s+True\\s+\\S+"));
-        assertThat(lines).anyMatch(l -> l.matches("users-lower-email\\s+users\\s+users_lower_email\\s+Ready\\s+100%\\s+True\\s+\\S+"));
+        assertThat(lines.get(0).split("\\s+")).containsExactly("NAME", "TABLE", "INDEX", "PHASE", "PROGRESS", "READY", "SIZE",
+                "UNUSED", "AGE");
+        assertThat(lines).anyMatch(l -> l.matches("users-email\\s+users\\s+users_email_uniq\\s+Ready\\s+100%\\s+True\\s+" + SIZE + "\\s+\\S+"));
+        assertThat(lines).anyMatch(l -> l.matches("orders-open-by-customer\\s+orders\\s+orders_open_by_customer\\s+Ready\\s+100%\\s+True\\s+" + SIZE + "\\s+\\S+"));
+        assertThat(lines).anyMatch(l -> l.matches("users-lower-email\\s+users\\s+users_lower_email\\s+Ready\\s+100%\\s+True\\s+" + SIZE + "\\s+\\S+"));
         // the short names work too
         assertThat(env.kubectl("get", "pgidx", "-n", t.namespace()).check().out()).contains("users-email");
 
