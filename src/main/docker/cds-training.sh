@@ -2,10 +2,12 @@
 # Records the classes the operator loads when it starts into a class data sharing archive, with the JVM and the
 # settings it will run with (an archive made by another JVM build is ignored).
 #
-# The training is a real start: the operator runs against a stand-in API server (TrainingApiServer, in the operator's
-# own jar, JDK classes only) over TLS with a throw-away self-signed key, lists and watches as in a cluster, runs its
-# warm-up, and is then stopped; the archive is written as the JVM exits. So the TLS handshake, the HTTP client, the
-# informers and the JDBC driver load from the archive at start, not from the jars.
+# The training is a real start, twice: the operator runs against a stand-in API server (TrainingApiServer, in the
+# operator's own jar, JDK classes only) over TLS with a throw-away self-signed key, lists and watches as in a
+# cluster, runs its warm-up, and is then stopped. The first start writes the names of the classes it loaded from the
+# jars; the second links them (the JVM archives only linked classes, and a start leaves many loaded but unlinked,
+# the Kubernetes model among them) and writes the archive as it exits. So the TLS handshake, the HTTP client, the
+# informers, the Kubernetes model and the JDBC driver load from the archive at start, not from the jars.
 # Used by Dockerfile.jvm (the image) and bench/lib.sh (the benchmark, at the image's settings).
 #
 # usage: cds-training.sh JVM_OPTIONS_FILE QUARKUS_APP_DIR ARCHIVE
@@ -14,14 +16,15 @@ opts="$1"; app="$2"; archive="$3"
 dir="$(mktemp -d)"
 java_bin="$(command -v java)"
 keytool_bin="$(dirname "$(readlink -f "$java_bin")")/keytool"
+api="" op=""
 fail() {
   echo "cds-training.sh: $1; the training start said:" >&2
   cat "$dir/operator.log" "$dir/api.log" >&2 2>/dev/null
-  kill "$api" "$op" 2>/dev/null
+  [ -n "$op" ] && kill "$op" 2>/dev/null
+  [ -n "$api" ] && kill "$api" 2>/dev/null
   rm -rf "$dir"
   exit 1
 }
-api="" op=""
 "$keytool_bin" -genkeypair -alias training -keyalg RSA -keysize 2048 -validity 1 -dname CN=localhost \
   -ext SAN=ip:127.0.0.1 -storetype PKCS12 -keystore "$dir/api.p12" -storepass training >/dev/null 2>&1 \
   || fail "keytool could not make the training key"
@@ -33,22 +36,48 @@ while [ ! -s "$dir/api.port" ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); do
 port="$(head -n 1 "$dir/api.port")"
 [ -n "$port" ] || fail "the stand-in API server did not start"
 
-env -u KUBECONFIG java @"$opts" -XX:ArchiveClassesAtExit="$archive" -Dquarkus.http.port=0 \
-  -Dquarkus.kubernetes-client.api-server-url="https://127.0.0.1:$port" \
-  -Dquarkus.kubernetes-client.trust-certs=true -Dquarkus.kubernetes-client.token=training \
-  -Dquarkus.kubernetes-client.namespace=training \
-  -jar "$app/quarkus-run.jar" >"$dir/operator.log" 2>&1 &
-op=$!
-# both controllers started, then the warm-up (it begins 2 s after start), then stop
-i=0
-while [ "$(grep -c "controller started" "$dir/operator.log")" -lt 2 ] && [ $i -lt 1200 ]; do
-  kill -0 "$op" 2>/dev/null || fail "the operator stopped during the training start"
-  sleep 0.1; i=$((i + 1))
-done
-[ $i -lt 1200 ] || fail "the controllers did not start within 120 s"
-sleep 6
-kill -TERM "$op"
-wait "$op"
+# a kubeconfig, so that reading one is trained too (a pod reads its ServiceAccount's files instead)
+cat >"$dir/kubeconfig" <<EOF
+apiVersion: v1
+kind: Config
+clusters:
+- name: training
+  cluster:
+    server: https://127.0.0.1:$port
+    insecure-skip-tls-verify: true
+users:
+- name: training
+  user:
+    token: training
+contexts:
+- name: training
+  context:
+    cluster: training
+    user: training
+    namespace: training
+current-context: training
+EOF
+
+# one start: both controllers started, then the warm-up (it begins 2 s after start), then stop
+start() {
+  KUBECONFIG="$dir/kubeconfig" java @"$opts" "$@" -Dquarkus.http.port=0 \
+    -jar "$app/quarkus-run.jar" >"$dir/operator.log" 2>&1 &
+  op=$!
+  i=0
+  while [ "$(grep -c "controller started" "$dir/operator.log")" -lt 2 ] && [ $i -lt 1200 ]; do
+    kill -0 "$op" 2>/dev/null || fail "the operator stopped during the training start"
+    sleep 0.1; i=$((i + 1))
+  done
+  [ $i -lt 1200 ] || fail "the controllers did not start within 120 s"
+  sleep 8
+  kill -TERM "$op"
+  wait "$op"
+  op=""
+}
+start -Xlog:class+load=info:file="$dir/loaded.log"
+grep -E 'source: (file|jar):' "$dir/loaded.log" | awk '{print $2}' | grep -v '/' >"$dir/classes.txt"
+[ -s "$dir/classes.txt" ] || fail "the first start loaded no class from a jar"
+start -XX:ArchiveClassesAtExit="$archive" -Dcds-training.class-list="$dir/classes.txt"
 kill "$api" 2>/dev/null
 wait "$api" 2>/dev/null
 [ -s "$archive" ] || fail "no archive written"

@@ -15,6 +15,9 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 
@@ -41,15 +44,43 @@ public class Warmup {
     static final long DELAY_MILLIS = 2000;
     static final long COLLECT_AFTER_MILLIS = 3000;
 
+    /**
+     * Only while the image's class data sharing archive is trained (src/main/docker/cds-training.sh): a file naming
+     * the classes an earlier start loaded from the jars. They are linked here, because the JVM archives only linked
+     * classes, and many that a start loads (the Kubernetes model the client registers, for one) are never linked.
+     */
+    static final String TRAINING_CLASS_LIST = "cds-training.class-list";
+
     static void run() {
         try {
             Thread.sleep(DELAY_MILLIS);
             warmUp();
+            linkForTraining(System.getProperty(TRAINING_CLASS_LIST));
             Thread.sleep(COLLECT_AFTER_MILLIS);
             System.gc();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    static void linkForTraining(String classList) {
+        if (classList == null) {
+            return;
+        }
+        int linked = 0;
+        try {
+            for (String name : Files.readAllLines(Path.of(classList))) {
+                try {
+                    Class.forName(name.strip(), false, Warmup.class.getClassLoader()).getDeclaredMethods(); // links
+                    linked++;
+                } catch (ClassNotFoundException | LinkageError | SecurityException skipped) {
+                    // a class of another loader, or one whose optional dependency is absent: not archived
+                }
+            }
+        } catch (IOException e) {
+            LOG.warnf("training class list %s not read: %s", classList, e);
+        }
+        LOG.infof("training: %d classes linked for the archive", linked);
     }
 
     static void warmUp() {
