@@ -8,8 +8,6 @@ import dev.pgindex.operator.postgres.ConnectionInfo;
 import dev.pgindex.operator.status.Conditions;
 import dev.pgindex.operator.support.DebianPostgres;
 import dev.pgindex.operator.support.EngineHarness;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -24,19 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class BloatTest {
     static final Duration WAIT = Duration.ofSeconds(60);
-    static DebianPostgres pg;
-
-    @BeforeAll
-    static void start() {
-        pg = new DebianPostgres();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (pg != null) {
-            pg.close();
-        }
-    }
+    static final DebianPostgres pg = DebianPostgres.shared();
 
     static ConnectionInfo table(String extension) {
         ConnectionInfo db = pg.newDatabase("");

@@ -12,8 +12,6 @@ import dev.pgindex.operator.support.DebianPostgres;
 import dev.pgindex.operator.support.EngineHarness;
 import dev.pgindex.operator.support.Json;
 import dev.pgindex.operator.support.WriteLoad;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -36,20 +34,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class CollationDriftTest {
     static final Duration WAIT = Duration.ofSeconds(60);
-    static DebianPostgres pg;
+    static final DebianPostgres pg = DebianPostgres.shared();
     ConnectionInfo db;
-
-    @BeforeAll
-    static void start() {
-        pg = new DebianPostgres();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (pg != null) {
-            pg.close();
-        }
-    }
 
     static PostgresIndexSpec spec(String index, String... columns) {
         PostgresIndexSpec s = EngineHarness.spec("t", index);

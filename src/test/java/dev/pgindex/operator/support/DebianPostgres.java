@@ -67,7 +67,19 @@ public final class DebianPostgres implements AutoCloseable {
         return "jdbc:postgresql://127.0.0.1:" + port + "/" + db;
     }
 
-    private static List<String> asServerUser(List<String> cmd) {
+    private static DebianPostgres shared;
+
+    /** One server for every test class of this JVM that needs these binaries, stopped when the JVM exits. */
+    public static synchronized DebianPostgres shared() {
+        if (shared == null) {
+            shared = new DebianPostgres();
+            Runtime.getRuntime().addShutdownHook(new Thread(shared::close));
+        }
+        return shared;
+    }
+
+    /** The command, run as an unprivileged user of a namespace of its own when we are root (PostgreSQL refuses root). */
+    static List<String> asServerUser(List<String> cmd) {
         List<String> out = new ArrayList<>();
         if ("root".equals(System.getProperty("user.name"))) {
             out.addAll(List.of("unshare", "-U"));

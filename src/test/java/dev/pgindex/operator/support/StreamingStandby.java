@@ -59,12 +59,7 @@ public final class StreamingStandby implements AutoCloseable {
     }
 
     private static List<String> asServerUser(List<String> cmd) {
-        List<String> out = new ArrayList<>();
-        if ("root".equals(System.getProperty("user.name"))) {
-            out.addAll(List.of("unshare", "-U"));
-        }
-        out.addAll(cmd);
-        return out;
+        return DebianPostgres.asServerUser(cmd);
     }
 
     private void run(List<String> cmd, boolean server) throws IOException {
