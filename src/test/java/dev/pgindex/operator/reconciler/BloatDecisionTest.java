@@ -29,6 +29,7 @@ import static dev.pgindex.operator.reconciler.DecisionTableSupport.Expect.record
 import static dev.pgindex.operator.reconciler.DecisionTableSupport.Expect.startsJob;
 import static dev.pgindex.operator.reconciler.DecisionTableSupport.INDEX_OID;
 import static dev.pgindex.operator.reconciler.DecisionTableSupport.NOW;
+import static dev.pgindex.operator.reconciler.DecisionTableSupport.healthRead;
 import static dev.pgindex.operator.reconciler.DecisionTableSupport.given;
 import static dev.pgindex.operator.reconciler.DecisionTableSupport.row;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -47,11 +48,6 @@ class BloatDecisionTest {
         b.setMinInterval(minInterval);
         h.setBloat(b);
         s.setHealth(h);
-    }
-
-    static Given read(Given g, HealthObservation h) {
-        g.action = x -> Outcome.of(Steps.decide(x.context().withHealth(h)));
-        return g;
     }
 
     static HealthObservation estimate(long bytes, double tuples, double width) {
@@ -77,7 +73,7 @@ class BloatDecisionTest {
     static Stream<Row> rows() {
         return Stream.of(
                 row("bloat: never measured, pgstattuple installed -> pgstatindex() as a job",
-                        read(adopted(), PGSTATTUPLE),
+                        healthRead(adopted(), PGSTATTUPLE),
                         startsJob(IndexBuilder.Kind.MEASURE, Bloat.measure("public", INDEX_OID)).counted(false)),
                 row("bloat: the measuring job's intent keeps Ready and says MeasuringBloat",
                         intent(adopted()),
@@ -110,7 +106,7 @@ class BloatDecisionTest {
                         adopted().status(s -> measured(s, 45, 64 << 10, 5)),
                         ready(Reason.Adopted)),
                 row("bloat: no pgstattuple -> the statistics estimate, recorded with its method",
-                        read(adopted().spec(s -> bloat(s, null, "1Mi", "240h")),
+                        healthRead(adopted().spec(s -> bloat(s, null, "1Mi", "240h")),
                                 estimate(100L * 8192, 1000, 4)),
                         ready(Reason.Adopted).status(s -> {
                             assertThat(s.getHealth().getBloat().getMethod()).isEqualTo("estimate");

@@ -17,6 +17,7 @@ import dev.pgindex.operator.api.v1alpha1.ReclaimPolicy;
 import dev.pgindex.operator.postgres.Blocker;
 import dev.pgindex.operator.postgres.Catalog;
 import dev.pgindex.operator.postgres.ErrorKind;
+import dev.pgindex.operator.postgres.HealthObservation;
 import dev.pgindex.operator.postgres.IndexBuilder;
 import dev.pgindex.operator.postgres.IndexDefinition;
 import dev.pgindex.operator.postgres.Observation;
@@ -686,6 +687,12 @@ final class DecisionTableSupport {
                 into.add(Decision.Event.warning(reason, message));
             }
         };
+    }
+
+    /** The steps, with what the checks after Ready read this time (the engine reads it only when a check is due). */
+    static Given healthRead(Given g, HealthObservation h) {
+        g.action = x -> Outcome.of(Steps.decide(x.context().withHealth(h)));
+        return g;
     }
 
     static Given given() {

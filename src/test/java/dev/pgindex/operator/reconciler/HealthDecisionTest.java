@@ -45,9 +45,8 @@ class HealthDecisionTest {
 
     /** The steps, with the collations read this time (the engine reads them only when a check is due). */
     static Given read(Given g, Collations.Dependency... deps) {
-        g.action = x -> Outcome.of(Steps.decide(x.context()
-                .withHealth(new HealthObservation(Optional.of(List.of(deps)), Optional.empty(), Optional.empty()))));
-        return g;
+        return DecisionTableSupport.healthRead(g,
+                new HealthObservation(Optional.of(List.of(deps)), Optional.empty(), Optional.empty()));
     }
 
     static void policy(PostgresIndexSpec s, CollationDriftPolicy p) {

@@ -35,6 +35,7 @@ import static dev.pgindex.operator.reconciler.DecisionTableSupport.Expect.stalls
 import static dev.pgindex.operator.reconciler.DecisionTableSupport.Expect.waits;
 import static dev.pgindex.operator.reconciler.DecisionTableSupport.INDEX_OID;
 import static dev.pgindex.operator.reconciler.DecisionTableSupport.NOW;
+import static dev.pgindex.operator.reconciler.DecisionTableSupport.healthRead;
 import static dev.pgindex.operator.reconciler.DecisionTableSupport.given;
 import static dev.pgindex.operator.reconciler.DecisionTableSupport.row;
 import static dev.pgindex.operator.reconciler.DecisionTableSupport.succeeded;
@@ -60,11 +61,6 @@ class VerificationDecisionTest {
         s.setHealth(h);
     }
 
-    static Given read(Given g, HealthObservation h) {
-        g.action = x -> Outcome.of(Steps.decide(x.context().withHealth(h)));
-        return g;
-    }
-
     /** A Ready adopted index with verification on. */
     static Given adopted(CorruptionPolicy p) {
         return given().wasReady().index(Idx.valid().marked(Mark.OURS_ADOPTED)).spec(s -> verify(s, p));
@@ -82,14 +78,14 @@ class VerificationDecisionTest {
         return Stream.of(
                 row("verify: enabled, amcheck installed, this index never verified -> bt_index_check as a job, not "
                         + "counted as an attempt",
-                        read(adopted(CorruptionPolicy.Report), AMCHECK),
+                        healthRead(adopted(CorruptionPolicy.Report), AMCHECK),
                         startsJob(IndexBuilder.Kind.VERIFY, CHECK).counted(false)),
                 row("verify: an adopted index not Ready yet -> Ready first, verified on a later reconcile",
-                        read(given().index(Idx.valid().marked(Mark.OURS_ADOPTED))
+                        healthRead(given().index(Idx.valid().marked(Mark.OURS_ADOPTED))
                                 .spec(x -> verify(x, CorruptionPolicy.Report)), AMCHECK),
                         ready(Reason.Adopted).events("Normal IndexReady")),
                 row("verify: our own build just ended -> verified before it is first Ready",
-                        read(given().wasBuilding().launchedAndFinished().catalogChecked().pinned(INDEX_OID)
+                        healthRead(given().wasBuilding().launchedAndFinished().catalogChecked().pinned(INDEX_OID)
                                 .index(Idx.valid().marked(Mark.OURS)).spec(x -> verify(x, CorruptionPolicy.Report)),
                                 AMCHECK),
                         startsJob(IndexBuilder.Kind.VERIFY, CHECK)),
@@ -101,13 +97,13 @@ class VerificationDecisionTest {
                             assertThat(s.getBuild()).isNull();
                         })),
                 row("verify: amcheck is not installed -> Ready, status says so (never CREATE EXTENSION)",
-                        read(adopted(CorruptionPolicy.Report), NO_AMCHECK),
+                        healthRead(adopted(CorruptionPolicy.Report), NO_AMCHECK),
                         ready(Reason.Adopted).status(s -> {
                             assertThat(s.getHealth().getVerification().getResult()).isEqualTo("Skipped");
                             assertThat(s.getHealth().getVerification().getMessage()).contains("not installed");
                         })),
                 row("verify: outside the maintenance windows -> Ready, the check waits (no gate, no Reconciling)",
-                        read(adopted(CorruptionPolicy.Report).spec(WindowGateDecisionTest.windows(
+                        healthRead(adopted(CorruptionPolicy.Report).spec(WindowGateDecisionTest.windows(
                                 WindowGateDecisionTest.window(null, "01:00", "1h", "UTC"))), AMCHECK),
                         ready(Reason.Adopted).status(s -> assertThat(s.getHealth().getVerification().getWaiting())
                                 .startsWith("outside the maintenance windows, next at "))),
@@ -115,7 +111,7 @@ class VerificationDecisionTest {
                         adopted(CorruptionPolicy.Report).status(s -> last(s, Verifications.PASSED, INDEX_OID, 60)),
                         ready(Reason.Adopted)),
                 row("verify: passed a week ago -> verified again",
-                        read(adopted(CorruptionPolicy.Report).status(s -> last(s, Verifications.PASSED, INDEX_OID,
+                        healthRead(adopted(CorruptionPolicy.Report).status(s -> last(s, Verifications.PASSED, INDEX_OID,
                                 60 * 168)), AMCHECK),
                         startsJob(IndexBuilder.Kind.VERIFY, CHECK)),
                 row("verify: found this index corrupt, Report -> Stalled VerificationFailed with a Warning",
@@ -126,7 +122,7 @@ class VerificationDecisionTest {
                         adopted(CorruptionPolicy.Rebuild).status(s -> last(s, Verifications.FAILED, INDEX_OID, 5)),
                         startsJob(IndexBuilder.Kind.REINDEX, HealthDecisionTest.REINDEX).counted(true)),
                 row("verify: the corrupt index was rebuilt (a new OID) -> verified again",
-                        read(adopted(CorruptionPolicy.Rebuild).status(s -> last(s, Verifications.FAILED, INDEX_OID, 5))
+                        healthRead(adopted(CorruptionPolicy.Rebuild).status(s -> last(s, Verifications.FAILED, INDEX_OID, 5))
                                 .index(Idx.valid().oid(INDEX_OID + 1).marked(Mark.OURS_ADOPTED)), AMCHECK),
                         startsJob(IndexBuilder.Kind.VERIFY, CHECK.replace("500::", "501::"))),
                 row("verify: the job found corruption (XX002) -> recorded Failed with the message and a Warning",

@@ -58,12 +58,8 @@ public final class StreamingStandby implements AutoCloseable {
         return new ConnectionInfo("127.0.0.1", standbyPort, "postgres", "postgres", null, "disable");
     }
 
-    private static List<String> asServerUser(List<String> cmd) {
-        return DebianPostgres.asServerUser(cmd);
-    }
-
     private void run(List<String> cmd, boolean server) throws IOException {
-        Process p = new ProcessBuilder(server ? asServerUser(cmd) : cmd).redirectErrorStream(true)
+        Process p = new ProcessBuilder(server ? DebianPostgres.asServerUser(cmd) : cmd).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("setup.log").toFile()).start();
         try {
             if (p.waitFor() != 0) {
@@ -82,7 +78,7 @@ public final class StreamingStandby implements AutoCloseable {
         for (String s : settings) {
             cmd.addAll(List.of("-c", s));
         }
-        servers.add(new ProcessBuilder(asServerUser(cmd)).redirectErrorStream(true)
+        servers.add(new ProcessBuilder(DebianPostgres.asServerUser(cmd)).redirectErrorStream(true)
                 .redirectOutput(dir.resolve(data.getFileName() + ".log").toFile()).start());
         long end = System.nanoTime() + 30_000_000_000L;
         while (true) {
