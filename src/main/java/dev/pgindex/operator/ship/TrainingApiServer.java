@@ -60,20 +60,21 @@ public final class TrainingApiServer {
         String query = ex.getRequestURI().getRawQuery() == null ? "" : ex.getRequestURI().getRawQuery();
         System.err.println("training-api: " + ex.getRequestMethod() + " " + ex.getRequestURI());
         String[] parts = path.split("/");
+        String plural = parts[parts.length - 1];
         boolean collection = "GET".equals(ex.getRequestMethod()) && parts.length >= 4
                 && (path.startsWith("/apis/") || path.startsWith("/api/"));
         ex.getResponseHeaders().set("Content-Type", "application/json");
         if (ex.getRequestHeaders().containsKey("Upgrade")) {
             // no WebSocket watches here: a complete 200 instead of 101 makes the client fall back to a streamed
             // HTTP watch at once (a 503 would too, but after its retries)
-            reply(ex, 200, "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"code\":200}");
+            reply(ex, 200, failure(200));
             return;
         }
         if (collection && query.contains("watch=true")) {
             // chunked, with one bookmark event so that the watch counts as established, then held open until the
             // training stops the operator
             ex.sendResponseHeaders(200, 0);
-            String kind = listKind(parts[parts.length - 1]).replace("List", "");
+            String kind = listKind(plural).replace("List", "");
             ex.getResponseBody().write(("{\"type\":\"BOOKMARK\",\"object\":{\"apiVersion\":\"" + apiVersion(parts, path)
                     + "\",\"kind\":\"" + kind + "\",\"metadata\":{\"resourceVersion\":\"1\"}}}\n")
                     .getBytes(StandardCharsets.UTF_8));
@@ -81,11 +82,16 @@ public final class TrainingApiServer {
             return;
         }
         if (!collection) {
-            reply(ex, 404, "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"code\":404}");
+            reply(ex, 404, failure(404));
             return;
         }
-        reply(ex, 200, "{\"apiVersion\":\"" + apiVersion(parts, path) + "\",\"kind\":\"" + listKind(parts[parts.length - 1])
+        reply(ex, 200, "{\"apiVersion\":\"" + apiVersion(parts, path) + "\",\"kind\":\"" + listKind(plural)
                 + "\",\"metadata\":{\"resourceVersion\":\"1\"},\"items\":[]}");
+    }
+
+    /** A Kubernetes Status object saying the request failed with {@code code}. */
+    static String failure(int code) {
+        return "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"code\":" + code + "}";
     }
 
     static void reply(HttpExchange ex, int code, String json) throws IOException {
