@@ -82,22 +82,27 @@ public class PostgresIndexReconciler implements Reconciler<PostgresIndex>, Clean
         StatusWriter writer = new StatusWriter(resource, context);
         ResourceID id = ResourceID.fromResource(resource);
         IndexEngine.Outcome outcome;
+        Duration requeue;
         try {
-            outcome = engine.reconcile(req, resource.getStatus(), st -> writer.write(st, true), events,
-                    () -> buildEvents.propagateEvent(id));
-        } catch (Exception e) {
-            metrics.reconcileError();
-            throw e;
-        }
-        Duration requeue = outcome.requeueAfter();
-        if (req.connection() != null && connectionRefused(outcome.status())) {
-            secrets.invalidate(ns, resource.getSpec().getConnection().getSecretName());
-        }
-        if (!writer.write(outcome.status(), false)) {
-            // a progress-only change held back by the rate limit: look again when the next write is allowed
-            Duration wait = progressWriteInterval.minus(Duration.between(lastStatusWrite.getOrDefault(
-                    resource.getMetadata().getUid(), Instant.EPOCH), Instant.now()));
-            requeue = requeue == null || wait.compareTo(requeue) < 0 ? wait : requeue;
+            try {
+                outcome = engine.reconcile(req, resource.getStatus(), st -> writer.write(st, true), events,
+                        () -> buildEvents.propagateEvent(id));
+            } catch (Exception e) {
+                metrics.reconcileError();
+                throw e;
+            }
+            requeue = outcome.requeueAfter();
+            if (req.connection() != null && connectionRefused(outcome.status())) {
+                secrets.invalidate(ns, resource.getSpec().getConnection().getSecretName());
+            }
+            if (!writer.write(outcome.status(), false)) {
+                // a progress-only change held back by the rate limit: look again when the next write is allowed
+                Duration wait = progressWriteInterval.minus(Duration.between(lastStatusWrite.getOrDefault(
+                        resource.getMetadata().getUid(), Instant.EPOCH), Instant.now()));
+                requeue = requeue == null || wait.compareTo(requeue) < 0 ? wait : requeue;
+            }
+        } finally {
+            events.flush(); // after the status write: kubectl wait and GitOps tools watch the status, not events
         }
         metrics.phase(resource.getMetadata().getUid(), outcome.status().getPhase());
         metrics.usage(ns, name, outcome.status().getUsage());
@@ -119,8 +124,13 @@ public class PostgresIndexReconciler implements Reconciler<PostgresIndex>, Clean
         }
         Instant requested = resource.getMetadata().getDeletionTimestamp() == null ? Instant.now()
                 : Instant.parse(resource.getMetadata().getDeletionTimestamp());
-        IndexEngine.DeleteOutcome out = engine.cleanup(req, resource.getStatus(), requested,
-                new Events(context.getClient(), resource));
+        Events events = new Events(context.getClient(), resource);
+        IndexEngine.DeleteOutcome out;
+        try {
+            out = engine.cleanup(req, resource.getStatus(), requested, events);
+        } finally {
+            events.flush();
+        }
         if (out.done()) {
             lastConnection.remove(resource.getMetadata().getUid());
             lastStatusWrite.remove(resource.getMetadata().getUid());
@@ -247,7 +257,11 @@ public class PostgresIndexReconciler implements Reconciler<PostgresIndex>, Clean
         }
     }
 
-    /** Kubernetes Events for one resource, deduplicated by reason and message within this process. */
+    /**
+     * Kubernetes Events for one resource, deduplicated by reason and message within this process. They are held
+     * during a reconcile and sent by {@link #flush()} after its status write, so that the write a user waits for
+     * (kubectl wait, a GitOps health check) never waits for an Event's POST; the order of the events is kept.
+     */
     static final class Events implements IndexEngine.Events {
         private static final Map<String, String> LAST = new java.util.concurrent.ConcurrentHashMap<>();
         private static volatile String podNamespace;
@@ -260,6 +274,7 @@ public class PostgresIndexReconciler implements Reconciler<PostgresIndex>, Clean
         }
         private final KubernetesClient client;
         private final PostgresIndex resource;
+        private final List<Runnable> held = new java.util.ArrayList<>();
 
         /** Drops the dedupe entries of a deleted resource, so the map does not grow with every resource ever seen. */
         static void forget(String uid) {
@@ -281,11 +296,23 @@ public class PostgresIndexReconciler implements Reconciler<PostgresIndex>, Clean
             emit("Warning", reason, message);
         }
 
+        /** Sends the held events, in the order they were raised. */
+        void flush() {
+            List<Runnable> sends = List.copyOf(held);
+            held.clear();
+            sends.forEach(Runnable::run);
+        }
+
         private void emit(String type, Reason reason, String message) {
             String key = resource.getMetadata().getUid() + "/" + type + "/" + reason;
             if (message.equals(LAST.put(key, message))) {
                 return;
             }
+            String at = Instant.now().toString();
+            held.add(() -> send(type, reason, message, at));
+        }
+
+        private void send(String type, Reason reason, String message, String at) {
             String ns = resource.getMetadata().getNamespace();
             String name = resource.getMetadata().getName();
             var involved = new io.fabric8.kubernetes.api.model.ObjectReferenceBuilder()
@@ -293,7 +320,7 @@ public class PostgresIndexReconciler implements Reconciler<PostgresIndex>, Clean
                     .withNamespace(ns).withUid(resource.getMetadata().getUid())
                     .withResourceVersion(resource.getMetadata().getResourceVersion()).build();
             try {
-                create(ns, involved, type, reason, message);
+                create(ns, involved, type, reason, message, at);
             } catch (KubernetesClientException e) {
                 LOG.warnf("%s/%s: could not record event %s: %s", ns, name, reason, e.getMessage());
                 if ((e.getCode() == 403 || e.getCode() == 404) && podNamespace != null && podName != null
@@ -302,7 +329,7 @@ public class PostgresIndexReconciler implements Reconciler<PostgresIndex>, Clean
                     try {
                         create(podNamespace, new io.fabric8.kubernetes.api.model.ObjectReferenceBuilder()
                                 .withApiVersion("v1").withKind("Pod").withName(podName).withNamespace(podNamespace)
-                                .build(), type, reason, "PostgresIndex " + ns + "/" + name + ": " + message);
+                                .build(), type, reason, "PostgresIndex " + ns + "/" + name + ": " + message, at);
                     } catch (KubernetesClientException again) {
                         LOG.warnf("could not record event %s on pod %s/%s either: %s", reason, podNamespace, podName,
                                 again.getMessage());
@@ -318,8 +345,7 @@ public class PostgresIndexReconciler implements Reconciler<PostgresIndex>, Clean
         }
 
         private void create(String ns, io.fabric8.kubernetes.api.model.ObjectReference involved, String type,
-                Reason reason, String message) {
-            String now = Instant.now().toString();
+                Reason reason, String message, String now) {
             client.v1().events().inNamespace(ns).resource(new io.fabric8.kubernetes.api.model.EventBuilder()
                     .withNewMetadata().withGenerateName(involved.getName() + ".").withNamespace(ns).endMetadata()
                     .withInvolvedObject(involved).withType(type).withReason(reason.name())

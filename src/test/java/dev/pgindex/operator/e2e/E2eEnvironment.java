@@ -167,6 +167,23 @@ final class E2eEnvironment {
         return awaitJsonPath(namespace, resource, jsonPath, v -> !v.isBlank(), "a value", timeout);
     }
 
+    /**
+     * Polls the Events of a namespace with one reason until there is one and returns the jsonpath over them: the
+     * operator sends a reconcile's events just after its status write, so a test that has seen the status may be
+     * a moment early for the event.
+     */
+    String awaitEvents(String namespace, String reason, String jsonPath, Duration timeout) {
+        Instant end = Instant.now().plus(timeout);
+        while (true) {
+            String out = kubectl("get", "events", "-n", namespace, "--field-selector", "reason=" + reason, "-o",
+                    "jsonpath=" + jsonPath).check().out();
+            if (!out.isBlank() || Instant.now().isAfter(end)) {
+                return out;
+            }
+            OperatorProcess.sleep(200);
+        }
+    }
+
     /** The holderIdentity of a coordination.k8s.io Lease, empty when there is none. */
     String leaseHolder(String namespace, String lease) {
         return kubectl("get", "lease", lease, "-n", namespace, "-o", "jsonpath={.spec.holderIdentity}").out().trim();
@@ -258,6 +275,30 @@ final class E2eEnvironment {
                 // the last object may be cut off mid-write; everything before it counts
             }
             return seen;
+        }
+
+        /**
+         * The resourceVersion of the first version of one resource the watch saw whose Ready condition is True, or
+         * -1. The API server's resourceVersions come from one etcd revision counter over every object, so they
+         * order writes across objects (a test-only reading: clients are told to treat them as opaque).
+         */
+        long firstReadyVersion(String name) {
+            try (MappingIterator<JsonNode> it = JSON.readerFor(JsonNode.class).readValues(out.toFile())) {
+                while (it.hasNext()) {
+                    JsonNode o = it.next();
+                    if (!name.equals(o.path("metadata").path("name").asText())) {
+                        continue;
+                    }
+                    for (JsonNode c : o.path("status").path("conditions")) {
+                        if ("Ready".equals(c.path("type").asText()) && "True".equals(c.path("status").asText())) {
+                            return Long.parseLong(o.path("metadata").path("resourceVersion").asText());
+                        }
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                // the last object may be cut off mid-write; everything before it counts
+            }
+            return -1;
         }
 
         @Override

@@ -174,8 +174,8 @@ class KubectlUserJourneyIT {
         env.apply(t.namespace(), manifest("uniq", "users", "users_email_uniq", "  unique: true\n")).check();
         env.awaitJsonPath(t.namespace(), "pgindex/uniq", ".status.conditions[?(@.type==\"Stalled\")].reason",
                 "UniqueViolation", WAIT);
-        String events = env.kubectl("get", "events", "-n", t.namespace(), "--field-selector", "reason=UniqueViolation",
-                "-o", "jsonpath={.items[*].type} {.items[*].message}").check().out();
+        String events = env.awaitEvents(t.namespace(), "UniqueViolation", "{.items[*].type} {.items[*].message}",
+                Duration.ofSeconds(30));
         assertThat(events).startsWith("Warning").contains("user42@example.com").contains("23505");
         assertThat(env.kubectl("get", "pgindex", "uniq", "-n", t.namespace()).check().out()).contains("Stalled");
 

@@ -104,4 +104,24 @@ class ObservabilityIT {
         String describe = env.kubectl("describe", "pgindex", "events-email", "-n", t.namespace()).check().out();
         assertThat(describe).contains("Progress:", "Percent:", "100", "BuildBlocked", "IndexReady");
     }
+
+    @Test
+    void shouldWriteReadyBeforeSendingTheReadyEvent() throws Exception {
+        E2eEnvironment.Tenant t = env.newTenant("order");
+        exec(t.db(), "CREATE TABLE orders (id bigserial PRIMARY KEY, email text)",
+                "INSERT INTO orders (email) SELECT md5(g::text) FROM generate_series(1, 20000) g");
+        try (E2eEnvironment.StatusWatch watch = env.watchStatuses(t.namespace())) {
+            env.apply(t.namespace(), KubectlUserJourneyIT.manifest("orders-email", "orders", "orders_email_idx", ""))
+                    .check();
+            env.kubectl("wait", "--for=condition=Ready", "pgindex/orders-email", "-n", t.namespace(), "--timeout=60s")
+                    .check();
+            String event = env.awaitEvents(t.namespace(), "IndexReady", "{.items[0].metadata.resourceVersion}",
+                    Duration.ofSeconds(30));
+            OperatorProcess.sleep(1000); // the watch has seen the write
+            long ready = watch.firstReadyVersion("orders-email");
+            assertThat(ready).as("the watch saw the Ready write").isPositive();
+            // the status a user waits for is written first; the event follows it
+            assertThat(Long.parseLong(event.trim())).isGreaterThan(ready);
+        }
+    }
 }
