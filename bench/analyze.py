@@ -9,6 +9,7 @@ ap = argparse.ArgumentParser()
 for a in ["work", "out", "mode", "rows", "rate", "table-size", "startup", "idle-rss-kb", "peak-rss-kb",
           "pg-version", "cpu", "nproc", "free", "poll", "java-opts", "runtime", "command"]:
     ap.add_argument("--" + a, required=True)
+ap.add_argument("--startup-runs", default="", help="the start-up time of every start, space-separated")
 ap.add_argument("--before", default="", help="benchmarks.json of an earlier run, for a before/after table")
 A = ap.parse_args()
 W = A.work
@@ -149,7 +150,7 @@ result = {
                  "goal": "within 5% or 0.5 s", "met": overhead_ok},
     "operator_build_status": op_status,
     "operator_time_split": split,
-    "startup": {"to_controller_started_s": float(A.startup), "idle_rss_mib": round(int(A.idle_rss_kb) / 1024, 1),
+    "startup": {"to_controller_started_s": float(A.startup), "runs_s": [float(x) for x in A.startup_runs.split()], "idle_rss_mib": round(int(A.idle_rss_kb) / 1024, 1),
                 "peak_rss_mib_whole_run": round(int(A.peak_rss_kb) / 1024, 1)},
     "scale": scale or None,
     "api_requests": api,
@@ -206,7 +207,8 @@ summary = [
     f"{len(o['operator_runs_s'])} alternating pairs; operator {o['operator_runs_s']}, psql {o['psql_cic_runs_s']}; the "
     f"first, cold, pair alone: {fmt(o['first_extra_s'], ' s')} extra): ratio {fmt(o['ratio'])}, "
     f"{fmt(o['extra_s'], ' s')} extra; goal (within 5% or 0.5 s) {'met' if o['met'] else 'NOT met'}",
-    f"Start-up: {su['to_controller_started_s']} s to both controllers started; idle RSS {su['idle_rss_mib']} MiB "
+    f"Start-up: {su['to_controller_started_s']} s to both controllers started (median of {len(su.get('runs_s') or []) or 1} "
+    f"starts: {su.get('runs_s') or [su['to_controller_started_s']]}); idle RSS {su['idle_rss_mib']} MiB "
     f"(10 s after start); peak RSS over the whole run {su['peak_rss_mib_whole_run']} MiB; JVM flags: "
     f"{A.java_opts or 'none (JVM defaults: the heap may grow to a quarter of the machine)'}",
 ]
@@ -246,7 +248,7 @@ def goal_rows(r):
     return [
         ("idle RSS, 10 s after start", su_.get("idle_rss_mib"), " MiB", "at most 120 MiB",
          lambda v: v is not None and v <= 120),
-        ("JVM launch to both controllers started", su_.get("to_controller_started_s"), " s", "at most 1.5 s",
+        ("JVM launch to both controllers started (median of the starts)", su_.get("to_controller_started_s"), " s", "at most 1.5 s",
          lambda v: v is not None and v <= 1.5),
         ("500 resources over 5 databases, apply to all Ready", sc.get("all_ready_s"), " s", "at most about 65 s (a third of 200 s)",
          lambda v: v is not None and v <= 65),

@@ -100,7 +100,7 @@ done
 # --- operator --------------------------------------------------------------------------------------------------
 : >"$WORK/operator.log"
 bench_prepare_operator
-env KUBECONFIG="$WORK/operator.kubeconfig" QUARKUS_HTTP_PORT=0 ${BENCH_POLL_INTERVAL:+PGINDEX_BUILD_POLL_INTERVAL=$BENCH_POLL_INTERVAL} \
+env "${OP_ENV[@]}" QUARKUS_HTTP_PORT=0 ${BENCH_POLL_INTERVAL:+PGINDEX_BUILD_POLL_INTERVAL=$BENCH_POLL_INTERVAL} \
   ${BENCH_RESYNC:+PGINDEX_RESYNC_INTERVAL=$BENCH_RESYNC} java "${JVM_ARGS[@]}" -jar "$JAR" >"$WORK/operator.log" 2>&1 &
 OP_PID=$!
 for _ in $(seq 1 1200); do

@@ -55,15 +55,29 @@ YAML
 }
 
 # How the operator runs, as in a cluster at its shipped defaults:
-# - as the ServiceAccount of deploy/ with a bearer token, in $WORK/operator.kubeconfig (an admin kubeconfig would
-#   authenticate with a client certificate, whose key the client wraps in a password-protected key store at start:
-#   a few hundred milliseconds of PBKDF2 that a pod never pays);
+# - as the ServiceAccount of deploy/, configured the way a pod is: the API server from KUBERNETES_SERVICE_HOST and
+#   KUBERNETES_SERVICE_PORT, the ServiceAccount's bearer token and the cluster CA in files, no kubeconfig (a pod never
+#   parses one; the kubeconfig's YAML parser and model cost about 18 MB of allocation at start). An admin kubeconfig
+#   would also authenticate with a client certificate, whose key the client wraps in a password-protected key store
+#   at start: a few hundred milliseconds of PBKDF2 that a pod never pays. Sets OP_ENV (an array, for env);
+#   $WORK/operator.kubeconfig holds the same identity for tools that want a kubeconfig;
 # - with the image's JVM settings and a class data sharing archive trained as the image build trains it (none of
 #   it with BENCH_JVM_DEFAULTS=1), then BENCH_JAVA_OPTS. Sets JVM_ARGS (an array) and JVM_DESC (for the report).
 bench_prepare_operator() {
   kubectl apply -f deploy/00-namespace.yaml -f deploy/02-serviceaccount.yaml -f deploy/03-clusterrole.yaml \
     -f deploy/04-clusterrolebinding.yaml >/dev/null
   hack/control-plane.sh sa-kubeconfig pgindex-system pgindex-operator "$WORK/operator.kubeconfig" >/dev/null
+  local sa="$WORK/serviceaccount" server
+  mkdir -p "$sa"
+  kubectl --kubeconfig "$WORK/operator.kubeconfig" config view --raw -o jsonpath='{.users[0].user.token}' \
+    >"$sa/token"
+  kubectl --kubeconfig "$WORK/operator.kubeconfig" config view --raw \
+    -o jsonpath='{.clusters[0].cluster.certificate-authority-data}' | base64 -d >"$sa/ca.crt"
+  server="$(kubectl --kubeconfig "$WORK/operator.kubeconfig" config view -o jsonpath='{.clusters[0].cluster.server}')"
+  server="${server#https://}"
+  OP_ENV=(-u KUBECONFIG "KUBERNETES_SERVICE_HOST=${server%:*}" "KUBERNETES_SERVICE_PORT=${server##*:}"
+    KUBERNETES_AUTH_TRYKUBECONFIG=false "KUBERNETES_AUTH_SERVICEACCOUNT_TOKEN=$sa/token"
+    "KUBERNETES_CERTS_CA_FILE=$sa/ca.crt" KUBERNETES_NAMESPACE=pgindex-system)
   JVM_ARGS=()
   if [[ "${BENCH_JVM_DEFAULTS:-0}" != 1 ]]; then
     log "training the class data sharing archive (src/main/docker/cds-training.sh)"

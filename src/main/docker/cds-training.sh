@@ -36,31 +36,17 @@ while [ ! -s "$dir/api.port" ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); do
 port="$(head -n 1 "$dir/api.port")"
 [ -n "$port" ] || fail "the stand-in API server did not start"
 
-# a kubeconfig, so that reading one is trained too (a pod reads its ServiceAccount's files instead)
-cat >"$dir/kubeconfig" <<EOF
-apiVersion: v1
-kind: Config
-clusters:
-- name: training
-  cluster:
-    server: https://127.0.0.1:$port
-    insecure-skip-tls-verify: true
-users:
-- name: training
-  user:
-    token: training
-contexts:
-- name: training
-  context:
-    cluster: training
-    user: training
-    namespace: training
-current-context: training
-EOF
+# configured as a pod is (the API server from KUBERNETES_SERVICE_HOST and _PORT, a ServiceAccount token file and the
+# cluster CA file, no kubeconfig), so that the TLS trust of a CA file is what gets trained
+"$keytool_bin" -exportcert -rfc -alias training -keystore "$dir/api.p12" -storepass training -file "$dir/ca.crt" \
+  >/dev/null 2>&1 || fail "keytool could not export the training certificate"
+printf training >"$dir/token"
 
 # one start: both controllers started, then the warm-up (it begins 2 s after start), then stop
 start() {
-  KUBECONFIG="$dir/kubeconfig" java @"$opts" "$@" -Dquarkus.http.port=0 \
+  env -u KUBECONFIG KUBERNETES_SERVICE_HOST=127.0.0.1 KUBERNETES_SERVICE_PORT="$port" \
+    KUBERNETES_AUTH_TRYKUBECONFIG=false KUBERNETES_AUTH_SERVICEACCOUNT_TOKEN="$dir/token" \
+    KUBERNETES_CERTS_CA_FILE="$dir/ca.crt" KUBERNETES_NAMESPACE=training java @"$opts" "$@" -Dquarkus.http.port=0 \
     -jar "$app/quarkus-run.jar" >"$dir/operator.log" 2>&1 &
   op=$!
   i=0
