@@ -69,7 +69,7 @@ class IndexSetIT {
         assertThat(env.kubectl("get", "pgidxset", "-n", t.namespace()).check().out())
                 .containsPattern("orders-email\\s+orders_email_idx\\s+15\\s+15\\s+0\\s+AllTargetsReady");
         assertThat(events(t, "CanaryReady")).isNotBlank();
-        assertThat(events(t, "RolloutComplete")).isNotBlank();
+        assertThat(awaitedEvents(t, "RolloutComplete")).isNotBlank();
 
         // a tenant created after the rollout gets its index on the next resync
         tenantSchema(dbs.get(1), "tenant_6", false);
@@ -148,7 +148,7 @@ class IndexSetIT {
         env.awaitJsonPath(t.namespace(), "pgidxset/unique-email", READY, "True", WAIT);
         assertThat(get(t, "pgidxset/unique-email", "{.status.targets} {.status.ready} {.status.stalled}"))
                 .isEqualTo("6 6 0");
-        assertThat(events(t, "RolloutResumed")).isNotBlank();
+        assertThat(awaitedEvents(t, "RolloutResumed")).isNotBlank();
         assertThat(scalar(b, "SELECT count(*) FROM pg_indexes WHERE indexname = 'orders_email_key'")).isEqualTo("3");
     }
 
@@ -180,7 +180,10 @@ class IndexSetIT {
 
         // deleted with --cascade=orphan the children stay; the set applied again adopts them (nothing is rebuilt).
         // The garbage collector may still delete a child it had not seen yet when it orphaned the others
-        // (kubernetes/kubernetes#131284): the children that are left once it is done are the ones to be adopted.
+        // (kubernetes/kubernetes#131284): the children that are left once it is done are the ones to be adopted. The
+        // new children were created seconds ago; a pause first lets the collector's graph hold them (once it had
+        // held neither, and deleted both)
+        OperatorProcess.sleep(3000);
         env.kubectl("delete", "pgidxset", "orders", "-n", t.namespace(), "--cascade=orphan").check();
         env.awaitJsonPath(t.namespace(), "pgindex", ".items[*].metadata.ownerReferences", "", WAIT);
         OperatorProcess.sleep(2000);
@@ -286,6 +289,12 @@ class IndexSetIT {
 
     static String get(E2eEnvironment.Tenant t, String resource, String jsonPath) {
         return env.kubectl("get", resource, "-n", t.namespace(), "-o", "jsonpath=" + jsonPath).check().out();
+    }
+
+    /** The events of a reason once there is one: a set's events follow the status write the test waited for. */
+    static String awaitedEvents(E2eEnvironment.Tenant t, String reason) {
+        return env.awaitEvents(t.namespace(), reason, "{range .items[*]}{.type} {.message}{\"\\n\"}{end}",
+                Duration.ofSeconds(30));
     }
 
     static String events(E2eEnvironment.Tenant t, String reason) {

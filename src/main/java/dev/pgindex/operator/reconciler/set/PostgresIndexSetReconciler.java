@@ -151,7 +151,6 @@ public class PostgresIndexSetReconciler implements Reconciler<PostgresIndexSet> 
                 r.getFailureBudget()));
         PostgresIndexSetStatus before = set.getStatus();
         PostgresIndexSetStatus status = status(set, plan, found, verdict, indexName);
-        events.transitions(before, status, verdict);
         if (!json(before).equals(json(status))) {
             PostgresIndexSetStatus copy = copy(status);
             PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(set, context, s -> {
@@ -159,6 +158,7 @@ public class PostgresIndexSetReconciler implements Reconciler<PostgresIndexSet> 
                 return s;
             });
         }
+        events.transitions(before, status, verdict); // after the write that kubectl wait and GitOps tools watch
         LOG.debugf("%s/%s: %s", ns, set.getMetadata().getName(), verdict.message());
         return UpdateControl.<PostgresIndexSet>noUpdate().rescheduleAfter(resync.toMillis());
     }
