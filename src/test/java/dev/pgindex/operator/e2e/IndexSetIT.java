@@ -181,8 +181,8 @@ class IndexSetIT {
         // deleted with --cascade=orphan the children stay; the set applied again adopts them (nothing is rebuilt).
         // The garbage collector may still delete a child it had not seen yet when it orphaned the others
         // (kubernetes/kubernetes#131284): the children that are left once it is done are the ones to be adopted. The
-        // new children were created seconds ago; a pause first lets the collector's graph hold them (once it had
-        // held neither, and deleted both)
+        // new children were created seconds ago, and the collector orphans only the dependents it has observed
+        // (kubernetes/kubernetes#26120); a pause first gives it time to observe them (one run here lost both)
         OperatorProcess.sleep(3000);
         env.kubectl("delete", "pgidxset", "orders", "-n", t.namespace(), "--cascade=orphan").check();
         env.awaitJsonPath(t.namespace(), "pgindex", ".items[*].metadata.ownerReferences", "", WAIT);
