@@ -252,6 +252,22 @@ final class E2eEnvironment {
             OperatorProcess.sleep(1000); // the watch is established before the test applies anything
         }
 
+        /** Every version of one resource the watch saw, in order. */
+        List<JsonNode> versions(String name) {
+            List<JsonNode> seen = new ArrayList<>();
+            try (MappingIterator<JsonNode> it = JSON.readerFor(JsonNode.class).readValues(out.toFile())) {
+                while (it.hasNext()) {
+                    JsonNode o = it.next();
+                    if (name.equals(o.path("metadata").path("name").asText())) {
+                        seen.add(o);
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                // the last object may be cut off mid-write; everything before it counts
+            }
+            return seen;
+        }
+
         /**
          * The statuses one resource was given after it was created, in order, as the watch saw them: each one differs
          * from the one before (the status it was created with, which may carry CRD defaults, is not a write).
@@ -259,20 +275,12 @@ final class E2eEnvironment {
         List<JsonNode> writtenStatuses(String name) {
             List<JsonNode> seen = new ArrayList<>();
             JsonNode previous = null;
-            try (MappingIterator<JsonNode> it = JSON.readerFor(JsonNode.class).readValues(out.toFile())) {
-                while (it.hasNext()) {
-                    JsonNode o = it.next();
-                    if (!name.equals(o.path("metadata").path("name").asText())) {
-                        continue;
-                    }
-                    JsonNode status = o.path("status");
-                    if (previous != null && !previous.equals(status)) {
-                        seen.add(status);
-                    }
-                    previous = status;
+            for (JsonNode o : versions(name)) {
+                JsonNode status = o.path("status");
+                if (previous != null && !previous.equals(status)) {
+                    seen.add(status);
                 }
-            } catch (IOException | RuntimeException e) {
-                // the last object may be cut off mid-write; everything before it counts
+                previous = status;
             }
             return seen;
         }
@@ -283,20 +291,12 @@ final class E2eEnvironment {
          * order writes across objects (a test-only reading: clients are told to treat them as opaque).
          */
         long firstReadyVersion(String name) {
-            try (MappingIterator<JsonNode> it = JSON.readerFor(JsonNode.class).readValues(out.toFile())) {
-                while (it.hasNext()) {
-                    JsonNode o = it.next();
-                    if (!name.equals(o.path("metadata").path("name").asText())) {
-                        continue;
-                    }
-                    for (JsonNode c : o.path("status").path("conditions")) {
-                        if ("Ready".equals(c.path("type").asText()) && "True".equals(c.path("status").asText())) {
-                            return Long.parseLong(o.path("metadata").path("resourceVersion").asText());
-                        }
+            for (JsonNode o : versions(name)) {
+                for (JsonNode c : o.path("status").path("conditions")) {
+                    if ("Ready".equals(c.path("type").asText()) && "True".equals(c.path("status").asText())) {
+                        return Long.parseLong(o.path("metadata").path("resourceVersion").asText());
                     }
                 }
-            } catch (IOException | RuntimeException e) {
-                // the last object may be cut off mid-write; everything before it counts
             }
             return -1;
         }

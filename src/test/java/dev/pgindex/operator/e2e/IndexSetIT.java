@@ -291,14 +291,16 @@ class IndexSetIT {
         return env.kubectl("get", resource, "-n", t.namespace(), "-o", "jsonpath=" + jsonPath).check().out();
     }
 
+    /** One line per event: its type and message. */
+    static final String EVENT_LINES = "{range .items[*]}{.type} {.message}{\"\\n\"}{end}";
+
     /** The events of a reason once there is one: a set's events follow the status write the test waited for. */
     static String awaitedEvents(E2eEnvironment.Tenant t, String reason) {
-        return env.awaitEvents(t.namespace(), reason, "{range .items[*]}{.type} {.message}{\"\\n\"}{end}",
-                Duration.ofSeconds(30));
+        return env.awaitEvents(t.namespace(), reason, EVENT_LINES, Duration.ofSeconds(30));
     }
 
     static String events(E2eEnvironment.Tenant t, String reason) {
         return env.kubectl("get", "events", "-n", t.namespace(), "--field-selector", "reason=" + reason, "-o",
-                "jsonpath={range .items[*]}{.type} {.message}{\"\\n\"}{end}").check().out();
+                "jsonpath=" + EVENT_LINES).check().out();
     }
 }

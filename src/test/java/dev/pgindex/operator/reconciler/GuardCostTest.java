@@ -35,15 +35,28 @@ class GuardCostTest {
     static long[] steadyState(ConnectionInfo db, PostgresIndexSpec spec) throws Exception {
         try (EngineHarness h = new EngineHarness("users-email", db, spec)) {
             h.reconcileUntil(s -> Conditions.isTrue(s, ConditionType.READY), Duration.ofSeconds(30));
-            try (AutovacuumPaused paused = new AutovacuumPaused(db)) {
-                long[] before = counters(db);
-                for (int i = 0; i < RECONCILES; i++) {
-                    h.reconcile();
-                }
-                assertThat(Conditions.isTrue(h.status, ConditionType.READY)).isTrue();
-                long[] after = counters(db);
-                return new long[] {after[0] - before[0], after[1] - before[1]};
+            return counted(db, h, RECONCILES, h::reconcile);
+        }
+    }
+
+    /** One step of a counted steady state: a reconcile, with whatever the test does before it. */
+    interface Step {
+        void run() throws Exception;
+    }
+
+    /**
+     * Transactions committed and sessions opened in {@code db} while {@code step} runs {@code times} times, counted
+     * by PostgreSQL with autovacuum paused; the index is still Ready at the end.
+     */
+    static long[] counted(ConnectionInfo db, EngineHarness h, int times, Step step) throws Exception {
+        try (AutovacuumPaused paused = new AutovacuumPaused(db)) {
+            long[] before = counters(db);
+            for (int i = 0; i < times; i++) {
+                step.run();
             }
+            assertThat(Conditions.isTrue(h.status, ConditionType.READY)).isTrue();
+            long[] after = counters(db);
+            return new long[] {after[0] - before[0], after[1] - before[1]};
         }
     }
 
@@ -53,7 +66,7 @@ class GuardCostTest {
      * a minute; seen on PostgreSQL 15), which pg_stat_database counts with the operator's. Set from the postgres
      * database, so the count of the measured one is untouched; reset on close.
      */
-    static final class AutovacuumPaused implements AutoCloseable {
+    private static final class AutovacuumPaused implements AutoCloseable {
         private final ConnectionInfo admin;
 
         AutovacuumPaused(ConnectionInfo db) throws InterruptedException {

@@ -24,15 +24,7 @@ class HealthCostTest {
             h.engine().healthDefaults(interval);
             h.reconcileUntil(s -> Conditions.isTrue(s, ConditionType.READY) && s.getHealth() != null
                 && (spec.getHealth() == null || s.getHealth().getBloat() != null), Duration.ofSeconds(30));
-            try (GuardCostTest.AutovacuumPaused paused = new GuardCostTest.AutovacuumPaused(db)) {
-                long[] before = GuardCostTest.counters(db);
-                for (int i = 0; i < GuardCostTest.RECONCILES; i++) {
-                    h.reconcile();
-                }
-                assertThat(Conditions.isTrue(h.status, ConditionType.READY)).isTrue();
-                long[] after = GuardCostTest.counters(db);
-                return new long[] {after[0] - before[0], after[1] - before[1]};
-            }
+            return GuardCostTest.counted(db, h, GuardCostTest.RECONCILES, h::reconcile);
         }
     }
 

@@ -29,16 +29,10 @@ class UsageCostTest {
                     Duration.ofSeconds(30));
             UsageTest.MutableClock clock = new UsageTest.MutableClock(Instant.now());
             h.engine().withClock(clock);
-            try (GuardCostTest.AutovacuumPaused paused = new GuardCostTest.AutovacuumPaused(db)) {
-                long[] before = GuardCostTest.counters(db);
-                for (int i = 0; i < RESYNCS; i++) {
-                    clock.now = clock.now.plus(Duration.ofMinutes(5));
-                    h.reconcile();
-                }
-                assertThat(Conditions.isTrue(h.status, ConditionType.READY)).isTrue();
-                long[] after = GuardCostTest.counters(db);
-                return new long[] {after[0] - before[0], after[1] - before[1]};
-            }
+            return GuardCostTest.counted(db, h, RESYNCS, () -> {
+                clock.now = clock.now.plus(Duration.ofMinutes(5));
+                h.reconcile();
+            });
         }
     }
 
