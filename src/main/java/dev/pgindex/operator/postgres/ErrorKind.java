@@ -14,6 +14,8 @@ public enum ErrorKind {
     DatabaseNotFound(false),
     NameConflict(false),
     UnsupportedFeature(false),
+    /** An error only a transaction pooler causes: the driver's prepared statements met another client's. */
+    PoolerNotSupported(false),
     // transient: clean up, back off, retry (up to spec.retryLimit for builds)
     Deadlock(true),
     LockTimeout(true),

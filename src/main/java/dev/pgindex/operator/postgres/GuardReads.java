@@ -82,6 +82,18 @@ final class GuardReads {
      * waits for one (a pool of one). Returns what showed a pooler, or null.
      */
     static String poolerEvidence(Databases databases, ConnectionInfo info, Connection monitor) throws SQLException {
+        try {
+            return pidsAcrossTransactions(databases, info, monitor);
+        } catch (SQLException e) {
+            if (SqlErrors.classify(e).kind() == ErrorKind.PoolerNotSupported) {
+                return "a prepared statement of the driver met another client's (" + SqlErrors.describe(e) + ")";
+            }
+            throw e;
+        }
+    }
+
+    private static String pidsAcrossTransactions(Databases databases, ConnectionInfo info, Connection monitor)
+            throws SQLException {
         try (Connection probe = databases.monitor(info)) {
             int first = pid(probe, 0);
             boolean auto = monitor.getAutoCommit();

@@ -46,6 +46,9 @@ public final class SqlErrors {
                 return ErrorKind.DatabaseNotFound;
             case "0A000":
                 return ErrorKind.UnsupportedFeature;
+            case "42P05": // prepared statement "S_1" already exists
+            case "26000": // prepared statement "S_1" does not exist
+                return ErrorKind.PoolerNotSupported;
             case "40P01":
                 return ErrorKind.Deadlock;
             case "55P03":
@@ -82,6 +85,11 @@ public final class SqlErrors {
         if ("53400".equals(state)) {
             return " [the build's sort wrote more temporary files than temp_file_limit allows: raise temp_file_limit "
                     + "for the operator's role, or give the build more memory with spec.buildSettings.maintenanceWorkMem]";
+        }
+        if ("42P05".equals(state) || "26000".equals(state)) {
+            return " [the driver's prepared statements met another client's on one server connection: a connection "
+                    + "pooler in transaction or statement mode sits between the operator and the database; point the "
+                    + "Secret at the database itself or at a session-mode pool]";
         }
         if ("53100".equals(state)) {
             return " [the server's disk is full: free space, or build the index in another tablespace "

@@ -10,6 +10,7 @@ import dev.pgindex.operator.postgres.Session;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -64,6 +65,26 @@ final class GuardReading {
             tableBytesOfJob.remove(req.uid());
         }
         return new Guards(defaultWindows, seen, bytesPerSecond.get(req.connection().databaseKey()), defaultLag);
+    }
+
+    /**
+     * Before the first observation of an endpoint (host, port, database) in this process, and after it showed a
+     * pooler: the probe alone, so that a transaction pooler is found before any statement it can break. The
+     * guards that show the pooler, or empty when the endpoint is one stable session.
+     */
+    Optional<Guards> pooledBeforeObserving(Session session, Databases databases, IndexEngine.Request req)
+            throws DatabaseException {
+        String endpoint = req.connection().databaseKey();
+        if (stableSince.containsKey(endpoint)) {
+            return Optional.empty();
+        }
+        GuardObservation seen = session.guards(databases, req.connection(),
+                new GuardObservation.Needs(0, false, false, true));
+        if (seen.sessionStable()) {
+            stableSince.put(endpoint, Instant.now());
+            return Optional.empty();
+        }
+        return Optional.of(new Guards(defaultWindows, seen, bytesPerSecond.get(endpoint), defaultLag));
     }
 
     /** A job of this process ended: a successful build or REINDEX of a table of known size measures the rate. */

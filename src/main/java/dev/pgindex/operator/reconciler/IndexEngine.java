@@ -22,6 +22,7 @@ import dev.pgindex.operator.reconciler.step.BlockingSessionsStep;
 import dev.pgindex.operator.reconciler.step.DeletionStep;
 import dev.pgindex.operator.reconciler.step.InFlightJobStep;
 import dev.pgindex.operator.reconciler.step.JobOutcomeStep;
+import dev.pgindex.operator.reconciler.step.PoolerGate;
 import dev.pgindex.operator.reconciler.step.Steps;
 import dev.pgindex.operator.status.Conditions;
 import dev.pgindex.operator.status.StatusCopies;
@@ -205,6 +206,11 @@ public final class IndexEngine {
             return new Outcome(st, Actor.queuedPoll(settings));
         }
         try (Session session = Session.open(databases, req.connection())) {
+            Optional<Guards> pooled = guards.pooledBeforeObserving(session, databases, req);
+            if (pooled.isPresent()) {
+                return finish(actor, PoolerGate.refuse(context(req, def, st, null, now).withGuards(pooled.get()))
+                        .orElseThrow(), events);
+            }
             for (int pass = 0; pass < MAX_PASSES; pass++) {
                 Observation obs = session.observe(def, req.uid(), def.hashes(), rebuildPending(req.spec(), st),
                         primaryKeyWanted(req.spec()));

@@ -21,6 +21,7 @@ public final class Reasons {
             case DatabaseNotFound -> Reason.DatabaseNotFound;
             case NameConflict -> Reason.NameConflict;
             case UnsupportedFeature -> Reason.UnsupportedFeature;
+            case PoolerNotSupported -> Reason.PoolerNotSupported;
             case Deadlock -> Reason.Deadlock;
             case LockTimeout -> Reason.LockTimeout;
             case Cancelled -> Reason.Cancelled;

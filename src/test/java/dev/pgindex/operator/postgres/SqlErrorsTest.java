@@ -21,6 +21,8 @@ class SqlErrorsTest {
         "42704, x, InvalidDefinition, false",
         "22023, x, InvalidDefinition, false",
         "0A000, x, UnsupportedFeature, false",
+        "42P05, prepared statement \"S_1\" already exists, PoolerNotSupported, false",
+        "26000, prepared statement \"S_1\" does not exist, PoolerNotSupported, false",
         "40P01, x, Deadlock, true",
         "55P03, x, LockTimeout, true",
         "57014, canceling statement due to user request, Cancelled, true",

@@ -82,6 +82,7 @@ final class DecisionTableSupport {
             case DatabaseNotFound -> "3D000";
             case NameConflict -> "42P07";
             case UnsupportedFeature -> "0A000";
+            case PoolerNotSupported -> "42P05";
             case Deadlock -> "40P01";
             case LockTimeout -> "55P03";
             case Cancelled, BuildDeadlineExceeded -> "57014";

@@ -16,6 +16,15 @@ import java.util.Optional;
 public final class PoolerGate implements Gate {
     @Override
     public Optional<Decision> hold(Context ctx, JobPlan job) {
+        return refuse(ctx);
+    }
+
+    /**
+     * The decision when what the guards read shows a pooler, whatever would come next: the engine also asks before
+     * its first observation of an endpoint, because the observation's own statements (the definition check's
+     * transaction, the driver's named prepared statements) are what a transaction pooler breaks.
+     */
+    public static Optional<Decision> refuse(Context ctx) {
         GuardObservation seen = ctx.guards().seen();
         if (!seen.read() || seen.sessionStable()) {
             return Optional.empty();
