@@ -4,6 +4,8 @@ import dev.pgindex.operator.api.v1alpha1.HealthStatus;
 import dev.pgindex.operator.api.v1alpha1.Phase;
 import dev.pgindex.operator.api.v1alpha1.UsageStatus;
 import dev.pgindex.operator.postgres.IndexBuilder;
+import dev.pgindex.operator.reconciler.job.BuildJob;
+import dev.pgindex.operator.reconciler.job.JobKind;
 import dev.pgindex.operator.reconciler.EngineMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -26,7 +28,7 @@ public class OperatorMetrics implements EngineMetrics {
     private final HealthGauges health;
 
     @jakarta.inject.Inject
-    public OperatorMetrics(MeterRegistry registry, IndexBuilder builder) {
+    public OperatorMetrics(MeterRegistry registry, IndexBuilder<?> builder) {
         this.registry = registry;
         this.usageMeters = new UsageMeters(registry);
         this.health = new HealthGauges(registry);
@@ -41,14 +43,14 @@ public class OperatorMetrics implements EngineMetrics {
     }
 
     @Override
-    public void jobStarted(IndexBuilder.Kind kind) {
+    public void jobStarted(JobKind kind) {
         Counter.builder("pgindex.builds.started").tag("operation", op(kind))
                 .description("Concurrent builds (operation=build) and leftover drops (operation=drop) started")
                 .register(registry).increment();
     }
 
     @Override
-    public void jobFinished(IndexBuilder.Kind kind, boolean success, String reason, Duration took) {
+    public void jobFinished(JobKind kind, boolean success, String reason, Duration took) {
         if (success) {
             Counter.builder("pgindex.builds.succeeded").tag("operation", op(kind))
                     .description("Concurrent builds and drops that ended without error").register(registry).increment();
@@ -57,7 +59,7 @@ public class OperatorMetrics implements EngineMetrics {
                     .description("Concurrent builds and drops that failed, by classified reason")
                     .register(registry).increment();
         }
-        if (kind == IndexBuilder.Kind.BUILD) {
+        if (kind instanceof BuildJob) {
             Timer.builder("pgindex.build.duration").tag("result", success ? "success" : "failure")
                     .description("Duration of CREATE INDEX CONCURRENTLY").publishPercentileHistogram()
                     .minimumExpectedValue(Duration.ofMillis(10)).maximumExpectedValue(Duration.ofHours(12))
@@ -110,7 +112,7 @@ public class OperatorMetrics implements EngineMetrics {
         health.update(uid, namespace, name, h);
     }
 
-    private static String op(IndexBuilder.Kind kind) {
-        return kind.name().toLowerCase(java.util.Locale.ROOT);
+    private static String op(JobKind kind) {
+        return kind.label();
     }
 }

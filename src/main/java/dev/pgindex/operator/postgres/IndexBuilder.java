@@ -17,18 +17,16 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Runs the long DDL (CREATE INDEX CONCURRENTLY, DROP INDEX CONCURRENTLY) off the reconcile thread, each on its own
- * autocommit connection that carries exactly one statement. Two steps, so the caller can record intent in between:
- * {@link #prepare} connects, learns the backend pid and takes the build slot; {@link #launch} sends the DDL.
+ * Runs the long statements (CREATE INDEX CONCURRENTLY, REINDEX and DROP INDEX CONCURRENTLY, amcheck, pgstatindex)
+ * off the reconcile thread, each on its own autocommit connection that carries exactly one statement. Two steps, so
+ * the caller can record intent in between: {@link #prepare} connects, learns the backend pid and takes the build
+ * slot; {@link #launch} sends the statement. {@code K} is the caller's kind of job, carried along and never read.
  */
-public final class IndexBuilder implements AutoCloseable {
+public final class IndexBuilder<K> implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(IndexBuilder.class.getName());
 
-    /** BUILD, DROP and REINDEX change the index; VERIFY (amcheck) and MEASURE (pgstatindex) only read it. */
-    public enum Kind { BUILD, DROP, REINDEX, VERIFY, MEASURE }
-
     /** A connection holding the slot, ready to run one statement. */
-    public record Prepared(String owner, Kind kind, Connection connection, int pid) {
+    public record Prepared<K>(String owner, K kind, Connection connection, int pid) {
     }
 
     /** The outcome of one job: success, or a classified failure; {@code output}: the first value it returned. */
@@ -39,7 +37,7 @@ public final class IndexBuilder implements AutoCloseable {
     }
 
     /** A job in flight. */
-    public record Job(String owner, Kind kind, int pid, Instant startedAt, String sql,
+    public record Job<K>(String owner, K kind, int pid, Instant startedAt, String sql,
             CompletableFuture<Result> result) {
         public boolean done() {
             return result.isDone();
@@ -52,7 +50,7 @@ public final class IndexBuilder implements AutoCloseable {
 
     private final Databases databases;
     private final ExecutorService executor;
-    private final Map<String, Job> jobs = new ConcurrentHashMap<>();
+    private final Map<String, Job<K>> jobs = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
     public IndexBuilder(Databases databases) {
@@ -69,7 +67,7 @@ public final class IndexBuilder implements AutoCloseable {
      * Opens the dedicated connection and takes the table lock and a database slot. Empty when another build holds
      * them (the connection is closed again); the caller retries later.
      */
-    public Optional<Prepared> prepare(ConnectionInfo info, String owner, Kind kind, long tableOid,
+    public Optional<Prepared<K>> prepare(ConnectionInfo info, String owner, K kind, long tableOid,
             int slotsPerDatabase, long statementTimeoutMillis) throws DatabaseException {
         return prepare(info, owner, kind, tableOid, slotsPerDatabase, statementTimeoutMillis, Map.of());
     }
@@ -78,7 +76,7 @@ public final class IndexBuilder implements AutoCloseable {
      * As above, with settings of the builder session (spec.buildSettings), each set with set_config and bind
      * parameters before the slot is taken; a value the server refuses fails here, before anything was sent.
      */
-    public Optional<Prepared> prepare(ConnectionInfo info, String owner, Kind kind, long tableOid,
+    public Optional<Prepared<K>> prepare(ConnectionInfo info, String owner, K kind, long tableOid,
             int slotsPerDatabase, long statementTimeoutMillis, Map<String, String> sessionSettings)
             throws DatabaseException {
         Connection c;
@@ -105,7 +103,7 @@ public final class IndexBuilder implements AutoCloseable {
                 c.close();
                 return Optional.empty();
             }
-            return Optional.of(new Prepared(owner, kind, c, pid));
+            return Optional.of(new Prepared<>(owner, kind, c, pid));
         } catch (SQLException e) {
             closeQuietly(c);
             throw DatabaseException.of(e);
@@ -119,9 +117,9 @@ public final class IndexBuilder implements AutoCloseable {
      * Sends the statement on the prepared connection in the background. After a successful build, the optional
      * follow-up (the ownership COMMENT) runs on the same connection. {@code onDone} runs when the job ends.
      */
-    public Job launch(Prepared p, String sql, String followUp, Consumer<Job> onDone) {
+    public Job<K> launch(Prepared<K> p, String sql, String followUp, Consumer<Job<K>> onDone) {
         CompletableFuture<Result> future = new CompletableFuture<>();
-        Job job = new Job(p.owner(), p.kind(), p.pid(), Instant.now(), sql, future);
+        Job<K> job = new Job<>(p.owner(), p.kind(), p.pid(), Instant.now(), sql, future);
         jobs.put(p.owner(), job);
         executor.execute(() -> {
             Result result;
@@ -164,16 +162,16 @@ public final class IndexBuilder implements AutoCloseable {
     }
 
     /** Releases a prepared connection that will not be used (for example when recording intent failed). */
-    public void abandon(Prepared p) {
+    public void abandon(Prepared<K> p) {
         closeQuietly(p.connection());
     }
 
-    public Optional<Job> job(String owner) {
+    public Optional<Job<K>> job(String owner) {
         return Optional.ofNullable(jobs.get(owner));
     }
 
     /** Forgets a finished job once its result has been recorded. */
-    public void forget(String owner, Job job) {
+    public void forget(String owner, Job<K> job) {
         jobs.remove(owner, job);
     }
 

@@ -8,6 +8,7 @@ import dev.pgindex.operator.postgres.DatabaseException;
 import dev.pgindex.operator.postgres.ErrorKind;
 import dev.pgindex.operator.postgres.IndexBuilder;
 import dev.pgindex.operator.postgres.Session;
+import dev.pgindex.operator.reconciler.job.JobKind;
 import dev.pgindex.operator.status.Conditions;
 
 import java.time.Duration;
@@ -35,12 +36,12 @@ final class Actor {
     record Acted(PostgresIndexStatus status, Duration requeue, boolean again, boolean released) {
     }
 
-    private final IndexBuilder builder;
+    private final IndexBuilder<JobKind> builder;
     private final IndexEngine.Settings settings;
     private final EngineMetrics metrics;
     private final SlotQueue slots;
 
-    Actor(IndexBuilder builder, IndexEngine.Settings settings, EngineMetrics metrics, SlotQueue slots) {
+    Actor(IndexBuilder<JobKind> builder, IndexEngine.Settings settings, EngineMetrics metrics, SlotQueue slots) {
         this.builder = builder;
         this.settings = settings;
         this.metrics = metrics;
@@ -107,22 +108,22 @@ final class Actor {
         String uid = ctx.req().uid();
         // Deletions never queue (their own requeue brings them back); builds wait in line without a connection
         // while this process's own jobs hold every slot, and are woken when one ends.
-        if (!job.forDeletion() && !slots.mayTry(db, uid, wakeUp)) {
+        boolean deleting = job.kind().forDeletion();
+        if (!deleting && !slots.mayTry(db, uid, wakeUp)) {
             return waitForSlot(d, ctx, events, queuedPoll(settings));
         }
-        Optional<IndexBuilder.Prepared> prepared = builder.prepare(ctx.req().connection(), ctx.req().uid(),
+        Optional<IndexBuilder.Prepared<JobKind>> prepared = builder.prepare(ctx.req().connection(), ctx.req().uid(),
                 job.kind(), job.tableOid(), settings.buildsPerDatabase(), job.deadlineMillis(),
-                job.kind() == IndexBuilder.Kind.DROP ? java.util.Map.of()
-                        : BuildSettingsPlan.sessionSettings(ctx.spec()));
+                job.kind().usesBuildSettings() ? BuildSettingsPlan.sessionSettings(ctx.spec()) : java.util.Map.of());
         if (prepared.isEmpty()) {
-            if (!job.forDeletion()) {
+            if (!deleting) {
                 slots.refused(db, uid, wakeUp);
             }
             return waitForSlot(d, ctx, events, settings.buildPollInterval());
         }
-        IndexBuilder.Prepared p = prepared.get();
-        if (!job.forDeletion()) {
-            Jobs.recordIntent(st, ctx, job, p.pid(), ctx.now());
+        IndexBuilder.Prepared<JobKind> p = prepared.get();
+        if (!deleting) {
+            job.kind().recordIntent(st, ctx, job, p.pid(), ctx.now());
             Conditions.settleObservedGeneration(st);
             try {
                 sink.persist(st); // intent first
@@ -134,18 +135,18 @@ final class Actor {
         slots.started(db, uid);
         builder.launch(p, job.sql(), job.followUp(), j -> {
             slots.ended(db);
-            if (!job.forDeletion()) {
+            if (!deleting) {
                 wakeUp.run();
             }
         });
-        if (!job.forDeletion()) {
+        if (!deleting) {
             metrics.jobStarted(job.kind());
         }
-        if (job.repairsInvalid() && !job.forDeletion()) {
+        if (job.kind().repairsInvalid() && !deleting) {
             metrics.invalidIndexFound();
         }
         List<Decision.Event> all = new ArrayList<>(d.events());
-        all.add(Jobs.started(ctx, job, p.pid(), st));
+        all.add(job.kind().started(ctx, job, p.pid(), st));
         emit(events, all);
         return new Acted(st, settings.buildPollInterval(), false, false);
     }
@@ -161,11 +162,11 @@ final class Actor {
     /** Waiting for a build slot (or for another build on the table) to free. */
     private static Acted waitForSlot(Decision.StartJob d, Context ctx, IndexEngine.Events events, Duration poll) {
         PostgresIndexStatus st = d.status();
-        if (d.job().kind() == IndexBuilder.Kind.VERIFY || d.job().kind() == IndexBuilder.Kind.MEASURE) { // quietly
+        if (d.job().kind().keepsReady()) { // quietly: the index stays Ready
             emit(events, d.events());
             return new Acted(st, ctx.settings().resyncInterval(), false, false);
         }
-        if (d.job().forDeletion()) {
+        if (d.job().kind().forDeletion()) {
             Conditions.reconciling(st, ctx.gen(), Phase.Deleting, Reason.WaitingForBuildSlot, "waiting for "
                     + "another build on this table to end before dropping " + ctx.def().qualifiedName(), ctx.now());
         } else {

@@ -3,7 +3,7 @@ package dev.pgindex.operator.reconciler;
 import dev.pgindex.operator.api.v1alpha1.HealthStatus;
 import dev.pgindex.operator.api.v1alpha1.Phase;
 import dev.pgindex.operator.api.v1alpha1.UsageStatus;
-import dev.pgindex.operator.postgres.IndexBuilder;
+import dev.pgindex.operator.reconciler.job.JobKind;
 
 import java.time.Duration;
 
@@ -12,10 +12,10 @@ public interface EngineMetrics {
     EngineMetrics NOOP = new EngineMetrics() {
     };
 
-    default void jobStarted(IndexBuilder.Kind kind) {
+    default void jobStarted(JobKind kind) {
     }
 
-    default void jobFinished(IndexBuilder.Kind kind, boolean success, String reason, Duration took) {
+    default void jobFinished(JobKind kind, boolean success, String reason, Duration took) {
     }
 
     default void invalidIndexFound() {

@@ -4,6 +4,7 @@ import dev.pgindex.operator.api.v1alpha1.ReplicaLagLimit;
 import dev.pgindex.operator.config.OperatorConfig;
 import dev.pgindex.operator.postgres.Databases;
 import dev.pgindex.operator.postgres.IndexBuilder;
+import dev.pgindex.operator.reconciler.job.JobKind;
 
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
@@ -13,17 +14,17 @@ import jakarta.inject.Singleton;
 @Singleton
 public class EngineProducer {
     private final Databases databases;
-    private final IndexBuilder builder;
+    private final IndexBuilder<JobKind> builder;
 
     EngineProducer(OperatorConfig config) {
         this.databases = new Databases((int) Math.max(1, config.connectTimeout().toSeconds()), 30);
-        this.builder = new IndexBuilder(databases);
+        this.builder = new IndexBuilder<>(databases);
     }
 
     /** The job runner, shared with the metrics (builds in flight). */
     @Produces
     @Singleton
-    IndexBuilder builder() {
+    IndexBuilder<JobKind> builder() {
         return builder;
     }
 

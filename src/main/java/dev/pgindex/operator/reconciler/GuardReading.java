@@ -6,6 +6,7 @@ import dev.pgindex.operator.postgres.Databases;
 import dev.pgindex.operator.postgres.GuardObservation;
 import dev.pgindex.operator.postgres.IndexBuilder;
 import dev.pgindex.operator.postgres.Session;
+import dev.pgindex.operator.reconciler.job.JobKind;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -88,11 +89,9 @@ final class GuardReading {
     }
 
     /** A job of this process ended: a successful build or REINDEX of a table of known size measures the rate. */
-    void jobEnded(IndexEngine.Request req, IndexBuilder.Job job, IndexBuilder.Result r) {
+    void jobEnded(IndexEngine.Request req, IndexBuilder.Job<JobKind> job, IndexBuilder.Result r) {
         Long bytes = tableBytesOfJob.remove(req.uid());
-        if (bytes == null || !r.success() || job.kind() == IndexBuilder.Kind.DROP
-                || job.kind() == IndexBuilder.Kind.VERIFY || job.kind() == IndexBuilder.Kind.MEASURE
-                || bytes < MIN_MEASURED_BYTES
+        if (bytes == null || !r.success() || !job.kind().measuresRate() || bytes < MIN_MEASURED_BYTES
                 || req.connection() == null) {
             return;
         }

@@ -1,13 +1,11 @@
 package dev.pgindex.operator.reconciler;
 
 import dev.pgindex.operator.api.v1alpha1.ConstraintType;
-import dev.pgindex.operator.api.v1alpha1.HealthStatus;
 import dev.pgindex.operator.api.v1alpha1.Phase;
 import dev.pgindex.operator.api.v1alpha1.PostgresIndexSpec;
 import dev.pgindex.operator.api.v1alpha1.PostgresIndexStatus;
 import dev.pgindex.operator.api.v1alpha1.Reason;
 import dev.pgindex.operator.api.v1alpha1.ReplicaLagLimit;
-import dev.pgindex.operator.api.v1alpha1.UsageStatus;
 import dev.pgindex.operator.postgres.ConnectionInfo;
 import dev.pgindex.operator.postgres.DatabaseException;
 import dev.pgindex.operator.postgres.Databases;
@@ -18,6 +16,7 @@ import dev.pgindex.operator.postgres.InvalidDefinitionException;
 import dev.pgindex.operator.postgres.Observation;
 import dev.pgindex.operator.postgres.Session;
 import dev.pgindex.operator.postgres.SqlErrors;
+import dev.pgindex.operator.reconciler.job.JobKind;
 import dev.pgindex.operator.reconciler.step.BlockingSessionsStep;
 import dev.pgindex.operator.reconciler.step.DeletionStep;
 import dev.pgindex.operator.reconciler.step.InFlightJobStep;
@@ -92,7 +91,7 @@ public final class IndexEngine {
     }
 
     private final Databases databases;
-    private final IndexBuilder builder;
+    private final IndexBuilder<JobKind> builder;
     private final Settings settings;
     private final EngineMetrics metrics;
     private final Actor actor;
@@ -102,11 +101,11 @@ public final class IndexEngine {
     private volatile java.time.Clock clock = java.time.Clock.systemUTC();
     private volatile UsageReading usage = new UsageReading(UsageReading.Defaults.STANDARD);
 
-    public IndexEngine(Databases databases, IndexBuilder builder, Settings settings) {
+    public IndexEngine(Databases databases, IndexBuilder<JobKind> builder, Settings settings) {
         this(databases, builder, settings, EngineMetrics.NOOP);
     }
 
-    public IndexEngine(Databases databases, IndexBuilder builder, Settings settings, EngineMetrics metrics) {
+    public IndexEngine(Databases databases, IndexBuilder<JobKind> builder, Settings settings, EngineMetrics metrics) {
         this.databases = databases;
         this.builder = builder;
         this.settings = settings;
@@ -139,7 +138,7 @@ public final class IndexEngine {
         return this;
     }
 
-    public IndexBuilder builder() {
+    public IndexBuilder<JobKind> builder() {
         return builder;
     }
 
@@ -183,7 +182,7 @@ public final class IndexEngine {
             return finish(actor, context(req, def, st, null, now).stallWithBackoff(req.connectionProblem(),
                     req.connectionMessage()), events);
         }
-        Optional<IndexBuilder.Job> job = builder.job(req.uid());
+        Optional<IndexBuilder.Job<JobKind>> job = builder.job(req.uid());
         if (job.isPresent() && !job.get().done()) {
             Context ctx = context(req, def, st, null, now);
             Optional<Observation.Watch> watch = watch(req, def, job.get());
@@ -259,14 +258,14 @@ public final class IndexEngine {
     }
 
     /** Records the outcome of this process's job (not trusted: the catalog decides next). */
-    private void jobEnded(Request req, IndexDefinition def, PostgresIndexStatus st, IndexBuilder.Job job,
+    private void jobEnded(Request req, IndexDefinition def, PostgresIndexStatus st, IndexBuilder.Job<JobKind> job,
             Events events, Instant now) {
         builder.forget(req.uid(), job);
         IndexBuilder.Result r = job.result().join();
         guards.jobEnded(req, job, r);
         metrics.jobFinished(job.kind(), r.success(), r.success() ? null : r.failure().kind().name(),
                 Duration.between(job.startedAt(), r.finishedAt()));
-        if (r.success() && job.kind() == IndexBuilder.Kind.DROP) {
+        if (r.success() && job.kind().repairsInvalid()) {
             metrics.invalidIndexRepaired();
         }
         Context ctx = new Context(req, def, st, null, now, settings);
@@ -274,7 +273,7 @@ public final class IndexEngine {
         Actor.emit(events, ctx.events);
     }
 
-    private Optional<Observation.Watch> watch(Request req, IndexDefinition def, IndexBuilder.Job job) {
+    private Optional<Observation.Watch> watch(Request req, IndexDefinition def, IndexBuilder.Job<JobKind> job) {
         try (Session session = Session.open(databases, req.connection())) {
             return Optional.of(session.watch(job.pid(), def));
         } catch (DatabaseException e) {
@@ -347,7 +346,7 @@ public final class IndexEngine {
                 return deleted(DeletionStep.unreachable(first, deletionRequested, req.connectionMessage()), first,
                         null, events);
             }
-            Optional<IndexBuilder.Job> job = builder.job(req.uid());
+            Optional<IndexBuilder.Job<JobKind>> job = builder.job(req.uid());
             if (job.isPresent() && job.get().done()) {
                 builder.forget(req.uid(), job.get());
                 job = Optional.empty();

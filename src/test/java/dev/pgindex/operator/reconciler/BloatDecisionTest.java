@@ -74,13 +74,13 @@ class BloatDecisionTest {
         return Stream.of(
                 row("bloat: never measured, pgstattuple installed -> pgstatindex() as a job",
                         healthRead(adopted(), PGSTATTUPLE),
-                        startsJob(IndexBuilder.Kind.MEASURE, Bloat.measure("public", INDEX_OID)).counted(false)),
+                        startsJob(DecisionTableSupport.Kind.MEASURE, Bloat.measure("public", INDEX_OID)).counted(false)),
                 row("bloat: the measuring job's intent keeps Ready and says MeasuringBloat",
                         intent(adopted()),
                         recorded().phase(Phase.Ready, Reason.IndexReady).events("Normal MeasuringBloat")
                                 .status(s -> assertThat(s.getHealth().getBloat().getMeasuring()).isNotNull())),
                 row("bloat: pgstatindex returned '45.5 8388608' -> recorded",
-                        adopted().jobEnded(IndexBuilder.Kind.MEASURE,
+                        adopted().jobEnded(DecisionTableSupport.Kind.MEASURE,
                                 new IndexBuilder.Result(true, null, NOW.minusSeconds(1), "45.5 8388608")),
                         recorded().phase(Phase.Ready, Reason.IndexReady).status(s -> {
                             assertThat(s.getHealth().getBloat().getPercent()).isEqualTo(45.5);
@@ -89,7 +89,7 @@ class BloatDecisionTest {
                         })),
                 row("bloat: 45% measured, 8Mi, never rebuilt by us -> REINDEX CONCURRENTLY with a Normal event",
                         adopted().status(s -> measured(s, 45, 8 << 20, 5)),
-                        startsJob(IndexBuilder.Kind.REINDEX, HealthDecisionTest.REINDEX).events("Normal Bloated")
+                        startsJob(DecisionTableSupport.Kind.REINDEX, HealthDecisionTest.REINDEX).events("Normal Bloated")
                                 .status(s -> assertThat(s.getHealth().getBloat().getMessage())
                                         .isEqualTo("rebuilding with REINDEX INDEX CONCURRENTLY for bloat (45.0% by "
                                                 + "pgstatindex, threshold 20%)"))),
@@ -122,8 +122,8 @@ class BloatDecisionTest {
             Decision d = Steps.decide(ctx);
             JobPlan plan = ((Decision.StartJob) d).job();
             PostgresIndexStatus st = d.status();
-            Jobs.recordIntent(st, ctx, plan, 77, x.now);
-            return new Outcome(null, st, List.of(Jobs.started(ctx, plan, 77, st)), null, null);
+            plan.kind().recordIntent(st, ctx, plan, 77, x.now);
+            return new Outcome(null, st, List.of(plan.kind().started(ctx, plan, 77, st)), null, null);
         };
         return g;
     }

@@ -19,6 +19,12 @@ import dev.pgindex.operator.postgres.Catalog;
 import dev.pgindex.operator.postgres.ErrorKind;
 import dev.pgindex.operator.postgres.HealthObservation;
 import dev.pgindex.operator.postgres.IndexBuilder;
+import dev.pgindex.operator.reconciler.job.BuildJob;
+import dev.pgindex.operator.reconciler.job.DropJob;
+import dev.pgindex.operator.reconciler.job.JobKind;
+import dev.pgindex.operator.reconciler.job.MeasureJob;
+import dev.pgindex.operator.reconciler.job.ReindexJob;
+import dev.pgindex.operator.reconciler.job.VerifyJob;
 import dev.pgindex.operator.postgres.IndexDefinition;
 import dev.pgindex.operator.postgres.Observation;
 import dev.pgindex.operator.postgres.OwnershipMark;
@@ -272,8 +278,30 @@ final class DecisionTableSupport {
                 phase, 0, 0, 0, total, done, 0, 0)), List.of(), Optional.of(INDEX_OID));
     }
 
-    static IndexBuilder.Job job(IndexBuilder.Kind kind) {
-        return new IndexBuilder.Job(UID, kind, BUILDER_PID, NOW.minusSeconds(90), "SQL", new CompletableFuture<>());
+    /** The kinds of job the rows name: a row expects a kind, and a running or ended job is one of these. */
+    enum Kind {
+        BUILD(new BuildJob(true)), REINDEX(new ReindexJob(true, "for rebuild token 'r1'")),
+        DROP(new DropJob(DropJob.Purpose.LEFTOVER)), VERIFY(new VerifyJob()), MEASURE(new MeasureJob());
+
+        final JobKind example;
+
+        Kind(JobKind example) {
+            this.example = example;
+        }
+
+        static Kind of(JobKind k) {
+            for (Kind kind : values()) {
+                if (kind.example.getClass() == k.getClass()) {
+                    return kind;
+                }
+            }
+            throw new IllegalArgumentException(String.valueOf(k));
+        }
+    }
+
+    static IndexBuilder.Job<JobKind> job(Kind kind) {
+        return new IndexBuilder.Job<>(UID, kind.example, BUILDER_PID, NOW.minusSeconds(90), "SQL",
+                new CompletableFuture<>());
     }
 
     static IndexBuilder.Result succeeded() {
@@ -591,18 +619,18 @@ final class DecisionTableSupport {
             return this;
         }
 
-        Given deletingWhileJobRuns(IndexBuilder.Kind kind) {
+        Given deletingWhileJobRuns(Kind kind) {
             action = g -> Outcome.of(DeletionStep.whileJobRuns(g.context(), job(kind)));
             return this;
         }
 
-        Given jobInFlight(IndexBuilder.Kind kind, Observation.Watch watch) {
+        Given jobInFlight(Kind kind, Observation.Watch watch) {
             action = g -> Outcome.of(InFlightJobStep.decide(g.context(), job(kind), Optional.ofNullable(watch)));
             deterministic = false; // the message says how long the job has run, by the wall clock
             return this;
         }
 
-        Given jobEnded(IndexBuilder.Kind kind, IndexBuilder.Result result) {
+        Given jobEnded(Kind kind, IndexBuilder.Result result) {
             action = g -> {
                 Context ctx = g.context();
                 JobOutcomeStep.record(ctx, job(kind), result);
@@ -668,8 +696,8 @@ final class DecisionTableSupport {
                 assertThat(d).as("the steps decide to start a job").isInstanceOf(Decision.StartJob.class);
                 JobPlan plan = ((Decision.StartJob) d).job();
                 PostgresIndexStatus st = d.status();
-                Jobs.recordIntent(st, ctx, plan, 77, g.now);
-                return new Outcome(d, st, List.of(Jobs.started(ctx, plan, 77, st)), null, null);
+                plan.kind().recordIntent(st, ctx, plan, 77, g.now);
+                return new Outcome(d, st, List.of(plan.kind().started(ctx, plan, 77, st)), null, null);
             };
             deterministic = false; // build.startedAt is the wall clock
             return this;
@@ -767,7 +795,7 @@ final class DecisionTableSupport {
         Duration after;
         List<String> events = List.of();
         final List<String> says = new ArrayList<>();
-        IndexBuilder.Kind jobKind;
+        Kind jobKind;
         String jobSql;
         String jobTarget;
         Boolean countAttempt;
@@ -804,7 +832,7 @@ final class DecisionTableSupport {
             return of(Decision.Ready.class, Phase.Ready, reason).after(SETTINGS.resyncInterval());
         }
 
-        static Expect startsJob(IndexBuilder.Kind kind, String sql) {
+        static Expect startsJob(Kind kind, String sql) {
             Expect e = of(Decision.StartJob.class, null, null);
             e.jobKind = kind;
             e.jobSql = sql;

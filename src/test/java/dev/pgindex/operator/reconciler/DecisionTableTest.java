@@ -44,9 +44,9 @@ import static dev.pgindex.operator.api.v1alpha1.Phase.Deleting;
 import static dev.pgindex.operator.api.v1alpha1.Phase.Pending;
 import static dev.pgindex.operator.api.v1alpha1.Phase.Ready;
 import static dev.pgindex.operator.api.v1alpha1.Phase.Stalled;
-import static dev.pgindex.operator.postgres.IndexBuilder.Kind.BUILD;
-import static dev.pgindex.operator.postgres.IndexBuilder.Kind.DROP;
-import static dev.pgindex.operator.postgres.IndexBuilder.Kind.REINDEX;
+import static dev.pgindex.operator.reconciler.DecisionTableSupport.Kind.BUILD;
+import static dev.pgindex.operator.reconciler.DecisionTableSupport.Kind.DROP;
+import static dev.pgindex.operator.reconciler.DecisionTableSupport.Kind.REINDEX;
 import static dev.pgindex.operator.reconciler.DecisionTableSupport.BUILDER_PID;
 import static dev.pgindex.operator.reconciler.DecisionTableSupport.Expect;
 import static dev.pgindex.operator.reconciler.DecisionTableSupport.Expect.cancels;
@@ -167,8 +167,8 @@ class DecisionTableTest {
                             assertThat(p.tableOid()).isEqualTo(DecisionTableSupport.TABLE_OID);
                             assertThat(p.indexOid()).isNull();
                             assertThat(p.followUp()).isEqualTo(comment("t_idx", false));
-                            assertThat(p.forDeletion()).isFalse();
-                            assertThat(p.repairsInvalid()).isFalse();
+                            assertThat(p.kind().forDeletion()).isFalse();
+                            assertThat(p.kind().repairsInvalid()).isFalse();
                             assertThat(p.deadlineMillis()).isZero();
                             assertThat(p.reason()).isEqualTo(Reason.Building);
                         })),
@@ -474,8 +474,8 @@ class DecisionTableTest {
                         given().wasBuilding().index(Idx.invalid().marked(Mark.OURS)),
                         startsJob(DROP, SQL_DROP).target("t_idx").counted(false).job(p -> {
                             assertThat(p.indexOid()).isEqualTo(INDEX_OID);
-                            assertThat(p.repairsInvalid()).isTrue();
-                            assertThat(p.forDeletion()).isFalse();
+                            assertThat(p.kind().repairsInvalid()).isTrue();
+                            assertThat(p.kind().forDeletion()).isFalse();
                             assertThat(p.reason()).isEqualTo(Reason.CleaningUp);
                         })),
                 row("our INVALID index marked for an older spec -> still ours: dropped",
@@ -852,7 +852,7 @@ class DecisionTableTest {
                         given().wasBuilding().partitionedTable(Node.leaf("t_p1", 201).with(Idx.child("t_p1", 201)
                                 .marked(Mark.OURS).notValid())).index(parentOurs),
                         startsJob(DROP, "DROP INDEX CONCURRENTLY IF EXISTS \"public\".\"t_idx_t_p1\"").counted(false)
-                                .job(p -> assertThat(p.repairsInvalid()).isTrue())),
+                                .job(p -> assertThat(p.kind().repairsInvalid()).isTrue())),
                 row("a leaf's index ours and valid, not attached -> ALTER INDEX ... ATTACH PARTITION under a short lock",
                         given().wasBuilding().partitionedTable(Node.leaf("t_p1", 201).ours()).index(parentOurs),
                         shortLock("ALTER INDEX \"public\".\"t_idx\" ATTACH PARTITION \"public\".\"t_idx_t_p1\"").onSuccess()
@@ -904,8 +904,8 @@ class DecisionTableTest {
                         given().deleting().deletePolicy().wasReady().index(ours()),
                         startsJob(DROP, SQL_DROP).phase(Deleting, Reason.Deleting).counted(false)
                                 .says("dropping public.t_idx concurrently").job(p -> {
-                                    assertThat(p.forDeletion()).isTrue();
-                                    assertThat(p.repairsInvalid()).isFalse();
+                                    assertThat(p.kind().forDeletion()).isTrue();
+                                    assertThat(p.kind().repairsInvalid()).isFalse();
                                     assertThat(p.indexOid()).isEqualTo(INDEX_OID);
                                 })),
                 row("Delete, an adopted index -> never dropped: mark released, IndexRetained (adopted)",
@@ -1408,7 +1408,7 @@ class DecisionTableTest {
             Context ctx = g.context();
             Decision d = Steps.decide(ctx);
             assertThat(d).as("build %d is started", build).isInstanceOf(Decision.StartJob.class);
-            Jobs.recordIntent(d.status(), ctx, ((Decision.StartJob) d).job(), 77, g.now);
+            ((Decision.StartJob) d).job().kind().recordIntent(d.status(), ctx, ((Decision.StartJob) d).job(), 77, g.now);
             g.status = d.status();
             SqlErrors.Failure f = build < 5 ? UNIQUE : failure(ErrorKind.Cancelled);
             g.jobEnded(BUILD, new IndexBuilder.Result(false, f, g.now.plusSeconds(1)));
@@ -1462,13 +1462,13 @@ class DecisionTableTest {
                 .isEqualTo(e.events);
         if (e.jobKind != null) {
             JobPlan p = ((Decision.StartJob) o.decision()).job();
-            assertThat(p.kind()).as("job kind").isEqualTo(e.jobKind);
+            assertThat(DecisionTableSupport.Kind.of(p.kind())).as("job kind").isEqualTo(e.jobKind);
             assertThat(p.sql()).as("job sql").isEqualTo(e.jobSql);
             if (e.jobTarget != null) {
                 assertThat(p.target()).as("job target").isEqualTo(e.jobTarget);
             }
             if (e.countAttempt != null) {
-                assertThat(p.countAttempt()).as("counts against retryLimit").isEqualTo(e.countAttempt);
+                assertThat(p.kind().countsAttempt()).as("counts against retryLimit").isEqualTo(e.countAttempt);
             }
         }
         if (e.statements != null) {

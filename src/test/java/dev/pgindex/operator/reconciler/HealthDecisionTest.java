@@ -88,7 +88,7 @@ class HealthDecisionTest {
                 row("collations: the database default drifted, policy Rebuild -> REINDEX INDEX CONCURRENTLY of this "
                         + "index, counted as an attempt (the gates apply: it is a REINDEX StartJob)",
                         read(adopted().spec(s -> policy(s, CollationDriftPolicy.Rebuild)), DEFAULT_DRIFTED, ICU_SAME),
-                        startsJob(IndexBuilder.Kind.REINDEX, REINDEX).counted(true).events("Warning CollationDrift")
+                        startsJob(DecisionTableSupport.Kind.REINDEX, REINDEX).counted(true).events("Warning CollationDrift")
                                 .status(s -> assertThat(s.getHealth().getCollationDrift())
                                         .isEqualTo("default 0.0 -> 153.120"))),
                 row("collations: policy Rebuild while an earlier REINDEX of ours still runs -> wait for it",

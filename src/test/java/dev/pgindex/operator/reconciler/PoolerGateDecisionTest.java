@@ -10,7 +10,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import java.util.stream.Stream;
 
-import static dev.pgindex.operator.postgres.IndexBuilder.Kind.BUILD;
+import static dev.pgindex.operator.reconciler.DecisionTableSupport.Kind.BUILD;
 import static dev.pgindex.operator.reconciler.DecisionTableSupport.Expect.startsJob;
 import static dev.pgindex.operator.reconciler.DecisionTableSupport.Expect.stalls;
 import static dev.pgindex.operator.reconciler.DecisionTableSupport.given;

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import java.util.stream.Stream;
 
 import static dev.pgindex.operator.api.v1alpha1.Phase.Pending;
-import static dev.pgindex.operator.postgres.IndexBuilder.Kind.BUILD;
+import static dev.pgindex.operator.reconciler.DecisionTableSupport.Kind.BUILD;
 import static dev.pgindex.operator.reconciler.DecisionTableSupport.Expect.startsJob;
 import static dev.pgindex.operator.reconciler.DecisionTableSupport.Expect.stalls;
 import static dev.pgindex.operator.reconciler.DecisionTableSupport.Expect.waits;

@@ -79,7 +79,7 @@ class VerificationDecisionTest {
                 row("verify: enabled, amcheck installed, this index never verified -> bt_index_check as a job, not "
                         + "counted as an attempt",
                         healthRead(adopted(CorruptionPolicy.Report), AMCHECK),
-                        startsJob(IndexBuilder.Kind.VERIFY, CHECK).counted(false)),
+                        startsJob(DecisionTableSupport.Kind.VERIFY, CHECK).counted(false)),
                 row("verify: an adopted index not Ready yet -> Ready first, verified on a later reconcile",
                         healthRead(given().index(Idx.valid().marked(Mark.OURS_ADOPTED))
                                 .spec(x -> verify(x, CorruptionPolicy.Report)), AMCHECK),
@@ -88,7 +88,7 @@ class VerificationDecisionTest {
                         healthRead(given().wasBuilding().launchedAndFinished().catalogChecked().pinned(INDEX_OID)
                                 .index(Idx.valid().marked(Mark.OURS)).spec(x -> verify(x, CorruptionPolicy.Report)),
                                 AMCHECK),
-                        startsJob(IndexBuilder.Kind.VERIFY, CHECK)),
+                        startsJob(DecisionTableSupport.Kind.VERIFY, CHECK)),
                 row("verify: the job's intent keeps the index Ready and status.build, and says Verifying",
                         intent(adopted(CorruptionPolicy.Report)),
                         recorded().phase(Phase.Ready, Reason.IndexReady).events("Normal Verifying").status(s -> {
@@ -113,38 +113,38 @@ class VerificationDecisionTest {
                 row("verify: passed a week ago -> verified again",
                         healthRead(adopted(CorruptionPolicy.Report).status(s -> last(s, Verifications.PASSED, INDEX_OID,
                                 60 * 168)), AMCHECK),
-                        startsJob(IndexBuilder.Kind.VERIFY, CHECK)),
+                        startsJob(DecisionTableSupport.Kind.VERIFY, CHECK)),
                 row("verify: found this index corrupt, Report -> Stalled VerificationFailed with a Warning",
                         adopted(CorruptionPolicy.Report).status(s -> last(s, Verifications.FAILED, INDEX_OID, 5)),
                         stalls(Reason.VerificationFailed).events("Warning VerificationFailed")
                                 .says("item order invariant violated", "REINDEX INDEX CONCURRENTLY")),
                 row("verify: found this index corrupt, Rebuild -> REINDEX INDEX CONCURRENTLY through the gates",
                         adopted(CorruptionPolicy.Rebuild).status(s -> last(s, Verifications.FAILED, INDEX_OID, 5)),
-                        startsJob(IndexBuilder.Kind.REINDEX, HealthDecisionTest.REINDEX).counted(true)),
+                        startsJob(DecisionTableSupport.Kind.REINDEX, HealthDecisionTest.REINDEX).counted(true)),
                 row("verify: the corrupt index was rebuilt (a new OID) -> verified again",
                         healthRead(adopted(CorruptionPolicy.Rebuild).status(s -> last(s, Verifications.FAILED, INDEX_OID, 5))
                                 .index(Idx.valid().oid(INDEX_OID + 1).marked(Mark.OURS_ADOPTED)), AMCHECK),
-                        startsJob(IndexBuilder.Kind.VERIFY, CHECK.replace("500::", "501::"))),
+                        startsJob(DecisionTableSupport.Kind.VERIFY, CHECK.replace("500::", "501::"))),
                 row("verify: the job found corruption (XX002) -> recorded Failed with the message and a Warning",
-                        adopted(CorruptionPolicy.Report).jobEnded(IndexBuilder.Kind.VERIFY, failed(CORRUPT)),
+                        adopted(CorruptionPolicy.Report).jobEnded(DecisionTableSupport.Kind.VERIFY, failed(CORRUPT)),
                         recorded().events("Warning VerificationFailed").status(s -> {
                             assertThat(s.getHealth().getVerification().getResult()).isEqualTo("Failed");
                             assertThat(s.getHealth().getVerification().getMessage()).isEqualTo(CORRUPT.message());
                             assertThat(s.getLastError()).as("not a failure of the operator's work").isNull();
                         })),
                 row("verify: the job passed -> recorded Passed, conditions untouched",
-                        adopted(CorruptionPolicy.Report).jobEnded(IndexBuilder.Kind.VERIFY, succeeded()),
+                        adopted(CorruptionPolicy.Report).jobEnded(DecisionTableSupport.Kind.VERIFY, succeeded()),
                         recorded().phase(Phase.Ready, Reason.IndexReady).status(s -> assertThat(
                                 s.getHealth().getVerification().getResult()).isEqualTo("Passed"))),
                 row("verify: the role may not run bt_index_check -> recorded Error naming the GRANT",
-                        adopted(CorruptionPolicy.Report).jobEnded(IndexBuilder.Kind.VERIFY,
+                        adopted(CorruptionPolicy.Report).jobEnded(DecisionTableSupport.Kind.VERIFY,
                                 failed(DecisionTableSupport.failure(ErrorKind.InsufficientPrivilege))),
                         recorded().status(s -> {
                             assertThat(s.getHealth().getVerification().getResult()).isEqualTo("Error");
                             assertThat(s.getHealth().getVerification().getMessage()).contains("grant EXECUTE");
                         })),
                 row("verify: while the check runs the index stays Ready",
-                        adopted(CorruptionPolicy.Report).jobInFlight(IndexBuilder.Kind.VERIFY, null),
+                        adopted(CorruptionPolicy.Report).jobInFlight(DecisionTableSupport.Kind.VERIFY, null),
                         waits(Phase.Ready, Reason.IndexReady)));
     }
 
@@ -156,9 +156,9 @@ class VerificationDecisionTest {
             assertThat(d).isInstanceOf(Decision.StartJob.class);
             JobPlan plan = ((Decision.StartJob) d).job();
             PostgresIndexStatus st = d.status();
-            Jobs.recordIntent(st, ctx, plan, 77, x.now);
+            plan.kind().recordIntent(st, ctx, plan, 77, x.now);
             assertThat(Conditions.isTrue(st, ConditionType.READY)).isTrue();
-            return new Outcome(null, st, List.of(Jobs.started(ctx, plan, 77, st)), null, null);
+            return new Outcome(null, st, List.of(plan.kind().started(ctx, plan, 77, st)), null, null);
         };
         return g;
     }

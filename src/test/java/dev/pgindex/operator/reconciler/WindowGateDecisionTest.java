@@ -23,9 +23,9 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 import static dev.pgindex.operator.api.v1alpha1.Phase.Pending;
-import static dev.pgindex.operator.postgres.IndexBuilder.Kind.BUILD;
-import static dev.pgindex.operator.postgres.IndexBuilder.Kind.DROP;
-import static dev.pgindex.operator.postgres.IndexBuilder.Kind.REINDEX;
+import static dev.pgindex.operator.reconciler.DecisionTableSupport.Kind.BUILD;
+import static dev.pgindex.operator.reconciler.DecisionTableSupport.Kind.DROP;
+import static dev.pgindex.operator.reconciler.DecisionTableSupport.Kind.REINDEX;
 import static dev.pgindex.operator.reconciler.DecisionTableSupport.Expect.startsJob;
 import static dev.pgindex.operator.reconciler.DecisionTableSupport.Expect.waits;
 import static dev.pgindex.operator.reconciler.DecisionTableSupport.given;

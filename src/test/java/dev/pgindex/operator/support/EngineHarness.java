@@ -69,7 +69,7 @@ public final class EngineHarness implements AutoCloseable {
 
     private IndexEngine newEngine() {
         Databases dbs = new Databases(5, 30);
-        return new IndexEngine(dbs, new IndexBuilder(dbs), settings);
+        return new IndexEngine(dbs, new IndexBuilder<>(dbs), settings);
     }
 
     public static PostgresIndexSpec spec(String table, String index, String... columns) {

@@ -9,6 +9,8 @@ import dev.pgindex.operator.postgres.IndexBuilder;
 import dev.pgindex.operator.postgres.IndexDefinition;
 import dev.pgindex.operator.postgres.Observation;
 import dev.pgindex.operator.postgres.OwnershipMark;
+import dev.pgindex.operator.reconciler.job.DropJob;
+import dev.pgindex.operator.reconciler.job.JobKind;
 import dev.pgindex.operator.reconciler.Context;
 import dev.pgindex.operator.reconciler.Decision;
 import dev.pgindex.operator.reconciler.Durations;
@@ -39,9 +41,9 @@ public final class DeletionStep {
     }
 
     /** A job of this process still runs: cancel a build (a DROP is let finish), then look again. */
-    public static Decision whileJobRuns(Context ctx, IndexBuilder.Job job) {
+    public static Decision whileJobRuns(Context ctx, IndexBuilder.Job<JobKind> job) {
         deleting(ctx, "waiting for backend " + job.pid() + " to end before deleting");
-        if (job.kind() != IndexBuilder.Kind.DROP) {
+        if (job.kind().cancelledByDeletion()) {
             return new Decision.Cancel(ctx.status(), List.of(), job.pid(), ctx.settings().buildPollInterval());
         }
         return new Decision.Wait(ctx.status(), List.of(), ctx.settings().buildPollInterval());
@@ -96,8 +98,8 @@ public final class DeletionStep {
                             + f.message() + "); retrying"));
         }
         deleting(ctx, "dropping " + def.qualifiedName() + " concurrently");
-        return new Decision.StartJob(ctx.status(), List.of(), Jobs.drop(ctx, def, def.name(), idx.tableOid(),
-                idx.oid(), !idx.healthy(), true));
+        return new Decision.StartJob(ctx.status(), List.of(), Jobs.drop(def, def.name(), idx.tableOid(),
+                idx.oid(), idx.healthy() ? DropJob.Purpose.DELETE : DropJob.Purpose.DELETE_INVALID));
     }
 
     /** The Secret or the database is unusable: keep trying until deleteGracePeriod, then let go with a warning. */

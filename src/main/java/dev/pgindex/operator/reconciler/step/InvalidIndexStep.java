@@ -3,6 +3,7 @@ package dev.pgindex.operator.reconciler.step;
 import dev.pgindex.operator.api.v1alpha1.Reason;
 import dev.pgindex.operator.postgres.Catalog;
 import dev.pgindex.operator.postgres.Quoting;
+import dev.pgindex.operator.reconciler.job.DropJob;
 import dev.pgindex.operator.reconciler.Context;
 import dev.pgindex.operator.reconciler.Decision;
 import dev.pgindex.operator.reconciler.Jobs;
@@ -19,8 +20,8 @@ public final class InvalidIndexStep implements Step {
             return Optional.empty();
         }
         if (Ownership.ours(ctx, idx, ctx.obs().comparison())) {
-            return Optional.of(ctx.start(Jobs.drop(ctx, ctx.def(), ctx.def().name(), idx.tableOid(), idx.oid(), true,
-                    false)));
+            return Optional.of(ctx.start(Jobs.drop(ctx.def(), ctx.def().name(), idx.tableOid(), idx.oid(),
+                    DropJob.Purpose.LEFTOVER)));
         }
         String qualified = Quoting.qualified(ctx.def().schema(), ctx.def().name());
         return Optional.of(ctx.stallWithBackoff(Reason.InvalidIndexNotOwned, "index " + ctx.def().qualifiedName()

@@ -11,6 +11,7 @@ import dev.pgindex.operator.postgres.IndexDefinition;
 import dev.pgindex.operator.postgres.Observation;
 import dev.pgindex.operator.postgres.OwnershipMark;
 import dev.pgindex.operator.postgres.Quoting;
+import dev.pgindex.operator.reconciler.job.DropJob;
 import dev.pgindex.operator.reconciler.BuildWatch;
 import dev.pgindex.operator.reconciler.Context;
 import dev.pgindex.operator.reconciler.Decision;
@@ -150,7 +151,8 @@ public final class PartitionedStep implements Step {
             }
             if (!ci.healthy()) {
                 setPartitions(ctx.status(), leaves, done, where);
-                return ctx.start(Jobs.drop(ctx, childDef, childDef.name(), n.partition().oid(), ci.oid(), true, false));
+                return ctx.start(Jobs.drop(childDef, childDef.name(), n.partition().oid(), ci.oid(),
+                        DropJob.Purpose.LEFTOVER));
             }
             if (n.attachedTo().isEmpty()) {
                 return attach(ctx, n);

@@ -3,6 +3,7 @@ package dev.pgindex.operator.reconciler.step;
 import dev.pgindex.operator.api.v1alpha1.Phase;
 import dev.pgindex.operator.api.v1alpha1.Reason;
 import dev.pgindex.operator.postgres.Catalog;
+import dev.pgindex.operator.reconciler.job.DropJob;
 import dev.pgindex.operator.reconciler.Context;
 import dev.pgindex.operator.reconciler.Decision;
 import dev.pgindex.operator.reconciler.Jobs;
@@ -30,8 +31,8 @@ public final class RebuildStep implements Step {
                         + ctx.def().qualifiedName() + " (backend " + leftover.buildingPid() + ") is still running; "
                         + "waiting", ctx.settings().buildPollInterval()));
             }
-            return Optional.of(ctx.start(Jobs.drop(ctx, ctx.def(), leftover.name(), idx.tableOid(), leftover.oid(),
-                    true, false)));
+            return Optional.of(ctx.start(Jobs.drop(ctx.def(), leftover.name(), idx.tableOid(), leftover.oid(),
+                    DropJob.Purpose.LEFTOVER)));
         }
         String token = ctx.spec().getRebuild();
         if (token == null || token.equals(ctx.status().getRebuiltToken())) {

@@ -1,6 +1,5 @@
 package dev.pgindex.operator.reconciler.step;
 
-import dev.pgindex.operator.postgres.IndexBuilder;
 import dev.pgindex.operator.reconciler.Context;
 import dev.pgindex.operator.reconciler.Decision;
 import dev.pgindex.operator.reconciler.JobPlan;
@@ -85,7 +84,6 @@ public final class Steps {
      * visibly in a gate.
      */
     public static boolean startsWork(Decision d) {
-        return d instanceof Decision.StartJob j && j.job().kind() != IndexBuilder.Kind.DROP
-                && j.job().kind() != IndexBuilder.Kind.VERIFY && j.job().kind() != IndexBuilder.Kind.MEASURE;
+        return d instanceof Decision.StartJob j && j.job().kind().gated();
     }
 }
