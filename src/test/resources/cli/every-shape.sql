@@ -18,6 +18,7 @@ INSERT INTO orders SELECT g, g % 100, 'u' || g || '@example.com', CASE WHEN g % 
   to_tsvector('simple', 'order ' || g), 'ref-' || g FROM generate_series(1, 2000) g;
 CREATE INDEX orders_lower_email_idx ON orders (lower(email));
 CREATE INDEX orders_open_idx ON orders (created_at) WHERE status = 'open';
+CREATE INDEX orders_code_in_idx ON orders (created_at) WHERE code IN ('C1', 'C2');
 CREATE INDEX orders_customer_cover_idx ON orders (customer_id) INCLUDE (total, status);
 CREATE INDEX orders_code_pattern_idx ON orders (code varchar_pattern_ops);
 CREATE INDEX orders_status_c_idx ON orders (status COLLATE "C");

@@ -83,11 +83,11 @@ final class FromSql {
                 ScratchIndex.Built built = ScratchIndex.build(c, head);
                 IndexDefinition d = IndexCatalog.definition(c, built.oid(), built.schema(), built.table(), head.name(),
                         explicit);
-                IndexShape actual = Catalog.shape(c, built.oid());
+                IndexShape actual = ScratchIndex.shape(c, built, head);
                 String tablespace = Catalog.tablespace(c, built.oid());
                 PostgresIndexSpec spec = Manifests.spec(d.validate(), secret, null);
                 IndexShape wanted = IndexInspector.candidate(c, Specs.definition(spec));
-                differences = actual.differences(wanted);
+                differences = IndexInspector.differences(c, actual, wanted);
                 if (!Objects.equals(tablespace, d.tablespace())) {
                     differences += "; tablespace";
                 }

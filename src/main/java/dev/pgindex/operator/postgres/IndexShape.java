@@ -33,6 +33,18 @@ public record IndexShape(String method, boolean unique, boolean nullsNotDistinct
         return b.toString();
     }
 
+    /** The same shape with another definition text (the real names where a scratch index was read). */
+    IndexShape withDefinition(String text) {
+        return new IndexShape(method, unique, nullsNotDistinct, keyColumns, allColumns, columns, opclasses,
+                collations, options, expressions, predicate, reloptions, text);
+    }
+
+    /** The same shape with another print of its expressions and predicate. */
+    IndexShape withPrinted(String printedExpressions, String printedPredicate) {
+        return new IndexShape(method, unique, nullsNotDistinct, keyColumns, allColumns, columns, opclasses,
+                collations, options, printedExpressions, printedPredicate, reloptions, definition);
+    }
+
     private static void diff(StringBuilder b, String what, Object a, Object c) {
         if (!Objects.equals(a, c)) {
             b.append(b.length() == 0 ? "" : "; ").append(what).append(": existing ").append(a).append(", wanted ")

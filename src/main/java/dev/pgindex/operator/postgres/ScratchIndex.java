@@ -16,7 +16,8 @@ import java.util.List;
  * its own head replaced by one that targets an empty temporary copy of that table (LIKE: same columns, types,
  * collations) and a scratch name; everything after the table name is the user's text, parsed and normalised by
  * PostgreSQL. pgjdbc's own parser must also see exactly one statement. The transaction is always rolled back by
- * the caller ({@link IndexInspector#candidate} does so after the comparison).
+ * the caller ({@link IndexInspector#candidate} does so after the comparison; {@link IndexInspector#differences}
+ * builds printed definitions again here, each rolled back to a savepoint).
  */
 public final class ScratchIndex {
     static final String TABLE = "pgindex_sql_table";
@@ -94,6 +95,15 @@ public final class ScratchIndex {
 
     /** The index built on the scratch copy, and the real table it stands for. */
     public record Built(long oid, String schema, String table) {
+    }
+
+    /**
+     * The built index's shape, its definition printed as the statement's own index on the real table (so it can be
+     * built again after this transaction is rolled back, and reads like the user's index in a message).
+     */
+    public static IndexShape shape(Connection c, Built b, Head h) throws SQLException {
+        return Catalog.shape(c, b.oid()).withDefinition(IndexInspector.definitionAs(c, b.oid(), INDEX, TABLE,
+                h.name(), b.schema(), b.table()));
     }
 
     /**
