@@ -153,9 +153,7 @@ final class Actor {
 
     /** Whether the status already says this resource waits for a build slot. */
     static boolean saysWaitingForSlot(PostgresIndexStatus st) {
-        return Conditions.get(st, ConditionType.RECONCILING)
-                .filter(c -> Conditions.TRUE.equals(c.getStatus())
-                        && Reason.WaitingForBuildSlot.name().equals(c.getReason()))
+        return Conditions.trueReason(st, ConditionType.RECONCILING).filter(Reason.WaitingForBuildSlot::equals)
                 .isPresent();
     }
 

@@ -111,8 +111,7 @@ public final class Context {
 
     /** Stalled with a Warning event when the reason is new; re-checked after {@code recheck} (null: never). */
     public Decision.Stall stall(Reason reason, String message, Duration recheck) {
-        boolean changed = !Conditions.isTrue(st, ConditionType.STALLED)
-                || !Conditions.get(st, ConditionType.STALLED).map(c -> reason.name().equals(c.getReason())).orElse(false);
+        boolean changed = Conditions.trueReason(st, ConditionType.STALLED).filter(reason::equals).isEmpty();
         st.setNextAttemptAt(recheck == null ? null : now.plus(recheck).truncatedTo(ChronoUnit.SECONDS).toString());
         Conditions.stalled(st, gen(), reason, message, now);
         if (changed) {
@@ -170,7 +169,7 @@ public final class Context {
      */
     public Decision stepFailed(Reason retryReason, Reason stallReason, String step,
             dev.pgindex.operator.postgres.SqlErrors.Failure f) {
-        recordFailure(st, f.kind().name(), f.sqlState(), step + " failed: " + f.message(), f.isTransient(), now);
+        recordFailure(st, Reasons.of(f.kind()), f.sqlState(), step + " failed: " + f.message(), f.isTransient(), now);
         if (f.isTransient()) {
             Duration wait = RetryGate.backoff(settings.retryBackoffBase(), settings.retryBackoffMax(),
                     st.getLastError().getOccurrences());
@@ -182,7 +181,7 @@ public final class Context {
     }
 
     /** Records a failure in status.lastError (occurrences count consecutive failures of the same reason). */
-    public static void recordFailure(PostgresIndexStatus st, String reason, String sqlState, String message,
+    public static void recordFailure(PostgresIndexStatus st, Reason reason, String sqlState, String message,
             boolean transientError, Instant when) {
         ErrorInfo prev = st.getLastError();
         ErrorInfo e = new ErrorInfo();

@@ -178,7 +178,7 @@ public final class IndexEngine {
     private Outcome reconcileDefinition(Request req, IndexDefinition def, PostgresIndexStatus st, StatusSink sink,
             Events events, Runnable wakeUp, Instant now) throws Exception {
         if (req.connection() == null) {
-            Context.recordFailure(st, req.connectionProblem().name(), null, req.connectionMessage(), false, now);
+            Context.recordFailure(st, req.connectionProblem(), null, req.connectionMessage(), false, now);
             return finish(actor, context(req, def, st, null, now).stallWithBackoff(req.connectionProblem(),
                     req.connectionMessage()), events);
         }
@@ -288,7 +288,7 @@ public final class IndexEngine {
      */
     static Decision unreachable(Context ctx, SqlErrors.Failure f) {
         PostgresIndexStatus st = ctx.status();
-        Context.recordFailure(st, f.kind().name(), f.sqlState(), f.message(), f.isTransient(), ctx.now());
+        Context.recordFailure(st, Reasons.of(f.kind()), f.sqlState(), f.message(), f.isTransient(), ctx.now());
         if (!f.isTransient()) {
             return ctx.stallWithBackoff(Reasons.of(f.kind()), f.message());
         }

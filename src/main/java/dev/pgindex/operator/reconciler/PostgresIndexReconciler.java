@@ -5,7 +5,6 @@ import dev.pgindex.operator.api.v1alpha1.PostgresIndexStatus;
 import dev.pgindex.operator.api.v1alpha1.Reason;
 import dev.pgindex.operator.config.OperatorConfig;
 import dev.pgindex.operator.postgres.ConnectionInfo;
-import dev.pgindex.operator.postgres.ErrorKind;
 import dev.pgindex.operator.status.StatusCopies;
 import dev.pgindex.operator.status.StatusWrites;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -155,14 +154,11 @@ public class PostgresIndexReconciler implements Reconciler<PostgresIndex>, Clean
      * unreachable host): the Secret may have changed since it was cached.
      */
     static boolean connectionRefused(PostgresIndexStatus st) {
-        return st.getLastError() != null && CONNECTION_FAILURES.stream()
-                .anyMatch(k -> k.name().equals(st.getLastError().getReason()));
+        return st.getLastError() != null && CONNECTION_FAILURES.contains(st.getLastError().getReason());
     }
 
-    /** status.lastError.reason is the name of the failure's ErrorKind (Context.recordFailure). */
-    private static final java.util.Set<ErrorKind> CONNECTION_FAILURES = java.util.EnumSet.of(
-            ErrorKind.AuthenticationFailed, ErrorKind.DatabaseNotFound, ErrorKind.ConnectionLost,
-            ErrorKind.InsufficientPrivilege);
+    private static final java.util.Set<Reason> CONNECTION_FAILURES = java.util.EnumSet.of(
+            Reason.AuthenticationFailed, Reason.DatabaseNotFound, Reason.ConnectionLost, Reason.InsufficientPrivilege);
 
     /** Builds the engine's request; reads (through the cache) and parses the connection Secret. */
     static IndexEngine.Request request(PostgresIndex r, KubernetesClient client, SecretCache secrets) {

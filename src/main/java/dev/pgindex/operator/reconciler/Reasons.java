@@ -3,9 +3,7 @@ package dev.pgindex.operator.reconciler;
 import dev.pgindex.operator.api.v1alpha1.Reason;
 import dev.pgindex.operator.postgres.ErrorKind;
 
-import java.util.Optional;
-
-/** The condition reason of each error kind, by an exhaustive switch (never by spelling), and a safe parse. */
+/** The condition reason of each error kind, by an exhaustive switch (never by spelling). */
 public final class Reasons {
     private Reasons() {
     }
@@ -31,20 +29,5 @@ public final class Reasons {
             case ResourceExhausted -> Reason.ResourceExhausted;
             case BuildFailed -> Reason.BuildFailed;
         };
-    }
-
-    /**
-     * A reason stored in status (status.lastError.reason) by this or an older operator; a name the code no
-     * longer knows reads as {@code fallback} instead of failing the reconcile.
-     */
-    public static Reason parse(String stored, Reason fallback) {
-        return Optional.ofNullable(stored).flatMap(s -> {
-            for (Reason r : Reason.values()) {
-                if (r.name().equals(s)) {
-                    return Optional.of(r);
-                }
-            }
-            return Optional.empty();
-        }).orElse(fallback);
     }
 }

@@ -80,7 +80,7 @@ public final class RetryGate {
                     + last.getReason() + " (" + last.getMessage() + "); retrying in " + Durations.human(remaining),
                     remaining));
         }
-        Reason reason = Reasons.parse(last.getReason(), Reason.InvalidDefinition);
+        Reason reason = last.getReason() == null ? Reason.InvalidDefinition : last.getReason();
         return Optional.of(ctx.stall(reason, work == Work.BUILD ? last.getMessage() + "; the operator tries again "
                 + "with backoff (status.nextAttemptAt)" : last.getMessage(), remaining));
     }

@@ -49,6 +49,25 @@ public final class Conditions {
         set(s, ConditionType.STALLED, TRUE, reason, message, generation, now);
     }
 
+    /**
+     * The reason of condition {@code type} when it is True, typed: the one place where a reason written to the API
+     * server (as its name) is read back. Empty when the condition is not True, or names a reason this version does
+     * not know.
+     */
+    public static Optional<Reason> trueReason(PostgresIndexStatus s, String type) {
+        return get(s, type).filter(c -> TRUE.equals(c.getStatus())).flatMap(c -> reasonOf(c, Reason.class));
+    }
+
+    /** A condition's reason as a value of {@code reasons} (Reason, SetReason), empty when it names none of them. */
+    public static <R extends Enum<R>> Optional<R> reasonOf(Condition c, Class<R> reasons) {
+        for (R r : reasons.getEnumConstants()) {
+            if (r.name().equals(c.getReason())) {
+                return Optional.of(r);
+            }
+        }
+        return Optional.empty();
+    }
+
     public static void set(PostgresIndexStatus s, String type, String status, Reason reason, String message,
             long generation, Instant now) {
         s.setConditions(merged(s.getConditions(), type, status, reason.name(), message, generation, now));

@@ -455,7 +455,7 @@ final class DecisionTableSupport {
 
         Given lastError(ErrorKind kind, Duration ago, int occurrences) {
             ErrorInfo e = new ErrorInfo();
-            e.setReason(kind.name());
+            e.setReason(Reasons.of(kind));
             e.setSqlState(failure(kind).sqlState());
             e.setMessage(kind.name() + " happened");
             e.setTransientError(kind.isTransient());
@@ -465,9 +465,15 @@ final class DecisionTableSupport {
             return this;
         }
 
+        /** status.lastError as the API server holds it, with {@code reason} by name (read as the client reads it). */
         Given lastErrorNamed(String reason, boolean transientError, Duration ago) {
-            ErrorInfo e = new ErrorInfo();
-            e.setReason(reason);
+            ErrorInfo e;
+            try {
+                e = io.fabric8.kubernetes.client.utils.Serialization.unmarshal("{\"reason\": \"" + reason + "\"}",
+                        ErrorInfo.class);
+            } catch (RuntimeException ex) {
+                throw new AssertionError("status.lastError with reason " + reason + " does not read", ex);
+            }
             e.setMessage(reason + " happened");
             e.setTransientError(transientError);
             e.setTime(now.minus(ago).toString());

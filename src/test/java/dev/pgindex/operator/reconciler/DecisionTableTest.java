@@ -201,7 +201,7 @@ class DecisionTableTest {
                                 .says("table public.t does not exist; the operator checks again with backoff (up to "
                                         + "every 30m) and builds the index once it appears")
                                 .status(s -> {
-                                    assertThat(s.getLastError().getReason()).isEqualTo("TableNotFound");
+                                    assertThat(s.getLastError().getReason()).isEqualTo(Reason.TableNotFound);
                                     assertThat(s.getLastError().getSqlState()).isEqualTo("42P01");
                                     assertThat(s.getLastError().getTransientError()).isFalse();
                                     assertThat(s.getLastError().getOccurrences()).isEqualTo(1);
@@ -1093,7 +1093,7 @@ class DecisionTableTest {
                                     + "failed (SQLSTATE 57014): Cancelled happened; it will be cleaned up and retried");
                         }).status(s -> {
                             assertThat(s.getBuild().getCatalogChecked()).as("its leftover may be ours").isFalse();
-                            assertThat(s.getLastError().getReason()).isEqualTo("Cancelled");
+                            assertThat(s.getLastError().getReason()).isEqualTo(Reason.Cancelled);
                             assertThat(s.getLastError().getSqlState()).isEqualTo("57014");
                             assertThat(s.getLastError().getTransientError()).isTrue();
                             assertThat(s.getLastError().getOccurrences()).isEqualTo(1);
@@ -1136,7 +1136,7 @@ class DecisionTableTest {
                 row("a DROP of a leftover succeeded -> lastError kept for the retry gate of the next build",
                         given().wasBuilding().launched("Drop", "t_idx").attempts(1).lastError(ErrorKind.UniqueViolation, ofMinutes(1), 1)
                                 .jobEnded(DROP, succeeded()),
-                        recorded().status(s -> assertThat(s.getLastError().getReason()).isEqualTo("UniqueViolation"))),
+                        recorded().status(s -> assertThat(s.getLastError().getReason()).isEqualTo(Reason.UniqueViolation))),
                 row("a job of another backend than status.build records -> its finish is not written into status.build",
                         given().wasBuilding().launched().status(s -> s.getBuild().setBuilderPid(1111)).jobEnded(BUILD, succeeded()),
                         recorded().status(s -> assertThat(s.getBuild().getFinishedAt()).isNull())),
@@ -1157,7 +1157,7 @@ class DecisionTableTest {
                         given().unreachable(failure(ErrorKind.ConnectionLost)),
                         waits(Pending, Reason.DatabaseUnreachable).after(ofSeconds(10))
                                 .says("cannot reach the database: ConnectionLost happened; retrying in 10s").status(s -> {
-                                    assertThat(s.getLastError().getReason()).isEqualTo("ConnectionLost");
+                                    assertThat(s.getLastError().getReason()).isEqualTo(Reason.ConnectionLost);
                                     assertThat(s.getLastError().getTransientError()).isTrue();
                                     assertThat(s.getNextAttemptAt()).isEqualTo("2026-12-01T12:00:10Z");
                                 })),
@@ -1187,7 +1187,7 @@ class DecisionTableTest {
                     ? row("database read fails with " + kind + " (transient) -> Pending DatabaseUnreachable, lastError "
                             + kind, given().unreachable(failure(kind)),
                             waits(Pending, Reason.DatabaseUnreachable).after(ofSeconds(10))
-                                    .status(s -> assertThat(s.getLastError().getReason()).isEqualTo(kind.name())))
+                                    .status(s -> assertThat(s.getLastError().getReason()).isEqualTo(Reasons.of(kind))))
                     : row("database read fails with " + kind + " (permanent) -> Stalled " + reason
                             + " on the permanent backoff", given().unreachable(failure(kind)),
                             stalls(reason).after(PERMANENT).events("Warning " + reason)));
@@ -1204,7 +1204,7 @@ class DecisionTableTest {
                         recorded().phase(Stalled, Reason.SecretNotFound).after(PERMANENT).events("Warning SecretNotFound")
                                 .says("Secret default/db-app not found").status(s -> {
                                     assertThat(s.getObservedGeneration()).isEqualTo(2);
-                                    assertThat(s.getLastError().getReason()).isEqualTo("SecretNotFound");
+                                    assertThat(s.getLastError().getReason()).isEqualTo(Reason.SecretNotFound);
                                     assertThat(s.getSpecHash()).isEqualTo(given().def().hash());
                                 })),
                 row("engine: the Secret lacks a key -> Stalled SecretInvalid",
@@ -1542,7 +1542,7 @@ class DecisionTableTest {
             st.getConditions().forEach(c -> out.add(Reason.valueOf(c.getReason())));
         }
         if (st.getLastError() != null) {
-            Optional.ofNullable(Reasons.parse(st.getLastError().getReason(), null)).ifPresent(out::add);
+            Optional.ofNullable(st.getLastError().getReason()).ifPresent(out::add);
         }
         events.forEach(ev -> out.add(ev.reason()));
     }

@@ -166,7 +166,7 @@ class FailureRecoveryTest {
             writer.close();
             h.reconcileUntil(IndexLifecycleTest::stalled, WAIT);
             assertThat(reason(h.status, ConditionType.STALLED)).isEqualTo(Reason.RetryLimitExceeded.name());
-            assertThat(h.status.getLastError().getReason()).isEqualTo("Cancelled");
+            assertThat(h.status.getLastError().getReason()).isEqualTo(Reason.Cancelled);
             assertThat(h.status.getLastError().getSqlState()).isEqualTo("57014");
             assertThat(invalidIndexes(db)).isEqualTo("0");
             // no hot loop: a stalled resource asks for no further reconcile by itself
@@ -190,7 +190,7 @@ class FailureRecoveryTest {
             writer.rollback();
             writer.close();
             h.reconcileUntil(IndexLifecycleTest::stalled, WAIT);
-            assertThat(h.status.getLastError().getReason()).isEqualTo(Reason.BuildDeadlineExceeded.name());
+            assertThat(h.status.getLastError().getReason()).isEqualTo(Reason.BuildDeadlineExceeded);
             assertThat(h.status.getLastError().getMessage()).contains("statement timeout");
         }
     }

@@ -42,7 +42,7 @@ class PoolerGateDecisionTest {
                                 .says(EVIDENCE, "Point the Secret at the database itself (for CloudNativePG, the -rw "
                                         + "service, not the Pooler)")
                                 .status(s -> {
-                                    assertThat(s.getLastError().getReason()).isEqualTo("PoolerNotSupported");
+                                    assertThat(s.getLastError().getReason()).isEqualTo(Reason.PoolerNotSupported);
                                     assertThat(s.getAttempts()).as("no attempt spent").isNull();
                                 })),
                 row("pooler: a REINDEX through a transaction pooler -> Stalled PoolerNotSupported too",

@@ -1,5 +1,6 @@
 package dev.pgindex.operator.reconciler;
 
+import dev.pgindex.operator.api.v1alpha1.Reason;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import org.junit.jupiter.api.Test;
@@ -110,10 +111,10 @@ class SecretCacheTest {
     void shouldTreatALoginFailureAsAReasonToReadTheSecretAgain() {
         var st = new dev.pgindex.operator.api.v1alpha1.PostgresIndexStatus();
         assertThat(PostgresIndexReconciler.connectionRefused(st)).isFalse();
-        dev.pgindex.operator.reconciler.Context.recordFailure(st, "AuthenticationFailed", "28P01",
+        dev.pgindex.operator.reconciler.Context.recordFailure(st, Reason.AuthenticationFailed, "28P01",
                 "password authentication failed", false, now.get());
         assertThat(PostgresIndexReconciler.connectionRefused(st)).isTrue();
-        dev.pgindex.operator.reconciler.Context.recordFailure(st, "UniqueViolation", "23505", "duplicate", false,
+        dev.pgindex.operator.reconciler.Context.recordFailure(st, Reason.UniqueViolation, "23505", "duplicate", false,
                 now.get());
         assertThat(PostgresIndexReconciler.connectionRefused(st)).isFalse();
     }

@@ -1,13 +1,18 @@
 package dev.pgindex.operator.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonFormat;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.crd.generator.annotation.SchemaFrom;
 
 /** The most recent failure. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class ErrorInfo {
-    @JsonPropertyDescription("Classified reason, for example UniqueViolation, Deadlock or ConnectionLost.")
-    private String reason;
+    @JsonPropertyDescription("Classified reason, for example UniqueViolation, Deadlock or ConnectionLost (the "
+            + "condition reasons). A name this version does not know (written by another version) reads as none.")
+    @JsonFormat(with = JsonFormat.Feature.READ_UNKNOWN_ENUM_VALUES_AS_NULL)
+    @SchemaFrom(type = String.class) // open, as condition reasons are: a newer operator may write a new one
+    private Reason reason;
     @JsonPropertyDescription("PostgreSQL SQLSTATE, when the server reported one.")
     private String sqlState;
     @JsonPropertyDescription("The server's message, with DETAIL and HINT.")
@@ -19,8 +24,8 @@ public class ErrorInfo {
     @JsonPropertyDescription("How many times in a row this reason occurred; drives the backoff.")
     private Integer occurrences;
 
-    public String getReason() { return reason; }
-    public void setReason(String reason) { this.reason = reason; }
+    public Reason getReason() { return reason; }
+    public void setReason(Reason reason) { this.reason = reason; }
     public String getSqlState() { return sqlState; }
     public void setSqlState(String sqlState) { this.sqlState = sqlState; }
     public String getMessage() { return message; }

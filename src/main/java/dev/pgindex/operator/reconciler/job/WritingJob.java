@@ -133,7 +133,7 @@ public sealed interface WritingJob extends JobKind permits BuildJob, ReindexJob,
         }
         if (!r.success()) {
             SqlErrors.Failure f = r.failure();
-            Context.recordFailure(st, f.kind().name(), f.sqlState(), f.message(), f.isTransient(), r.finishedAt());
+            Context.recordFailure(st, Reasons.of(f.kind()), f.sqlState(), f.message(), f.isTransient(), r.finishedAt());
             ctx.event(Decision.Event.warning(Reasons.of(f.kind()), failed() + ctx.def().qualifiedName() + " failed"
                     + (f.sqlState() == null ? "" : " (SQLSTATE " + f.sqlState() + ")") + ": " + f.message()
                     + (f.isTransient() ? "; it will be cleaned up and retried" : "")));

@@ -1,6 +1,7 @@
 package dev.pgindex.operator.reconciler.set;
 
 import dev.pgindex.operator.api.v1alpha1.ConditionType;
+import dev.pgindex.operator.status.Conditions;
 import dev.pgindex.operator.api.v1alpha1.Phase;
 import dev.pgindex.operator.api.v1alpha1.PostgresIndex;
 import dev.pgindex.operator.api.v1alpha1.Reason;
@@ -81,26 +82,26 @@ public final class Children {
             return Rollout.State.READY;
         }
         if (isTrue(child, ConditionType.STALLED)) {
-            return Reason.TableNotFound.name().equals(reason(child).orElse(null)) ? Rollout.State.TABLE_MISSING
+            return reason(child).filter(Reason.TableNotFound::equals).isPresent() ? Rollout.State.TABLE_MISSING
                     : Rollout.State.STALLED;
         }
         // a stalled child re-checks a permanent failure now and then (a new build attempt): it stays a failure
         // for the rollout until it is Ready (the engine clears lastError only on success or a new generation)
         var last = status.getLastError();
         if (last != null && Boolean.FALSE.equals(last.getTransientError())) {
-            return Reason.TableNotFound.name().equals(last.getReason()) ? Rollout.State.TABLE_MISSING
+            return last.getReason() == Reason.TableNotFound ? Rollout.State.TABLE_MISSING
                     : Rollout.State.STALLED;
         }
         return status.getPhase() == Phase.Building ? Rollout.State.BUILDING : Rollout.State.WAITING;
     }
 
     /** Why a child is stalled: the Stalled condition's reason, or that of the permanent failure it re-checks. */
-    public static Optional<String> reason(PostgresIndex child) {
+    public static Optional<Reason> reason(PostgresIndex child) {
         if (!isTrue(child, ConditionType.STALLED) && child.getStatus() != null
                 && child.getStatus().getLastError() != null && child.getStatus().getLastError().getReason() != null) {
             return Optional.of(child.getStatus().getLastError().getReason());
         }
-        return condition(child, ConditionType.READY).map(Condition::getReason);
+        return condition(child, ConditionType.READY).flatMap(c -> Conditions.reasonOf(c, Reason.class));
     }
 
     private static boolean isTrue(PostgresIndex child, String type) {

@@ -105,7 +105,7 @@ public class PostgresIndexSetReconciler implements Reconciler<PostgresIndexSet> 
                 String name = Children.name(set.getMetadata().getName(), db.getKey(), schema, indexName);
                 PostgresIndex child = owned.get(name);
                 Rollout.State state = Children.state(child);
-                String detail = state == Rollout.State.STALLED ? Children.reason(child).orElse(null) : null;
+                String detail = state == Rollout.State.STALLED ? Children.reason(child).map(Enum::name).orElse(null) : null;
                 Rollout.Target t = new Rollout.Target(db.getKey(), schema, state, detail);
                 targets.add(t);
                 childNameOf.put(t.key(), name);

@@ -1,6 +1,7 @@
 package dev.pgindex.operator.reconciler.set;
 
 import dev.pgindex.operator.api.v1alpha1.ConditionType;
+import dev.pgindex.operator.status.Conditions;
 import dev.pgindex.operator.api.v1alpha1.PostgresIndexSet;
 import dev.pgindex.operator.api.v1alpha1.PostgresIndexSetStatus;
 import dev.pgindex.operator.api.v1alpha1.SetReason;
@@ -25,17 +26,16 @@ final class SetEvents {
 
     /** Events for what changed between the status written before and the one about to be written. */
     void transitions(PostgresIndexSetStatus before, PostgresIndexSetStatus after, Verdict verdict) {
-        String was = reason(before);
-        String now = verdict.reason().name();
-        if (now.equals(was)) {
+        SetReason was = reason(before);
+        if (verdict.reason() == was) {
             return;
         }
         if (verdict.reason() == SetReason.FailureBudgetExhausted) {
             warning(SetReason.RolloutStopped, verdict.message());
-        } else if (SetReason.FailureBudgetExhausted.name().equals(was)) {
+        } else if (was == SetReason.FailureBudgetExhausted) {
             normal(SetReason.RolloutResumed, "stalled targets recovered; the rollout goes on: " + verdict.message());
         }
-        if (SetReason.CanaryInProgress.name().equals(was) && verdict.reason() != SetReason.FailureBudgetExhausted) {
+        if (was == SetReason.CanaryInProgress && verdict.reason() != SetReason.FailureBudgetExhausted) {
             normal(SetReason.CanaryReady, "the canary target(s) are Ready; the other targets start");
         }
         if (verdict.reason() == SetReason.AllTargetsReady) {
@@ -43,12 +43,12 @@ final class SetEvents {
         }
     }
 
-    private static String reason(PostgresIndexSetStatus s) {
+    private static SetReason reason(PostgresIndexSetStatus s) {
         if (s == null || s.getConditions() == null) {
             return null;
         }
         return s.getConditions().stream().filter(c -> ConditionType.READY.equals(c.getType())).findFirst()
-                .map(c -> c.getReason()).orElse(null);
+                .flatMap(c -> Conditions.reasonOf(c, SetReason.class)).orElse(null);
     }
 
     void normal(SetReason reason, String message) {

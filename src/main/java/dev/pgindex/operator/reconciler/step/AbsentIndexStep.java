@@ -2,7 +2,6 @@ package dev.pgindex.operator.reconciler.step;
 
 import dev.pgindex.operator.api.v1alpha1.Phase;
 import dev.pgindex.operator.api.v1alpha1.Reason;
-import dev.pgindex.operator.postgres.ErrorKind;
 import dev.pgindex.operator.postgres.Observation;
 import dev.pgindex.operator.postgres.SqlErrors;
 import dev.pgindex.operator.reconciler.Context;
@@ -34,7 +33,7 @@ public final class AbsentIndexStep implements Step {
         }
         if (obs.table().isEmpty()) {
             String table = ctx.def().schema() + "." + ctx.def().table();
-            Context.recordFailure(ctx.status(), ErrorKind.TableNotFound.name(), "42P01", "table " + table
+            Context.recordFailure(ctx.status(), Reason.TableNotFound, "42P01", "table " + table
                     + " does not exist", false, ctx.now());
             return Optional.of(ctx.stallWithBackoff(Reason.TableNotFound, "table " + table + " does not exist; the "
                     + "operator checks again with backoff (up to every "
@@ -46,13 +45,13 @@ public final class AbsentIndexStep implements Step {
             return gate;
         }
         if (obs.missingPrivilege() != null) {
-            Context.recordFailure(ctx.status(), ErrorKind.InsufficientPrivilege.name(), "42501",
+            Context.recordFailure(ctx.status(), Reason.InsufficientPrivilege, "42501",
                     obs.missingPrivilege(), false, ctx.now());
             return Optional.of(ctx.stallWithBackoff(Reason.InsufficientPrivilege, obs.missingPrivilege()));
         }
         if (obs.candidateProblem() != null) {
             SqlErrors.Failure f = obs.candidateProblem();
-            Context.recordFailure(ctx.status(), f.kind().name(), f.sqlState(), "the definition was rejected by "
+            Context.recordFailure(ctx.status(), Reasons.of(f.kind()), f.sqlState(), "the definition was rejected by "
                     + "PostgreSQL: " + f.message(), false, ctx.now());
             return Optional.of(ctx.stallWithBackoff(Reasons.of(f.kind()), ctx.status().getLastError().getMessage()));
         }

@@ -6,7 +6,6 @@ import dev.pgindex.operator.api.v1alpha1.PostgresIndexStatus;
 import dev.pgindex.operator.api.v1alpha1.Reason;
 import dev.pgindex.operator.postgres.Catalog;
 import dev.pgindex.operator.postgres.Ddl;
-import dev.pgindex.operator.postgres.ErrorKind;
 import dev.pgindex.operator.postgres.IndexDefinition;
 import dev.pgindex.operator.postgres.Observation;
 import dev.pgindex.operator.postgres.OwnershipMark;
@@ -92,7 +91,7 @@ public final class PartitionedStep implements Step {
         Observation obs = ctx.obs();
         String step = "creating " + def.qualifiedName() + " ON ONLY the partitioned table";
         if (obs.missingPrivilege() != null) {
-            Context.recordFailure(ctx.status(), ErrorKind.InsufficientPrivilege.name(), "42501",
+            Context.recordFailure(ctx.status(), Reason.InsufficientPrivilege, "42501",
                     obs.missingPrivilege(), false, ctx.now());
             return ctx.stallWithBackoff(Reason.InsufficientPrivilege, obs.missingPrivilege());
         }

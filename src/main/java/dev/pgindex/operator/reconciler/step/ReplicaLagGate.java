@@ -2,7 +2,6 @@ package dev.pgindex.operator.reconciler.step;
 
 import dev.pgindex.operator.api.v1alpha1.Phase;
 import dev.pgindex.operator.api.v1alpha1.Reason;
-import dev.pgindex.operator.postgres.ErrorKind;
 import dev.pgindex.operator.postgres.GuardObservation;
 import dev.pgindex.operator.reconciler.Context;
 import dev.pgindex.operator.reconciler.Decision;
@@ -34,7 +33,7 @@ public final class ReplicaLagGate implements Gate {
             return Optional.empty();
         }
         if (lag.missingPrivilege() != null) {
-            Context.recordFailure(ctx.status(), ErrorKind.InsufficientPrivilege.name(), "42501",
+            Context.recordFailure(ctx.status(), Reason.InsufficientPrivilege, "42501",
                     lag.missingPrivilege(), false, ctx.now());
             return Optional.of(ctx.stallWithBackoff(Reason.InsufficientPrivilege, lag.missingPrivilege()));
         }
@@ -53,7 +52,7 @@ public final class ReplicaLagGate implements Gate {
             return Optional.empty();
         }
         Duration again = ctx.settings().retryBackoffBase();
-        Guards.update(ctx.status(), g -> g.setWaiting(Reason.WaitingForReplicaLag.name() + ": " + String.join(", ", over)));
+        Guards.update(ctx.status(), g -> g.setWaiting(Reason.WaitingForReplicaLag + ": " + String.join(", ", over)));
         return Optional.of(ctx.waitFor(Phase.Pending, Reason.WaitingForReplicaLag, "the build of "
                 + job.qualifiedTarget() + " waits for the standbys to catch up: " + String.join("; ", over)
                 + " (spec.replicaLag); measured again in " + Durations.human(again), again));

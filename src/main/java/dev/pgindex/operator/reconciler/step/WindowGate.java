@@ -62,7 +62,7 @@ public final class WindowGate implements Gate {
 
     private static Decision wait(Context ctx, Instant next, Instant closes, String message) {
         Guards.update(ctx.status(), g -> {
-            g.setWaiting(Reason.WaitingForWindow.name() + (next == null ? "" : " until " + rfc(next)));
+            g.setWaiting(Reason.WaitingForWindow + (next == null ? "" : " until " + rfc(next)));
             g.setNextWindow(next == null ? null : rfc(next));
             g.setWindowClosesAt(closes == null ? null : rfc(closes));
         });

@@ -1,5 +1,6 @@
 package dev.pgindex.operator.reconciler.set;
 
+import dev.pgindex.operator.api.v1alpha1.Reason;
 import dev.pgindex.operator.api.v1alpha1.ErrorInfo;
 import dev.pgindex.operator.api.v1alpha1.Phase;
 import dev.pgindex.operator.api.v1alpha1.PostgresIndex;
@@ -54,7 +55,7 @@ class ChildrenTest {
         // re-checking a permanent failure is a new build attempt, but still a failure for the rollout
         PostgresIndex rechecking = child("Reconciling", "Building", Phase.Building, error("UniqueViolation", false));
         assertThat(Children.state(rechecking)).isEqualTo(Rollout.State.STALLED);
-        assertThat(Children.reason(rechecking)).contains("UniqueViolation");
+        assertThat(Children.reason(rechecking)).contains(Reason.UniqueViolation);
         // a retry after a transient failure is just building
         assertThat(Children.state(child("Reconciling", "Building", Phase.Building, error("Deadlock", true))))
                 .isEqualTo(Rollout.State.BUILDING);
@@ -88,7 +89,7 @@ class ChildrenTest {
 
     static ErrorInfo error(String reason, boolean transientError) {
         ErrorInfo e = new ErrorInfo();
-        e.setReason(reason);
+        e.setReason(Reason.valueOf(reason));
         e.setTransientError(transientError);
         return e;
     }
