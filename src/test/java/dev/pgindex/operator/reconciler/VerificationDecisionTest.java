@@ -102,6 +102,13 @@ class VerificationDecisionTest {
                             assertThat(s.getHealth().getVerification().getResult()).isEqualTo("Skipped");
                             assertThat(s.getHealth().getVerification().getMessage()).contains("not installed");
                         })),
+                row("verify: amcheck is not installed -> the advice works: amcheck is not a trusted extension, so a "
+                        + "superuser creates it, then grants bt_index_check to the role",
+                        healthRead(adopted(CorruptionPolicy.Report), NO_AMCHECK),
+                        ready(Reason.Adopted).status(s -> assertThat(s.getHealth().getVerification().getMessage())
+                                .contains("not a trusted extension", "a superuser runs CREATE EXTENSION amcheck",
+                                        "GRANT EXECUTE ON FUNCTION bt_index_check(regclass, boolean) TO ")
+                                .doesNotContain("as its owner"))),
                 row("verify: outside the maintenance windows -> Ready, the check waits (no gate, no Reconciling)",
                         healthRead(adopted(CorruptionPolicy.Report).spec(WindowGateDecisionTest.windows(
                                 WindowGateDecisionTest.window(null, "01:00", "1h", "UTC"))), AMCHECK),
