@@ -28,8 +28,9 @@ import java.util.regex.Pattern;
  * instant). No clock is read here: the instant is the engine's.
  */
 public final class Windows {
-    /** The longest window: a week (a window open every day for 24h is simply "always"). */
-    static final Duration MAX = Duration.ofDays(7);
+    /** The shortest window, and the longest: a week (a window open every day for 24h is simply "always"). */
+    static final Duration MIN = Specs.duration(MaintenanceWindow.MIN_DURATION);
+    static final Duration MAX = Specs.duration(MaintenanceWindow.MAX_DURATION);
     private static final Pattern TIME = Pattern.compile("([01][0-9]|2[0-3]):([0-5][0-9])");
     private static final Pattern DEFAULT_WINDOW = Pattern.compile(
             "\\s*(?:([A-Za-z,\\-]+)\\s+)?(\\d\\d:\\d\\d)\\s+(\\S+)(?:\\s+(\\S+))?\\s*");
@@ -145,8 +146,9 @@ public final class Windows {
         } catch (InvalidDefinitionException e) {
             throw new InvalidDefinitionException(where + ": " + e.getMessage());
         }
-        if (d.compareTo(Duration.ofMinutes(1)) < 0 || d.compareTo(MAX) > 0) {
-            throw new InvalidDefinitionException(where + ": duration " + duration + " must be between 1m and 168h");
+        if (d.compareTo(MIN) < 0 || d.compareTo(MAX) > 0) {
+            throw new InvalidDefinitionException(where + ": duration " + duration + " must be between "
+                    + MaintenanceWindow.MIN_DURATION + " and " + MaintenanceWindow.MAX_DURATION);
         }
         ZoneId z;
         try {
