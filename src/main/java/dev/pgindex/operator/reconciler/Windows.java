@@ -35,13 +35,15 @@ public final class Windows {
     private static final Pattern DEFAULT_WINDOW = Pattern.compile(
             "\\s*(?:([A-Za-z,\\-]+)\\s+)?(\\d\\d:\\d\\d)\\s+(\\S+)(?:\\s+(\\S+))?\\s*");
 
-    /** One window, parsed: the days it opens (all seven when none were listed), local start, length, zone. */
-    public record Window(Set<DayOfWeek> days, LocalTime start, Duration duration, ZoneId zone) {
+    /**
+     * One window, parsed: the days it opens (all seven when none were listed), local start, length, zone; and the
+     * length as written, which is how messages show it (1h stays 1h, where Durations.human would say 60m).
+     */
+    public record Window(Set<DayOfWeek> days, LocalTime start, Duration duration, ZoneId zone, String written) {
         @Override
         public String toString() {
             return (days.size() == 7 ? "daily" : days.stream().map(d -> Weekday.values()[d.ordinal()].name())
-                    .reduce((a, b) -> a + "," + b).orElse("")) + " " + start + " for " + Durations.human(duration)
-                    + " " + zone.getId();
+                    .reduce((a, b) -> a + "," + b).orElse("")) + " " + start + " for " + written + " " + zone.getId();
         }
     }
 
@@ -158,7 +160,7 @@ public final class Windows {
                     + "Europe/Berlin");
         }
         return new Window(days.isEmpty() ? EnumSet.allOf(DayOfWeek.class) : days,
-                LocalTime.of(Integer.parseInt(t.group(1)), Integer.parseInt(t.group(2))), d, z);
+                LocalTime.of(Integer.parseInt(t.group(1)), Integer.parseInt(t.group(2))), d, z, duration.trim());
     }
 
     public boolean isEmpty() {
