@@ -27,8 +27,8 @@ public final class IndexBuilder implements AutoCloseable {
     /** BUILD, DROP and REINDEX change the index; VERIFY (amcheck) and MEASURE (pgstatindex) only read it. */
     public enum Kind { BUILD, DROP, REINDEX, VERIFY, MEASURE }
 
-    /** A connection holding the slot, ready to run one statement. */
-    public record Prepared(String owner, Kind kind, Connection connection, int pid) {
+    /** A connection holding the slot, ready to run one statement; {@code role}: its current_user, quoted. */
+    public record Prepared(String owner, Kind kind, Connection connection, int pid, String role) {
     }
 
     /** The outcome of one job: success, or a classified failure; {@code output}: the first value it returned. */
@@ -38,8 +38,8 @@ public final class IndexBuilder implements AutoCloseable {
         }
     }
 
-    /** A job in flight. */
-    public record Job(String owner, Kind kind, int pid, Instant startedAt, String sql,
+    /** A job in flight; {@code role}: the session's current_user, quoted as SQL spells it (a grant names it). */
+    public record Job(String owner, Kind kind, int pid, String role, Instant startedAt, String sql,
             CompletableFuture<Result> result) {
         public boolean done() {
             return result.isDone();
@@ -89,9 +89,12 @@ public final class IndexBuilder implements AutoCloseable {
         }
         try {
             int pid;
-            try (Statement s = c.createStatement(); var rs = s.executeQuery("SELECT pg_backend_pid()")) {
+            String role;
+            try (Statement s = c.createStatement(); var rs = s.executeQuery("SELECT pg_backend_pid(), "
+                    + "pg_catalog.quote_ident(current_user)")) {
                 rs.next();
                 pid = rs.getInt(1);
+                role = rs.getString(2);
             }
             for (Map.Entry<String, String> e : sessionSettings.entrySet()) {
                 try (var ps = c.prepareStatement("SELECT pg_catalog.set_config(?, ?, false)")) {
@@ -105,7 +108,7 @@ public final class IndexBuilder implements AutoCloseable {
                 c.close();
                 return Optional.empty();
             }
-            return Optional.of(new Prepared(owner, kind, c, pid));
+            return Optional.of(new Prepared(owner, kind, c, pid, role));
         } catch (SQLException e) {
             closeQuietly(c);
             throw DatabaseException.of(e);
@@ -121,7 +124,7 @@ public final class IndexBuilder implements AutoCloseable {
      */
     public Job launch(Prepared p, String sql, String followUp, Consumer<Job> onDone) {
         CompletableFuture<Result> future = new CompletableFuture<>();
-        Job job = new Job(p.owner(), p.kind(), p.pid(), Instant.now(), sql, future);
+        Job job = new Job(p.owner(), p.kind(), p.pid(), p.role(), Instant.now(), sql, future);
         jobs.put(p.owner(), job);
         executor.execute(() -> {
             Result result;
@@ -143,7 +146,7 @@ public final class IndexBuilder implements AutoCloseable {
                 }
                 result = new Result(true, null, Instant.now(), output);
             } catch (SQLException e) {
-                result = new Result(false, SqlErrors.classify(e), Instant.now());
+                result = new Result(false, SqlErrors.classify(e, p.role()), Instant.now());
             } catch (RuntimeException e) {
                 result = new Result(false, new SqlErrors.Failure(ErrorKind.BuildFailed, null, String.valueOf(e)),
                         Instant.now());

@@ -5,6 +5,7 @@ import dev.pgindex.operator.api.v1alpha1.HealthStatus;
 import dev.pgindex.operator.api.v1alpha1.PostgresIndexStatus;
 import dev.pgindex.operator.postgres.Bloat;
 import dev.pgindex.operator.postgres.IndexBuilder;
+import dev.pgindex.operator.postgres.SqlErrors;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -37,7 +38,7 @@ public final class BloatRecords {
     }
 
     /** pgstatindex ended: its "percent size" output, or why it did not run (tried again after checkInterval). */
-    public static void recordOutcome(Context ctx, IndexBuilder.Result r) {
+    public static void recordOutcome(Context ctx, IndexBuilder.Job job, IndexBuilder.Result r) {
         BloatStatus b = of(ctx.status());
         b.setMeasuring(null);
         b.setMeasuredAt(r.finishedAt().truncatedTo(ChronoUnit.SECONDS).toString());
@@ -50,8 +51,8 @@ public final class BloatRecords {
         } else {
             b.setPercent(null);
             b.setMessage("pgstatindex() did not run: " + (r.success() ? "no result" : r.failure().message()
-                    + ("42501".equals(r.failure().sqlState()) ? "; grant pg_stat_scan_tables to the operator's role"
-                    : "")) + "; measured again after checkInterval");
+                    + ("42501".equals(r.failure().sqlState()) ? "; grant pg_stat_scan_tables to "
+                    + SqlErrors.operatorsRole(job.role()) : "")) + "; measured again after checkInterval");
         }
     }
 

@@ -271,8 +271,12 @@ final class DecisionTableSupport {
                 phase, 0, 0, 0, total, done, 0, 0)), List.of(), Optional.of(INDEX_OID));
     }
 
+    /** The operator's role as a job's session reads it (quote_ident(current_user)). */
+    static final String ROLE = "pgindex_operator";
+
     static IndexBuilder.Job job(IndexBuilder.Kind kind) {
-        return new IndexBuilder.Job(UID, kind, BUILDER_PID, NOW.minusSeconds(90), "SQL", new CompletableFuture<>());
+        return new IndexBuilder.Job(UID, kind, BUILDER_PID, ROLE, NOW.minusSeconds(90), "SQL",
+                new CompletableFuture<>());
     }
 
     static IndexBuilder.Result succeeded() {

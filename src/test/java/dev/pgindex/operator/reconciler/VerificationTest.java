@@ -120,16 +120,23 @@ class VerificationTest {
             String advice = verification(h.status).getMessage();
             System.out.println("without amcheck: " + advice);
             assertThat(advice).contains("a superuser runs CREATE EXTENSION amcheck",
-                    "GRANT EXECUTE ON FUNCTION bt_index_check(regclass, boolean) TO ");
+                    "GRANT EXECUTE ON FUNCTION bt_index_check(regclass, boolean) TO verifier)");
+            String grant = advice.substring(advice.indexOf("GRANT EXECUTE"), advice.indexOf(");"));
 
             // the database's owner may not create it (no "trusted = true" in amcheck.control)
             assertThatThrownBy(() -> exec(db, "CREATE EXTENSION amcheck")).hasMessageContaining(
                     "permission denied to create extension \"amcheck\"");
 
-            exec(admin, "CREATE EXTENSION amcheck",
-                    "GRANT EXECUTE ON FUNCTION bt_index_check(regclass, boolean) TO verifier");
+            // installed but not granted: Error, naming the role
+            exec(admin, "CREATE EXTENSION amcheck");
             h.spec.getHealth().getVerify().setInterval("1s"); // the next verification is due at once
             h.generation = 2;
+            h.reconcileUntil(s -> verified(s, "Error"), WAIT);
+            System.out.println("without the grant: " + verification(h.status).getMessage());
+            assertThat(verification(h.status).getMessage()).contains("SQLSTATE 42501",
+                    "grant EXECUTE on bt_index_check(regclass, boolean) to the operator's role verifier");
+
+            exec(admin, grant); // the message's own GRANT, word for word
             h.reconcileUntil(s -> verified(s, "Passed"), WAIT);
             assertThat(Conditions.isTrue(h.status, ConditionType.READY)).isTrue();
         }

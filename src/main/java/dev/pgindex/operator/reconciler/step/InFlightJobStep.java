@@ -42,7 +42,7 @@ public final class InFlightJobStep {
             if (job.kind() == IndexBuilder.Kind.BUILD && build != null && build.getIndexOid() == null) {
                 watch.get().buildingIndexOid().ifPresent(build::setIndexOid);
             }
-            Reason blocked = BuildWatch.record(ctx, watch.get());
+            Reason blocked = BuildWatch.record(ctx, watch.get(), job.role());
             BuildEta.record(ctx, job.startedAt());
             if (blocked != null) {
                 reason = blocked;

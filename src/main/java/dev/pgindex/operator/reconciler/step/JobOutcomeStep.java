@@ -31,7 +31,7 @@ public final class JobOutcomeStep {
             return;
         }
         if (job.kind() == IndexBuilder.Kind.MEASURE) {
-            BloatRecords.recordOutcome(ctx, r);
+            BloatRecords.recordOutcome(ctx, job, r);
             return;
         }
         if (r.success() && job.kind() == IndexBuilder.Kind.BUILD) {

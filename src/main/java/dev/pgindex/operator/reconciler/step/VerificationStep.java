@@ -33,12 +33,14 @@ public final class VerificationStep implements Step {
     /**
      * What to do without amcheck. It is not a trusted extension (no {@code trusted = true} in amcheck.control), so
      * neither the database's owner nor the operator's role may create it: a superuser must, and then grant the one
-     * function the operator calls, as pg_amcheck's documentation does.
+     * function the operator calls to {@code role} (quoted), as pg_amcheck's documentation does.
      */
-    static final String NOT_INSTALLED = "the amcheck extension is not installed in this database (the operator never "
-            + "creates it, and amcheck is not a trusted extension: a superuser runs CREATE EXTENSION amcheck, then "
-            + "GRANT EXECUTE ON FUNCTION bt_index_check(regclass, boolean) TO the operator's role); looked again "
-            + "after the interval";
+    static String notInstalled(String role) {
+        return "the amcheck extension is not installed in this database (the operator never creates it, and amcheck "
+                + "is not a trusted extension: a superuser runs CREATE EXTENSION amcheck, then GRANT EXECUTE ON "
+                + "FUNCTION bt_index_check(regclass, boolean) TO " + (role == null ? "the operator's role" : role)
+                + "); looked again after the interval";
+    }
 
     @Override
     public Optional<Decision> decide(Context ctx) {
@@ -73,8 +75,8 @@ public final class VerificationStep implements Step {
             v.setResult(Verifications.SKIPPED);
             v.setIndexOid(idx.oid());
             v.setFinishedAt(ctx.now().truncatedTo(ChronoUnit.SECONDS).toString());
-            v.setMessage(!amcheck.get().present() ? NOT_INSTALLED : "only b-tree indexes can be verified "
-                    + "(bt_index_check)");
+            v.setMessage(!amcheck.get().present() ? notInstalled(amcheck.get().role()) : "only b-tree indexes can "
+                    + "be verified (bt_index_check)");
             Verifications.of(st);
             st.getHealth().setVerification(v);
             return Optional.empty();
