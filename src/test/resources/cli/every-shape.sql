@@ -51,3 +51,5 @@ CREATE INDEX orders_doc_siglen_idx ON orders USING gist (doc tsvector_ops (sigle
 CREATE TABLE slots (pos int UNIQUE DEFERRABLE INITIALLY DEFERRED);
 CREATE TABLE "Weird-Table" (x int);
 CREATE INDEX weird_x_idx ON "Weird-Table" (x);
+CREATE TABLE people ("user id" int, name text);
+CREATE INDEX people_user_id_idx ON people ("user id");

@@ -14,8 +14,11 @@ public final class Amcheck {
     /** SQLSTATE XX002 index_corrupted: what amcheck raises when it finds corruption. */
     public static final String INDEX_CORRUPTED = "XX002";
 
-    /** Whether the extension is installed, and in which schema (null when it is not). */
-    public record Installed(String schema) {
+    /**
+     * Whether the extension is installed, and in which schema (null when it is not); {@code role}: the session's
+     * current_user, quoted, whom the grant of bt_index_check is for.
+     */
+    public record Installed(String schema, String role) {
         public boolean present() {
             return schema != null;
         }
@@ -25,11 +28,13 @@ public final class Amcheck {
     }
 
     static Installed installed(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT n.nspname FROM pg_catalog.pg_extension e "
-                + "JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = ?")) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT (SELECT n.nspname FROM pg_catalog.pg_extension e "
+                + "JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = ?), "
+                + "pg_catalog.quote_ident(current_user)")) {
             ps.setString(1, "amcheck");
             try (ResultSet rs = ps.executeQuery()) {
-                return new Installed(rs.next() ? rs.getString(1) : null);
+                rs.next();
+                return new Installed(rs.getString(1), rs.getString(2));
             }
         }
     }

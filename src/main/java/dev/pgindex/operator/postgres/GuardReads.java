@@ -34,16 +34,17 @@ final class GuardReads {
     /**
      * The lag of every standby (pg_stat_replication: WAL not replayed yet, replay_lag) and the WAL every slot
      * retains. pg_stat_replication shows its positions only to superusers and members of pg_read_all_stats
-     * (pg_monitor has it): without, the lag is unknown, and said so, never read as zero.
+     * (pg_monitor has it): without, the lag is unknown, and said so, never read as zero. The same statement reads
+     * the role's name, quoted as the GRANT must spell it.
      */
     static GuardObservation.ReplicaLag replicaLag(Connection c) throws SQLException {
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT pg_catalog.pg_has_role("
                 + "'pg_read_all_stats', 'USAGE') OR (SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = "
-                + "current_user)")) {
+                + "current_user), pg_catalog.quote_ident(current_user)")) {
             if (rs.next() && !rs.getBoolean(1)) {
                 return new GuardObservation.ReplicaLag(true, 0, null, 0, null, "the role cannot read the replication "
                         + "lag (pg_stat_replication shows it only to superusers and members of pg_read_all_stats): "
-                        + "GRANT pg_monitor TO the operator's role, or remove spec.replicaLag");
+                        + "GRANT pg_monitor TO " + rs.getString(2) + ", or remove spec.replicaLag");
             }
         }
         long maxBytes = 0;

@@ -25,8 +25,8 @@ import java.util.logging.Logger;
 public final class IndexBuilder<K> implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(IndexBuilder.class.getName());
 
-    /** A connection holding the slot, ready to run one statement. */
-    public record Prepared<K>(String owner, K kind, Connection connection, int pid) {
+    /** A connection holding the slot, ready to run one statement; {@code role}: its current_user, quoted. */
+    public record Prepared<K>(String owner, K kind, Connection connection, int pid, String role) {
     }
 
     /** The outcome of one job: success, or a classified failure; {@code output}: the first value it returned. */
@@ -36,8 +36,8 @@ public final class IndexBuilder<K> implements AutoCloseable {
         }
     }
 
-    /** A job in flight. */
-    public record Job<K>(String owner, K kind, int pid, Instant startedAt, String sql,
+    /** A job in flight; {@code role}: the session's current_user, quoted as SQL spells it (a grant names it). */
+    public record Job<K>(String owner, K kind, int pid, String role, Instant startedAt, String sql,
             CompletableFuture<Result> result) {
         public boolean done() {
             return result.isDone();
@@ -87,9 +87,12 @@ public final class IndexBuilder<K> implements AutoCloseable {
         }
         try {
             int pid;
-            try (Statement s = c.createStatement(); var rs = s.executeQuery("SELECT pg_backend_pid()")) {
+            String role;
+            try (Statement s = c.createStatement(); var rs = s.executeQuery("SELECT pg_backend_pid(), "
+                    + "pg_catalog.quote_ident(current_user)")) {
                 rs.next();
                 pid = rs.getInt(1);
+                role = rs.getString(2);
             }
             for (Map.Entry<String, String> e : sessionSettings.entrySet()) {
                 try (var ps = c.prepareStatement("SELECT pg_catalog.set_config(?, ?, false)")) {
@@ -103,7 +106,7 @@ public final class IndexBuilder<K> implements AutoCloseable {
                 c.close();
                 return Optional.empty();
             }
-            return Optional.of(new Prepared<>(owner, kind, c, pid));
+            return Optional.of(new Prepared<>(owner, kind, c, pid, role));
         } catch (SQLException e) {
             closeQuietly(c);
             throw DatabaseException.of(e);
@@ -119,7 +122,7 @@ public final class IndexBuilder<K> implements AutoCloseable {
      */
     public Job<K> launch(Prepared<K> p, String sql, String followUp, Consumer<Job<K>> onDone) {
         CompletableFuture<Result> future = new CompletableFuture<>();
-        Job<K> job = new Job<>(p.owner(), p.kind(), p.pid(), Instant.now(), sql, future);
+        Job<K> job = new Job<>(p.owner(), p.kind(), p.pid(), p.role(), Instant.now(), sql, future);
         jobs.put(p.owner(), job);
         executor.execute(() -> {
             Result result;
@@ -141,7 +144,7 @@ public final class IndexBuilder<K> implements AutoCloseable {
                 }
                 result = new Result(true, null, Instant.now(), output);
             } catch (SQLException e) {
-                result = new Result(false, SqlErrors.classify(e), Instant.now());
+                result = new Result(false, SqlErrors.classify(e, p.role()), Instant.now());
             } catch (RuntimeException e) {
                 result = new Result(false, new SqlErrors.Failure(ErrorKind.BuildFailed, null, String.valueOf(e)),
                         Instant.now());

@@ -15,9 +15,22 @@ public final class SqlErrors {
     }
 
     public static Failure classify(SQLException e) {
+        return classify(e, null);
+    }
+
+    /** As above, for a session whose role ({@code quotedRole}, may be null) the plain words can name. */
+    public static Failure classify(SQLException e, String quotedRole) {
         String state = e.getSQLState();
-        String message = describe(e) + plainly(state);
+        String message = describe(e) + plainly(state, quotedRole);
         return new Failure(kindOf(state, message), state, message);
+    }
+
+    /**
+     * Whom a grant or a role setting is for: "the operator's role" and its name, quoted as SQL must spell it, when
+     * the session read it (current_user, in a statement it ran anyway).
+     */
+    public static String operatorsRole(String quotedRole) {
+        return "the operator's role" + (quotedRole == null ? "" : " " + quotedRole);
     }
 
     public static Failure invalidDefinition(String message) {
@@ -81,10 +94,11 @@ public final class SqlErrors {
     }
 
     /** What a resource failure of a build means, in words (empty for other failures). */
-    static String plainly(String state) {
+    static String plainly(String state, String quotedRole) {
         if ("53400".equals(state)) {
             return " [the build's sort wrote more temporary files than temp_file_limit allows: raise temp_file_limit "
-                    + "for the operator's role, or give the build more memory with spec.buildSettings.maintenanceWorkMem]";
+                    + "for " + operatorsRole(quotedRole) + ", or give the build more memory with "
+                    + "spec.buildSettings.maintenanceWorkMem]";
         }
         if ("42P05".equals(state) || "26000".equals(state)) {
             return " [the driver's prepared statements met another client's on one server connection: a connection "

@@ -9,6 +9,7 @@ import dev.pgindex.operator.postgres.ErrorKind;
 import dev.pgindex.operator.postgres.IndexBuilder;
 import dev.pgindex.operator.postgres.Session;
 import dev.pgindex.operator.reconciler.job.JobKind;
+import dev.pgindex.operator.postgres.SqlErrors;
 import dev.pgindex.operator.status.Conditions;
 
 import java.time.Duration;
@@ -75,7 +76,9 @@ final class Actor {
             return new Acted(c.status(), c.requeue(), false, false);
         }
         if (d instanceof Decision.EndSessions e) {
-            return endSessions(e, session, events);
+            // the sessions block this process's own job, whose session read the role
+            return endSessions(e, session, events, builder.job(ctx.req().uid()).map(IndexBuilder.Job::role)
+                    .orElse(null));
         }
         if (d instanceof Decision.Release r) {
             return new Acted(r.status(), null, false, true);
@@ -177,7 +180,8 @@ final class Actor {
     }
 
     /** Ends each session; its event once done, or a Warning and status.guards when the role may not. */
-    private static Acted endSessions(Decision.EndSessions e, Session session, IndexEngine.Events events) {
+    private static Acted endSessions(Decision.EndSessions e, Session session, IndexEngine.Events events,
+            String role) {
         PostgresIndexStatus st = e.status();
         for (Decision.EndSessions.SessionToEnd t : e.targets()) {
             try {
@@ -187,7 +191,7 @@ final class Actor {
             } catch (DatabaseException ex) {
                 String msg = "could not " + (t.terminate() ? "terminate" : "cancel") + " pid " + t.pid() + ": "
                         + ex.failure().message() + (ex.failure().kind() == ErrorKind.InsufficientPrivilege
-                                ? "; grant pg_signal_backend to the operator's role" : "");
+                                ? "; grant pg_signal_backend to " + SqlErrors.operatorsRole(role) : "");
                 Guards.update(st, g -> {
                     List<Integer> pids = new ArrayList<>(g.getNotEnded() == null ? List.of() : g.getNotEnded());
                     pids.add(t.pid());

@@ -7,6 +7,7 @@ import dev.pgindex.operator.api.v1alpha1.Reason;
 import dev.pgindex.operator.postgres.Blocker;
 import dev.pgindex.operator.postgres.Observation;
 import dev.pgindex.operator.postgres.Progress;
+import dev.pgindex.operator.postgres.SqlErrors;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -22,8 +23,11 @@ public final class BuildWatch {
     private BuildWatch() {
     }
 
-    /** Writes the watch into status; returns WaitingForLock, WaitingForTransactions, or null when not blocked. */
-    public static Reason record(Context ctx, Observation.Watch watch) {
+    /**
+     * Writes the watch into status; returns WaitingForLock, WaitingForTransactions, or null when not blocked.
+     * {@code role}: the role of this process's job (quoted), or null for a build it did not start.
+     */
+    public static Reason record(Context ctx, Observation.Watch watch, String role) {
         PostgresIndexStatus st = ctx.st;
         Instant now = ctx.now;
         watch.progress().ifPresent(p -> progress(st, p, now));
@@ -47,7 +51,8 @@ public final class BuildWatch {
         st.setBlockers(infos);
         String summary = blockers.get(0).summary() + (blockers.size() > 1 ? " (+" + (blockers.size() - 1) + " more)" : "");
         if (blockers.stream().anyMatch(Blocker::queryHidden)) {
-            summary = summary + " [grant pg_read_all_stats to the operator's role to see other sessions' queries]";
+            summary = summary + " [grant pg_read_all_stats to " + SqlErrors.operatorsRole(role) + " to see other "
+                    + "sessions' queries]";
         }
         st.setBlockedBy(summary);
         if (st.getBlockedSince() == null) {

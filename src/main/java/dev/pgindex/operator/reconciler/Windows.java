@@ -28,19 +28,22 @@ import java.util.regex.Pattern;
  * instant). No clock is read here: the instant is the engine's.
  */
 public final class Windows {
-    /** The longest window: a week (a window open every day for 24h is simply "always"). */
-    static final Duration MAX = Duration.ofDays(7);
+    /** The shortest window, and the longest: a week (a window open every day for 24h is simply "always"). */
+    static final Duration MIN = Specs.duration(MaintenanceWindow.MIN_DURATION);
+    static final Duration MAX = Specs.duration(MaintenanceWindow.MAX_DURATION);
     private static final Pattern TIME = Pattern.compile("([01][0-9]|2[0-3]):([0-5][0-9])");
     private static final Pattern DEFAULT_WINDOW = Pattern.compile(
             "\\s*(?:([A-Za-z,\\-]+)\\s+)?(\\d\\d:\\d\\d)\\s+(\\S+)(?:\\s+(\\S+))?\\s*");
 
-    /** One window, parsed: the days it opens (all seven when none were listed), local start, length, zone. */
-    public record Window(Set<DayOfWeek> days, LocalTime start, Duration duration, ZoneId zone) {
+    /**
+     * One window, parsed: the days it opens (all seven when none were listed), local start, length, zone; and the
+     * length as written, which is how messages show it (1h stays 1h, where Durations.human would say 60m).
+     */
+    public record Window(Set<DayOfWeek> days, LocalTime start, Duration duration, ZoneId zone, String written) {
         @Override
         public String toString() {
             return (days.size() == 7 ? "daily" : days.stream().map(d -> Weekday.values()[d.ordinal()].name())
-                    .reduce((a, b) -> a + "," + b).orElse("")) + " " + start + " for " + Durations.human(duration)
-                    + " " + zone.getId();
+                    .reduce((a, b) -> a + "," + b).orElse("")) + " " + start + " for " + written + " " + zone.getId();
         }
     }
 
@@ -145,8 +148,9 @@ public final class Windows {
         } catch (InvalidDefinitionException e) {
             throw new InvalidDefinitionException(where + ": " + e.getMessage());
         }
-        if (d.compareTo(Duration.ofMinutes(1)) < 0 || d.compareTo(MAX) > 0) {
-            throw new InvalidDefinitionException(where + ": duration " + duration + " must be between 1m and 168h");
+        if (d.compareTo(MIN) < 0 || d.compareTo(MAX) > 0) {
+            throw new InvalidDefinitionException(where + ": duration " + duration + " must be between "
+                    + MaintenanceWindow.MIN_DURATION + " and " + MaintenanceWindow.MAX_DURATION);
         }
         ZoneId z;
         try {
@@ -156,7 +160,7 @@ public final class Windows {
                     + "Europe/Berlin");
         }
         return new Window(days.isEmpty() ? EnumSet.allOf(DayOfWeek.class) : days,
-                LocalTime.of(Integer.parseInt(t.group(1)), Integer.parseInt(t.group(2))), d, z);
+                LocalTime.of(Integer.parseInt(t.group(1)), Integer.parseInt(t.group(2))), d, z, duration.trim());
     }
 
     public boolean isEmpty() {

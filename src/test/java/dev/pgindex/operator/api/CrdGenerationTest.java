@@ -132,6 +132,33 @@ class CrdGenerationTest {
         }
     }
 
+    /**
+     * A window's duration is refused at admission outside what the operator accepts (Windows: 1m to 168h), not
+     * only when malformed; AdmissionIT proves the rule on a real API server.
+     */
+    @Test
+    void shouldBoundTheWindowDurationAtAdmissionAsTheOperatorDoes() throws IOException {
+        assertWindowDurationRule(specOf(generate()));
+    }
+
+    static JSONSchemaProps specOf(String crdYaml) {
+        return io.fabric8.kubernetes.client.utils.Serialization.unmarshal(crdYaml, CustomResourceDefinition.class)
+                .getSpec().getVersions().get(0).getSchema().getOpenAPIV3Schema().getProperties().get("spec");
+    }
+
+    static void assertWindowDurationRule(JSONSchemaProps spec) {
+        JSONSchemaProps duration = spec.getProperties().get("schedule").getProperties().get("windows").getItems()
+                .getSchema().getProperties().get("duration");
+        assertThat(duration.getPattern()).isEqualTo("^([0-9]+(m|h))+$");
+        // without a bound the API server estimates the rule's cost over its budget and refuses the whole CRD
+        assertThat(duration.getMaxLength()).isNotNull();
+        assertThat(duration.getXKubernetesValidations()).singleElement().satisfies(r -> {
+            assertThat(r.getRule()).isEqualTo("!self.matches('^([0-9]+(m|h))+$') || (duration(self) >= duration('1m') "
+                    + "&& duration(self) <= duration('168h'))");
+            assertThat(r.getMessage()).isEqualTo("duration must be between 1m and 168h");
+        });
+    }
+
     @Test
     void shouldDescribeEverySpecAndStatusField() throws IOException {
         // every property in the schema carries a description, so kubectl explain teaches the whole API

@@ -130,6 +130,11 @@ class IndexSetCrdGenerationTest {
     }
 
     @Test
+    void shouldBoundTheTemplatesWindowDurationAtAdmissionAsTheOperatorDoes() throws IOException {
+        CrdGenerationTest.assertWindowDurationRule(CrdGenerationTest.specOf(generate()).getProperties().get("template"));
+    }
+
+    @Test
     void shouldDescribeEveryField() throws IOException {
         assertThat(CrdGenerationTest.undocumented(generate())).isEmpty();
     }

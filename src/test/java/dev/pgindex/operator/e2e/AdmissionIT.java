@@ -86,6 +86,19 @@ class AdmissionIT {
         assertThat(r.err()).contains(expected).contains("create a new PostgresIndex with another spec.name");
     }
 
+    /**
+     * The window durations the operator accepts (Windows: 1m to 168h, any spelling the pattern allows) pass
+     * admission; the invalid manifests window-* hold the ones just outside, which it refuses.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"1m", "168h", "167h60m", "10080m", "1h30m", "0h1m"})
+    void shouldAcceptEveryWindowDurationTheOperatorAccepts(String duration) {
+        Cli.Result r = env.kubectlIn(VALID.replace("name: immutable", "name: window-" + duration.toLowerCase())
+                + "  schedule:\n    windows:\n      - start: \"02:00\"\n        duration: " + duration + "\n",
+                "apply", "--dry-run=server", "-n", namespace, "-f", "-");
+        assertThat(r.exit()).as(r.toString()).isZero();
+    }
+
     @Test
     void shouldAcceptChangesToPolicies() {
         env.apply(namespace, VALID).check();

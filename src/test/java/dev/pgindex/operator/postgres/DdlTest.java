@@ -123,6 +123,6 @@ class DdlTest {
         assertThatThrownBy(() -> IndexDefinition.of("public", "t", "i", List.of(new IndexDefinition.Column("a", "b", null, null, null, null)))
                 .validate()).hasMessageContaining("exactly one of name or expression");
         assertThatThrownBy(() -> IndexDefinition.of("public", "t", "i; drop", List.of(IndexDefinition.Column.of("a"))).validate())
-                .hasMessageContaining("not a plain identifier");
+                .hasMessageContaining("name 'i; drop' contains ';', which the API's identifier rule");
     }
 }

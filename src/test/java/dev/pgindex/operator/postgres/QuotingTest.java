@@ -31,12 +31,50 @@ class QuotingTest {
         assertThatThrownBy(() -> Quoting.ident("a\u0000b")).hasMessageContaining("NUL");
     }
 
+    static final String RULE = ", which the API's identifier rule (ASCII letters, digits, '_' and '$', not starting "
+            + "with a digit or '$') does not accept";
+
     @Test
     void shouldCheckNamesAgainstTheApiPattern() {
         Quoting.checkName("table", "Orders_2$", Quoting.IDENTIFIER_PATTERN);
+        Quoting.checkName("columns[0].collation", "en-US-x-icu", Quoting.COLLATION_PATTERN);
         assertThatThrownBy(() -> Quoting.checkName("table", "1abc", Quoting.IDENTIFIER_PATTERN))
-                .hasMessageContaining("table '1abc' is not a plain identifier");
+                .hasMessage("table '1abc' starts with a digit ('1')" + RULE);
         assertThatThrownBy(() -> Quoting.checkName("table", "with space", Quoting.IDENTIFIER_PATTERN))
-                .hasMessageContaining("not a plain identifier");
+                .hasMessage("table 'with space' contains a space" + RULE);
+    }
+
+    /** The refusal names the field, the name, its first character the rule refuses, and the rule. */
+    @Test
+    void shouldSayWhichCharacterTheIdentifierRuleRefuses() {
+        String[][] cases = {
+                {"columns[0].name", "user id", "contains a space"},
+                {"table", "Weird-Table", "contains '-'"},
+                {"name", "$x", "starts with '$'"},
+                {"include", "café", "contains 'é' (U+00E9)"},
+                {"schema", "a.b-c", "contains '.'"},
+                {"name", "it's", "contains a single quote"},
+                {"name", "say\"hi", "contains a double quote"},
+                {"name", "tab\tbed", "contains U+0009"},
+        };
+        for (String[] c : cases) {
+            assertThatThrownBy(() -> Quoting.checkName(c[0], c[1], Quoting.IDENTIFIER_PATTERN)).as(c[1])
+                    .isInstanceOf(InvalidDefinitionException.class)
+                    .hasMessage(c[0] + " '" + c[1] + "' " + c[2] + RULE);
+        }
+    }
+
+    @Test
+    void shouldSayWhichCharacterTheCollationRuleRefuses() {
+        assertThatThrownBy(() -> Quoting.checkName("columns[1].collation", "en US", Quoting.COLLATION_PATTERN))
+                .hasMessage("columns[1].collation 'en US' contains a space, which the API's collation rule (ASCII "
+                        + "letters, digits, '_', '$', '.', '@', '=' and '-', not starting with a digit or one of "
+                        + "'$.@=-') does not accept");
+    }
+
+    @Test
+    void shouldNameTheFieldOfANameOverSixtyThreeBytes() {
+        assertThatThrownBy(() -> Quoting.checkName("table", "é".repeat(32), Quoting.IDENTIFIER_PATTERN))
+                .hasMessageStartingWith("table '" + "é".repeat(32) + "' is 64 bytes long");
     }
 }

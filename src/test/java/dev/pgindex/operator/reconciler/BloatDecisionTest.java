@@ -8,6 +8,7 @@ import dev.pgindex.operator.api.v1alpha1.PostgresIndexSpec;
 import dev.pgindex.operator.api.v1alpha1.PostgresIndexStatus;
 import dev.pgindex.operator.api.v1alpha1.Reason;
 import dev.pgindex.operator.postgres.Bloat;
+import dev.pgindex.operator.postgres.ErrorKind;
 import dev.pgindex.operator.postgres.HealthObservation;
 import dev.pgindex.operator.postgres.IndexBuilder;
 import dev.pgindex.operator.reconciler.DecisionTableSupport.Given;
@@ -87,6 +88,12 @@ class BloatDecisionTest {
                             assertThat(s.getHealth().getBloat().getSizeBytes()).isEqualTo(8388608L);
                             assertThat(s.getHealth().getBloat().getMethod()).isEqualTo("pgstatindex");
                         })),
+                row("bloat: the role may not run pgstatindex (42501) -> the message names the grant and the role",
+                        adopted().jobEnded(DecisionTableSupport.Kind.MEASURE, DecisionTableSupport.failed(
+                                DecisionTableSupport.failure(ErrorKind.InsufficientPrivilege))),
+                        recorded().phase(Phase.Ready, Reason.IndexReady).status(s -> assertThat(
+                                s.getHealth().getBloat().getMessage()).contains("pgstatindex() did not run",
+                                "; grant pg_stat_scan_tables to the operator's role pgindex_operator"))),
                 row("bloat: 45% measured, 8Mi, never rebuilt by us -> REINDEX CONCURRENTLY with a Normal event",
                         adopted().status(s -> measured(s, 45, 8 << 20, 5)),
                         startsJob(DecisionTableSupport.Kind.REINDEX, HealthDecisionTest.REINDEX).events("Normal Bloated")

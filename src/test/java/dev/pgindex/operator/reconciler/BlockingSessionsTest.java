@@ -106,6 +106,34 @@ class BlockingSessionsTest {
         }
     }
 
+    /**
+     * A role that is no superuser, without pg_signal_backend or pg_read_all_stats, blocked by another role's
+     * session: it may neither see that session's query nor end it, and both messages name the grant and the role.
+     */
+    @Test
+    void shouldNameTheRoleInTheGrantsItLacks() throws Exception {
+        exec(db, "CREATE ROLE \"blocking-op\" LOGIN PASSWORD 'op'", "CREATE ROLE reporter LOGIN PASSWORD 'rep'",
+                "ALTER TABLE users OWNER TO \"blocking-op\"", "GRANT CREATE ON SCHEMA public TO \"blocking-op\"",
+                "GRANT UPDATE ON users TO reporter");
+        ConnectionInfo asOp = new ConnectionInfo(db.host(), db.port(), db.database(), "blocking-op", "op", "disable");
+        ConnectionInfo asReporter = new ConnectionInfo(db.host(), db.port(), db.database(), "reporter", "rep",
+                "disable");
+        try (var report = openTransaction(asReporter, "nightly-report", "LOCK TABLE users IN SHARE UPDATE "
+                + "EXCLUSIVE MODE");
+                EngineHarness h = new EngineHarness("users-email", asOp, spec(BlockerAction.Terminate))) {
+            h.reconcileUntil(s -> s.getGuards() != null && s.getGuards().getBlockingSessions() != null, WAIT);
+            System.out.println("blocked by: " + h.status.getBlockedBy() + " / " + h.status.getGuards()
+                    .getBlockingSessions());
+            assertThat(h.status.getBlockedBy()).startsWith("pid " + report.pid()).endsWith("[grant "
+                    + "pg_read_all_stats to the operator's role \"blocking-op\" to see other sessions' queries]");
+            assertThat(h.status.getGuards().getBlockingSessions()).contains("could not terminate pid " + report.pid(),
+                    "; grant pg_signal_backend to the operator's role \"blocking-op\"");
+            assertThat(alive(report.pid())).isTrue();
+            report.commit();
+            h.reconcileUntil(s -> Conditions.isTrue(s, ConditionType.READY), WAIT);
+        }
+    }
+
     @Test
     void shouldEndNothingInReportMode() throws Exception {
         try (var writer = openTransaction(db, "psql", "UPDATE users SET email = email WHERE id = 1");

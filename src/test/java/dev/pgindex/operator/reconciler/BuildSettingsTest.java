@@ -53,7 +53,7 @@ class BuildSettingsTest {
             System.out.println("1MB: " + h.status.getLastError().getMessage());
             assertThat(h.status.getLastError().getSqlState()).isEqualTo("53400");
             assertThat(h.status.getLastError().getMessage()).contains("temp_file_limit",
-                    "raise temp_file_limit for the operator's role, or give the build more memory with "
+                    "raise temp_file_limit for the operator's role postgres, or give the build more memory with "
                             + "spec.buildSettings.maintenanceWorkMem");
         }
         exec(db, "DROP INDEX IF EXISTS users_email_idx");

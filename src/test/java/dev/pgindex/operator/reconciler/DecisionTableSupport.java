@@ -278,6 +278,9 @@ final class DecisionTableSupport {
                 phase, 0, 0, 0, total, done, 0, 0)), List.of(), Optional.of(INDEX_OID));
     }
 
+    /** The operator's role as a job's session reads it (quote_ident(current_user)). */
+    static final String ROLE = "pgindex_operator";
+
     /** The kinds of job the rows name: a row expects a kind, and a running or ended job is one of these. */
     enum Kind {
         BUILD(new BuildJob(true)), REINDEX(new ReindexJob(true, "for rebuild token 'r1'")),
@@ -300,7 +303,7 @@ final class DecisionTableSupport {
     }
 
     static IndexBuilder.Job<JobKind> job(Kind kind) {
-        return new IndexBuilder.Job<>(UID, kind.example, BUILDER_PID, NOW.minusSeconds(90), "SQL",
+        return new IndexBuilder.Job<>(UID, kind.example, BUILDER_PID, ROLE, NOW.minusSeconds(90), "SQL",
                 new CompletableFuture<>());
     }
 

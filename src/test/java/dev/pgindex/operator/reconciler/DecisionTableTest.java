@@ -1036,6 +1036,12 @@ class DecisionTableTest {
                         given().wasBuilding().launched().jobInFlight(BUILD, blockedBy("virtualxid")),
                         waits(Building, Reason.WaitingForTransactions).after(POLL).says("; waiting for pid 7001")
                                 .status(s -> assertThat(s.getBlockers()).hasSize(1))),
+                row("our build job's blocker's query is hidden -> blockedBy names the missing grant and our role",
+                        given().wasBuilding().launched().jobInFlight(BUILD, new Observation.Watch(BUILDER_PID,
+                                Optional.empty(), List.of(blocker(7001, "virtualxid", Blocker.HIDDEN)), Optional.empty())),
+                        waits(Building, Reason.WaitingForTransactions).after(POLL).status(s -> assertThat(s.getBlockedBy())
+                                .endsWith("[grant pg_read_all_stats to the operator's role pgindex_operator to see "
+                                        + "other sessions' queries]"))),
                 row("our build waits for its first lock -> WaitingForLock",
                         given().wasBuilding().launched().jobInFlight(BUILD, blockedBy("relation")),
                         waits(Building, Reason.WaitingForLock).after(POLL)),

@@ -42,8 +42,8 @@ class ReplicaLagGateDecisionTest {
 
     static Guards cannotRead() {
         return new Guards(Windows.NONE, new GuardObservation(true, true, null, -1, new GuardObservation.ReplicaLag(
-                true, 0, null, 0, null, "the role cannot read the replication lag (...): GRANT pg_monitor TO the "
-                + "operator's role, or remove spec.replicaLag")), null);
+                true, 0, null, 0, null, "the role cannot read the replication lag (...): GRANT pg_monitor TO "
+                + "pgindex_operator, or remove spec.replicaLag")), null); // as GuardReads reads it (ReplicaLagTest)
     }
 
     static Stream<Row> rows() {
@@ -76,7 +76,7 @@ class ReplicaLagGateDecisionTest {
                 row("lag: the role cannot read it -> Stalled InsufficientPrivilege naming the grant, never 'no lag'",
                         given().spec(s -> s.setReplicaLag(limit("30s", null))).guards(cannotRead()),
                         stalls(Reason.InsufficientPrivilege).events("Warning InsufficientPrivilege")
-                                .says("GRANT pg_monitor TO the operator's role")),
+                                .says("GRANT pg_monitor TO pgindex_operator")),
                 row("lag: no limit set -> the lag is not looked at",
                         given().guards(lag(40 * MI, 0)),
                         startsJob(BUILD, DecisionTableTest.SQL_BUILD).status(s -> assertThat(s.getGuards()).isNull())));

@@ -46,9 +46,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 class VerificationDecisionTest {
     static final String CHECK = "SELECT \"public\".bt_index_check(500::pg_catalog.oid::pg_catalog.regclass, true)";
     static final HealthObservation AMCHECK = new HealthObservation(Optional.empty(),
-            Optional.of(new Amcheck.Installed("public")), Optional.empty());
+            Optional.of(new Amcheck.Installed("public", DecisionTableSupport.ROLE)), Optional.empty());
     static final HealthObservation NO_AMCHECK = new HealthObservation(Optional.empty(),
-            Optional.of(new Amcheck.Installed(null)), Optional.empty());
+            Optional.of(new Amcheck.Installed(null, DecisionTableSupport.ROLE)), Optional.empty());
     static final SqlErrors.Failure CORRUPT = new SqlErrors.Failure(ErrorKind.BuildFailed, "XX002",
             "item order invariant violated for index \"t_idx\"");
 
@@ -102,6 +102,14 @@ class VerificationDecisionTest {
                             assertThat(s.getHealth().getVerification().getResult()).isEqualTo("Skipped");
                             assertThat(s.getHealth().getVerification().getMessage()).contains("not installed");
                         })),
+                row("verify: amcheck is not installed -> the advice works: amcheck is not a trusted extension, so a "
+                        + "superuser creates it, then grants bt_index_check to the role",
+                        healthRead(adopted(CorruptionPolicy.Report), NO_AMCHECK),
+                        ready(Reason.Adopted).status(s -> assertThat(s.getHealth().getVerification().getMessage())
+                                .contains("not a trusted extension", "a superuser runs CREATE EXTENSION amcheck",
+                                        "GRANT EXECUTE ON FUNCTION bt_index_check(regclass, boolean) TO "
+                                                + "pgindex_operator)")
+                                .doesNotContain("as its owner"))),
                 row("verify: outside the maintenance windows -> Ready, the check waits (no gate, no Reconciling)",
                         healthRead(adopted(CorruptionPolicy.Report).spec(WindowGateDecisionTest.windows(
                                 WindowGateDecisionTest.window(null, "01:00", "1h", "UTC"))), AMCHECK),
@@ -141,7 +149,8 @@ class VerificationDecisionTest {
                                 failed(DecisionTableSupport.failure(ErrorKind.InsufficientPrivilege))),
                         recorded().status(s -> {
                             assertThat(s.getHealth().getVerification().getResult()).isEqualTo("Error");
-                            assertThat(s.getHealth().getVerification().getMessage()).contains("grant EXECUTE");
+                            assertThat(s.getHealth().getVerification().getMessage()).contains("grant EXECUTE")
+                                    .contains("to the operator's role pgindex_operator");
                         })),
                 row("verify: while the check runs the index stays Ready",
                         adopted(CorruptionPolicy.Report).jobInFlight(DecisionTableSupport.Kind.VERIFY, null),

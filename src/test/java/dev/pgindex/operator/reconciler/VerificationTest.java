@@ -17,6 +17,7 @@ import static dev.pgindex.operator.reconciler.IndexLifecycleTest.reason;
 import static dev.pgindex.operator.support.TestPostgres.exec;
 import static dev.pgindex.operator.support.TestPostgres.scalar;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Verification with amcheck on Debian's PostgreSQL 15 (contrib, ICU). Corruption is made honestly: an index on text
@@ -98,6 +99,46 @@ class VerificationTest {
             h.reconcileUntil(s -> Conditions.isTrue(s, ConditionType.READY) && verified(s, "Skipped"), WAIT);
             assertThat(verification(h.status).getMessage()).contains("amcheck extension is not installed");
             assertThat(scalar(db, "SELECT count(*) FROM pg_extension WHERE extname = 'amcheck'")).isEqualTo("0");
+        }
+    }
+
+    /**
+     * The Skipped message's advice, followed by the book for a role that is not a superuser: amcheck is not a
+     * trusted extension, so even the database's owner may not create it; once a superuser has, the GRANT the
+     * message names is all the role needs.
+     */
+    @Test
+    void theAdviceOfTheSkippedMessageWorksForARoleThatIsNotASuperuser() throws Exception {
+        ConnectionInfo admin = pg.newDatabase("");
+        exec(admin, "CREATE ROLE verifier LOGIN", "ALTER DATABASE " + admin.database() + " OWNER TO verifier");
+        ConnectionInfo db = new ConnectionInfo(admin.host(), admin.port(), admin.database(), "verifier", null,
+                "disable");
+        exec(db, "CREATE TABLE t (id int PRIMARY KEY, name text)",
+                "INSERT INTO t SELECT g, 'item' || g FROM generate_series(1, 100) g");
+        try (EngineHarness h = new EngineHarness("t-name", db, spec(CorruptionPolicy.Report))) {
+            h.reconcileUntil(s -> Conditions.isTrue(s, ConditionType.READY) && verified(s, "Skipped"), WAIT);
+            String advice = verification(h.status).getMessage();
+            System.out.println("without amcheck: " + advice);
+            assertThat(advice).contains("a superuser runs CREATE EXTENSION amcheck",
+                    "GRANT EXECUTE ON FUNCTION bt_index_check(regclass, boolean) TO verifier)");
+            String grant = advice.substring(advice.indexOf("GRANT EXECUTE"), advice.indexOf(");"));
+
+            // the database's owner may not create it (no "trusted = true" in amcheck.control)
+            assertThatThrownBy(() -> exec(db, "CREATE EXTENSION amcheck")).hasMessageContaining(
+                    "permission denied to create extension \"amcheck\"");
+
+            // installed but not granted: Error, naming the role
+            exec(admin, "CREATE EXTENSION amcheck");
+            h.spec.getHealth().getVerify().setInterval("1s"); // the next verification is due at once
+            h.generation = 2;
+            h.reconcileUntil(s -> verified(s, "Error"), WAIT);
+            System.out.println("without the grant: " + verification(h.status).getMessage());
+            assertThat(verification(h.status).getMessage()).contains("SQLSTATE 42501",
+                    "grant EXECUTE on bt_index_check(regclass, boolean) to the operator's role verifier");
+
+            exec(admin, grant); // the message's own GRANT, word for word
+            h.reconcileUntil(s -> verified(s, "Passed"), WAIT);
+            assertThat(Conditions.isTrue(h.status, ConditionType.READY)).isTrue();
         }
     }
 }

@@ -97,6 +97,11 @@ class WindowGateDecisionTest {
                         given().spec(windows(window(null, "12:02", "1h", "UTC"))),
                         waits(Pending, Reason.WaitingForWindow).after(ofSeconds(121))
                                 .says("at 2026-12-01T12:02:00Z (in 2m)")),
+                row("window: the message says each duration as the spec wrote it (1h, not 60m; 1h30m, not 90m)",
+                        given().spec(windows(window(null, "12:02", "1h", "UTC"), window("Sat", "03:00", "1h30m",
+                                "UTC"))),
+                        waits(Pending, Reason.WaitingForWindow).says("outside the maintenance windows (daily 12:02 "
+                                + "for 1h UTC; Sat 03:00 for 1h30m UTC)")),
                 row("window: an IANA zone, 13:00 in Berlin is 12:00 UTC in winter -> open, builds",
                         given().spec(windows(window("Tue", "13:00", "1h", "Europe/Berlin"))),
                         startsJob(BUILD, SQL_BUILD)),

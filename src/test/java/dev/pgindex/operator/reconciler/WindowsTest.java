@@ -84,6 +84,34 @@ class WindowsTest {
                 .hasMessageContaining("spec.schedule.windows[0]").hasMessageContaining(message);
     }
 
+    /** A window is described with its duration as written, in the spec or in the operator's default. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "01:00 1h | daily 01:00 for 1h UTC",
+            "Sat 02:00 1h30m Europe/Berlin | Sat 02:00 for 1h30m Europe/Berlin",
+            "Mon-Fri 22:00 90m | Mon,Tue,Wed,Thu,Fri 22:00 for 90m UTC",
+            "Sun 00:00 168h | Sun 00:00 for 168h UTC",
+    })
+    void shouldDescribeAWindowWithItsDurationAsWritten(String text, String described) {
+        assertThat(of(text).windows()).singleElement().hasToString(described);
+    }
+
+    /** The same durations as AdmissionIT (accepted) and its window-* invalid manifests (refused at admission). */
+    @ParameterizedTest(name = "{0}: {1}")
+    @CsvSource({"1m, true", "168h, true", "167h60m, true", "10080m, true", "1h30m, true", "0h1m, true",
+            "200h, false", "168h1m, false", "0m, false", "10081m, false"})
+    void shouldAcceptExactlyTheWindowDurationsThatAdmissionAccepts(String duration, boolean accepted) {
+        BuildSchedule s = new BuildSchedule();
+        s.setWindows(new ArrayList<>(List.of(window("Sat", "02:00", duration, "UTC"))));
+        if (accepted) {
+            assertThat(Windows.of(s, Windows.NONE).windows()).singleElement()
+                    .satisfies(w -> assertThat(w.duration()).isEqualTo(Specs.duration(duration)));
+        } else {
+            assertThatThrownBy(() -> Windows.of(s, Windows.NONE)).isInstanceOf(InvalidDefinitionException.class)
+                    .hasMessageContaining("must be between 1m and 168h");
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
             "Someday 02:00 4h | 'Someday' is not one of Mon",

@@ -4,6 +4,7 @@ import dev.pgindex.operator.api.v1alpha1.BloatStatus;
 import dev.pgindex.operator.api.v1alpha1.PostgresIndexStatus;
 import dev.pgindex.operator.api.v1alpha1.Reason;
 import dev.pgindex.operator.postgres.IndexBuilder;
+import dev.pgindex.operator.postgres.SqlErrors;
 import dev.pgindex.operator.reconciler.BloatRecords;
 import dev.pgindex.operator.reconciler.Context;
 import dev.pgindex.operator.reconciler.Decision;
@@ -54,8 +55,8 @@ public record MeasureJob() implements ReadingJob {
         } else {
             b.setPercent(null);
             b.setMessage("pgstatindex() did not run: " + (r.success() ? "no result" : r.failure().message()
-                    + ("42501".equals(r.failure().sqlState()) ? "; grant pg_stat_scan_tables to the operator's role"
-                    : "")) + "; measured again after checkInterval");
+                    + ("42501".equals(r.failure().sqlState()) ? "; grant pg_stat_scan_tables to "
+                    + SqlErrors.operatorsRole(job.role()) : "")) + "; measured again after checkInterval");
         }
     }
 }

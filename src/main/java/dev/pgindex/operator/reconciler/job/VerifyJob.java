@@ -70,8 +70,8 @@ public record VerifyJob() implements ReadingJob {
             v.setResult(Verifications.ERROR);
             v.setMessage("the check did not complete" + (f.sqlState() == null ? "" : " (SQLSTATE " + f.sqlState()
                     + ")") + ": " + f.message() + ("42501".equals(f.sqlState()) ? "; grant EXECUTE on "
-                    + "bt_index_check(regclass, boolean) to the operator's role" : "") + "; tried again after the "
-                    + "interval");
+                    + "bt_index_check(regclass, boolean) to " + SqlErrors.operatorsRole(job.role()) : "")
+                    + "; tried again after the interval");
         }
     }
 }

@@ -105,7 +105,7 @@ public sealed interface WritingJob extends JobKind permits BuildJob, ReindexJob,
             if (pinsOidWhileRunning() && build != null && build.getIndexOid() == null) {
                 watch.get().buildingIndexOid().ifPresent(build::setIndexOid);
             }
-            Reason blocked = BuildWatch.record(ctx, watch.get());
+            Reason blocked = BuildWatch.record(ctx, watch.get(), job.role());
             BuildEta.record(ctx, job.startedAt());
             if (blocked != null) {
                 reason = blocked;

@@ -44,7 +44,7 @@ public final class PartitionedStep implements Step {
                     + "on a partitioned table; remove spec.constraint", null));
         }
         if (obs.builderBackend().isPresent()) {
-            Reason blocked = BuildWatch.record(ctx, obs.watched());
+            Reason blocked = BuildWatch.record(ctx, obs.watched(), null); // not our job: role not read
             return Optional.of(ctx.waitFor(Phase.Building, blocked == null ? Reason.BuildInProgress : blocked,
                     "a partition build started earlier (backend " + obs.builderBackend().get().pid() + ") is still "
                     + "running; waiting for it", ctx.settings().buildPollInterval()));

@@ -25,7 +25,7 @@ public final class RunningBuildStep implements Step {
         boolean ourBuilder = ctx.status().getBuild() != null
                 && idx.buildingPid().equals(ctx.status().getBuild().getBuilderPid());
         if (ourBuilder || Ownership.ours(ctx, idx, ctx.obs().comparison())) {
-            Reason blocked = BuildWatch.record(ctx, ctx.obs().watched());
+            Reason blocked = BuildWatch.record(ctx, ctx.obs().watched(), null); // not our job: role not read
             if (ourBuilder && ctx.status().getBuild().getStartedAt() != null) {
                 BuildEta.record(ctx, java.time.Instant.parse(ctx.status().getBuild().getStartedAt()));
             }

@@ -30,6 +30,18 @@ import java.util.Optional;
  * verified again.
  */
 public final class VerificationStep implements Step {
+    /**
+     * What to do without amcheck. It is not a trusted extension (no {@code trusted = true} in amcheck.control), so
+     * neither the database's owner nor the operator's role may create it: a superuser must, and then grant the one
+     * function the operator calls to {@code role} (quoted), as pg_amcheck's documentation does.
+     */
+    static String notInstalled(String role) {
+        return "the amcheck extension is not installed in this database (the operator never creates it, and amcheck "
+                + "is not a trusted extension: a superuser runs CREATE EXTENSION amcheck, then GRANT EXECUTE ON "
+                + "FUNCTION bt_index_check(regclass, boolean) TO " + (role == null ? "the operator's role" : role)
+                + "); looked again after the interval";
+    }
+
     @Override
     public Optional<Decision> decide(Context ctx) {
         Catalog.IndexState idx = ctx.obs().index().orElseThrow();
@@ -63,9 +75,8 @@ public final class VerificationStep implements Step {
             v.setResult(Verifications.SKIPPED);
             v.setIndexOid(idx.oid());
             v.setFinishedAt(ctx.now().truncatedTo(ChronoUnit.SECONDS).toString());
-            v.setMessage(!amcheck.get().present() ? "the amcheck extension is not installed in this database (the "
-                    + "operator never creates it: CREATE EXTENSION amcheck as its owner); looked again after the "
-                    + "interval" : "only b-tree indexes can be verified (bt_index_check)");
+            v.setMessage(!amcheck.get().present() ? notInstalled(amcheck.get().role()) : "only b-tree indexes can "
+                    + "be verified (bt_index_check)");
             Verifications.of(st);
             st.getHealth().setVerification(v);
             return Optional.empty();
