@@ -34,8 +34,8 @@ class ArchitectureTest {
         noClasses().that().resideInAPackage("..operator.postgres..").should().dependOnClassesThat()
                 .resideInAnyPackage("io.fabric8..", "io.javaoperatorsdk..", "io.quarkiverse..",
                         "dev.pgindex.operator.api..", "dev.pgindex.operator.reconciler..",
-                        "dev.pgindex.operator.status..", "dev.pgindex.operator.metrics..",
-                        "dev.pgindex.operator.config..")
+                        "dev.pgindex.operator.spec..", "dev.pgindex.operator.status..",
+                        "dev.pgindex.operator.metrics..", "dev.pgindex.operator.config..")
                 .check(main);
     }
 
@@ -44,8 +44,8 @@ class ArchitectureTest {
         // the CRD types are the contract; they depend on nothing the operator does
         noClasses().that().resideInAPackage("..operator.api..").should().dependOnClassesThat()
                 .resideInAnyPackage("dev.pgindex.operator.postgres..", "dev.pgindex.operator.reconciler..",
-                        "dev.pgindex.operator.status..", "dev.pgindex.operator.metrics..",
-                        "dev.pgindex.operator.config..")
+                        "dev.pgindex.operator.spec..", "dev.pgindex.operator.status..",
+                        "dev.pgindex.operator.metrics..", "dev.pgindex.operator.config..")
                 .check(main);
     }
 
@@ -97,15 +97,22 @@ class ArchitectureTest {
     @Test
     void kubectlPluginUsesTheOperatorsDefinitionsButNotItsRuntime() {
         // it starts fast without Quarkus, and writes what the operator compares: api/ types, postgres/ catalog
-        // reads and comparison, and the one mapping from spec to definition (reconciler.Specs)
+        // reads and comparison, and the one mapping from spec to definition (spec/)
         noClasses().that().resideInAPackage("..operator.cli..").should().dependOnClassesThat()
                 .resideInAnyPackage("io.quarkus..", "io.javaoperatorsdk..", "io.quarkiverse..", "jakarta..",
                         "dev.pgindex.operator.status..", "dev.pgindex.operator.metrics..",
-                        "dev.pgindex.operator.config..", "dev.pgindex.operator.reconciler.step..")
-                .orShould().dependOnClassesThat(com.tngtech.archunit.core.domain.JavaClass.Predicates
-                        .resideInAPackage("dev.pgindex.operator.reconciler")
-                        .and(com.tngtech.archunit.base.DescribedPredicate.not(com.tngtech.archunit.core.domain
-                                .JavaClass.Predicates.simpleName("Specs"))))
+                        "dev.pgindex.operator.config..", "dev.pgindex.operator.reconciler..")
+                .check(main);
+    }
+
+    @Test
+    void theSpecIsParsedWithoutTheEngine() {
+        // spec/ turns spec text into typed values for the operator and the plugin alike: api/ and postgres/ only
+        noClasses().that().resideInAPackage("..operator.spec..").should().dependOnClassesThat()
+                .resideInAnyPackage("dev.pgindex.operator.reconciler..", "dev.pgindex.operator.status..",
+                        "dev.pgindex.operator.metrics..", "dev.pgindex.operator.config..",
+                        "dev.pgindex.operator.cli..", "io.fabric8.kubernetes.client..", "io.javaoperatorsdk..",
+                        "java.sql..")
                 .check(main);
     }
 

@@ -10,7 +10,7 @@ import dev.pgindex.operator.postgres.IndexShape;
 import dev.pgindex.operator.postgres.InvalidDefinitionException;
 import dev.pgindex.operator.postgres.ScratchIndex;
 import dev.pgindex.operator.postgres.SqlScript;
-import dev.pgindex.operator.reconciler.Specs;
+import dev.pgindex.operator.spec.Specs;
 
 import java.sql.Connection;
 import java.sql.SQLException;

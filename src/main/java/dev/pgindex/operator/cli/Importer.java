@@ -8,7 +8,7 @@ import dev.pgindex.operator.postgres.IndexDefinition;
 import dev.pgindex.operator.postgres.IndexInspector;
 import dev.pgindex.operator.postgres.InvalidDefinitionException;
 import dev.pgindex.operator.postgres.OwnershipMark;
-import dev.pgindex.operator.reconciler.Specs;
+import dev.pgindex.operator.spec.Specs;
 
 import java.sql.Connection;
 import java.sql.SQLException;

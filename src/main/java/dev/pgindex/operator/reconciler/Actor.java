@@ -8,8 +8,8 @@ import dev.pgindex.operator.postgres.DatabaseException;
 import dev.pgindex.operator.postgres.ErrorKind;
 import dev.pgindex.operator.postgres.IndexBuilder;
 import dev.pgindex.operator.postgres.Session;
-import dev.pgindex.operator.reconciler.job.JobKind;
 import dev.pgindex.operator.postgres.SqlErrors;
+import dev.pgindex.operator.reconciler.job.JobKind;
 import dev.pgindex.operator.status.Conditions;
 
 import java.time.Duration;
@@ -117,7 +117,7 @@ final class Actor {
         }
         Optional<IndexBuilder.Prepared<JobKind>> prepared = builder.prepare(ctx.req().connection(), ctx.req().uid(),
                 job.kind(), job.tableOid(), settings.buildsPerDatabase(), job.deadlineMillis(),
-                job.kind().usesBuildSettings() ? BuildSettingsPlan.sessionSettings(ctx.spec()) : java.util.Map.of());
+                job.kind().usesBuildSettings() ? ctx.parsed().sessionSettings() : java.util.Map.of());
         if (prepared.isEmpty()) {
             if (!deleting) {
                 slots.refused(db, uid, wakeUp);

@@ -1,8 +1,8 @@
 package dev.pgindex.operator.reconciler;
 
 import dev.pgindex.operator.api.v1alpha1.BlockerInfo;
-import dev.pgindex.operator.api.v1alpha1.ProgressInfo;
 import dev.pgindex.operator.api.v1alpha1.PostgresIndexStatus;
+import dev.pgindex.operator.api.v1alpha1.ProgressInfo;
 import dev.pgindex.operator.api.v1alpha1.Reason;
 import dev.pgindex.operator.postgres.Blocker;
 import dev.pgindex.operator.postgres.Observation;

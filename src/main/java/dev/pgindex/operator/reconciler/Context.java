@@ -9,6 +9,7 @@ import dev.pgindex.operator.api.v1alpha1.Reason;
 import dev.pgindex.operator.postgres.HealthObservation;
 import dev.pgindex.operator.postgres.IndexDefinition;
 import dev.pgindex.operator.postgres.Observation;
+import dev.pgindex.operator.spec.ParsedSpec;
 import dev.pgindex.operator.status.Conditions;
 
 import java.time.Duration;
@@ -24,6 +25,7 @@ import java.util.List;
  */
 public final class Context {
     final IndexEngine.Request req;
+    final ParsedSpec parsed;
     final IndexDefinition def;
     final PostgresIndexStatus st;
     final Observation obs;
@@ -33,10 +35,11 @@ public final class Context {
     private Guards guards = Guards.NONE;
     private HealthObservation health = HealthObservation.NONE;
 
-    public Context(IndexEngine.Request req, IndexDefinition def, PostgresIndexStatus status, Observation obs,
+    public Context(IndexEngine.Request req, ParsedSpec parsed, PostgresIndexStatus status, Observation obs,
             Instant now, IndexEngine.Settings settings) {
         this.req = req;
-        this.def = def;
+        this.parsed = parsed;
+        this.def = parsed == null ? null : parsed.definition();
         this.st = status;
         this.obs = obs;
         this.now = now;
@@ -49,6 +52,11 @@ public final class Context {
 
     public IndexDefinition def() {
         return def;
+    }
+
+    /** The spec's parsed values (durations, windows, limits): what the decisions read instead of spec text. */
+    public ParsedSpec parsed() {
+        return parsed;
     }
 
     public PostgresIndexStatus status() {

@@ -5,7 +5,8 @@ import dev.pgindex.operator.config.OperatorConfig;
 import dev.pgindex.operator.postgres.Databases;
 import dev.pgindex.operator.postgres.IndexBuilder;
 import dev.pgindex.operator.reconciler.job.JobKind;
-
+import dev.pgindex.operator.spec.LagLimits;
+import dev.pgindex.operator.spec.Windows;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;

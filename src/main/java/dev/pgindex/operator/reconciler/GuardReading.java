@@ -7,6 +7,9 @@ import dev.pgindex.operator.postgres.GuardObservation;
 import dev.pgindex.operator.postgres.IndexBuilder;
 import dev.pgindex.operator.postgres.Session;
 import dev.pgindex.operator.reconciler.job.JobKind;
+import dev.pgindex.operator.spec.LagLimits;
+import dev.pgindex.operator.spec.ParsedSpec;
+import dev.pgindex.operator.spec.Windows;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -26,7 +29,7 @@ final class GuardReading {
     static final long MIN_MEASURED_BYTES = 1L << 20;
 
     private final Windows defaultWindows;
-    private final ReplicaLagLimit defaultLag;
+    private final LagLimits defaultLag;
     private final Map<String, Double> bytesPerSecond = new ConcurrentHashMap<>();
     private final Map<String, Long> tableBytesOfJob = new ConcurrentHashMap<>();
     /** When each endpoint (host, port, database) last proved to be one stable session. */
@@ -39,7 +42,7 @@ final class GuardReading {
 
     GuardReading(Windows defaultWindows, ReplicaLagLimit defaultLag) {
         this.defaultWindows = defaultWindows == null ? Windows.NONE : defaultWindows;
-        this.defaultLag = defaultLag;
+        this.defaultLag = LagLimits.of(null, defaultLag); // validated at start (EngineProducer)
     }
 
     Guards none() {
@@ -47,9 +50,10 @@ final class GuardReading {
     }
 
     /** Reads what the gates need before {@code job} may start (a pooler probe; the table's size if a window applies). */
-    Guards read(Session session, Databases databases, IndexEngine.Request req, JobPlan job) throws DatabaseException {
-        boolean windows = !Windows.of(req.spec().getSchedule(), defaultWindows).isEmpty();
-        boolean lag = LagLimits.of(req.spec().getReplicaLag(), defaultLag) != null;
+    Guards read(Session session, Databases databases, IndexEngine.Request req, ParsedSpec parsed, JobPlan job)
+            throws DatabaseException {
+        boolean windows = !parsed.windows(defaultWindows).isEmpty();
+        boolean lag = parsed.replicaLag(defaultLag) != null;
         String endpoint = req.connection().databaseKey();
         Instant stable = stableSince.get(endpoint);
         boolean probe = stable == null || Instant.now().isAfter(stable.plus(PROBE_TRUSTED));

@@ -2,8 +2,9 @@ package dev.pgindex.operator.reconciler;
 
 import dev.pgindex.operator.api.v1alpha1.GuardStatus;
 import dev.pgindex.operator.api.v1alpha1.PostgresIndexStatus;
-import dev.pgindex.operator.api.v1alpha1.ReplicaLagLimit;
 import dev.pgindex.operator.postgres.GuardObservation;
+import dev.pgindex.operator.spec.LagLimits;
+import dev.pgindex.operator.spec.Windows;
 
 import java.util.function.Consumer;
 
@@ -14,7 +15,7 @@ import java.util.function.Consumer;
  * the operator's default replication lag limit (null: none).
  */
 public record Guards(Windows defaultWindows, GuardObservation seen, Double bytesPerSecond,
-        ReplicaLagLimit defaultReplicaLag) {
+        LagLimits defaultReplicaLag) {
     public static final Guards NONE = new Guards(Windows.NONE, GuardObservation.NOT_READ, null, null);
 
     public Guards(Windows defaultWindows, GuardObservation seen, Double bytesPerSecond) {

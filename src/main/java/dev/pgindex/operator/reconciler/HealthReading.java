@@ -9,6 +9,7 @@ import dev.pgindex.operator.postgres.Session;
 import dev.pgindex.operator.reconciler.step.BloatStep;
 import dev.pgindex.operator.reconciler.step.CollationDriftStep;
 import dev.pgindex.operator.reconciler.step.VerificationStep;
+import dev.pgindex.operator.spec.ParsedSpec;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -20,16 +21,16 @@ import java.time.Instant;
 record HealthReading(Duration collationCheckInterval) {
     static final HealthReading DEFAULT = new HealthReading(Duration.ofHours(1));
 
-    HealthObservation read(Session session, IndexEngine.Request req, PostgresIndexStatus st, Observation obs,
-            Instant now) throws DatabaseException {
+    HealthObservation read(Session session, IndexEngine.Request req, ParsedSpec parsed, PostgresIndexStatus st,
+            Observation obs, Instant now) throws DatabaseException {
         Catalog.IndexState idx = obs.index().orElse(null);
         boolean ours = obs.mark().filter(m -> m.ownerUid().equals(req.uid())).isPresent();
         if (!ours) {
             return HealthObservation.NONE;
         }
         boolean collations = CollationDriftStep.due(st, idx, now, collationCheckInterval);
-        boolean verify = VerificationStep.due(st, idx, req.spec(), now);
-        boolean bloat = BloatStep.due(st, idx, req.spec(), now);
+        boolean verify = VerificationStep.due(st, idx, req.spec(), parsed, now);
+        boolean bloat = BloatStep.due(st, idx, req.spec(), parsed, now);
         if (!collations && !verify && !bloat) {
             return HealthObservation.NONE;
         }

@@ -23,6 +23,8 @@ import dev.pgindex.operator.reconciler.step.InFlightJobStep;
 import dev.pgindex.operator.reconciler.step.JobOutcomeStep;
 import dev.pgindex.operator.reconciler.step.PoolerGate;
 import dev.pgindex.operator.reconciler.step.Steps;
+import dev.pgindex.operator.spec.ParsedSpec;
+import dev.pgindex.operator.spec.Windows;
 import dev.pgindex.operator.status.Conditions;
 import dev.pgindex.operator.status.StatusCopies;
 
@@ -153,14 +155,10 @@ public final class IndexEngine {
         PostgresIndexStatus st = newGeneration(StatusCopies.copy(current), req.generation());
         Outcome o;
         try {
-            IndexDefinition def = Specs.definition(req.spec());
-            Specs.duration(req.spec().getBuildDeadline());
-            Windows.of(req.spec().getSchedule(), Windows.NONE);
-            LagLimits.of(req.spec().getReplicaLag(), null);
-            BuildSettingsPlan.sessionSettings(req.spec());
-            st.setSpecHash(def.hash());
+            ParsedSpec parsed = ParsedSpec.of(req.spec()); // the only place spec text is parsed
+            st.setSpecHash(parsed.definition().hash());
             try {
-                o = reconcileDefinition(req, def, st, sink, events, wakeUp, now);
+                o = reconcileDefinition(req, parsed, st, sink, events, wakeUp, now);
             } finally {
                 if (req.connection() != null) {
                     slots.settled(req.connection().databaseKey(), req.uid());
@@ -175,16 +173,17 @@ public final class IndexEngine {
         return o;
     }
 
-    private Outcome reconcileDefinition(Request req, IndexDefinition def, PostgresIndexStatus st, StatusSink sink,
+    private Outcome reconcileDefinition(Request req, ParsedSpec parsed, PostgresIndexStatus st, StatusSink sink,
             Events events, Runnable wakeUp, Instant now) throws Exception {
+        IndexDefinition def = parsed.definition();
         if (req.connection() == null) {
             Context.recordFailure(st, req.connectionProblem(), null, req.connectionMessage(), false, now);
-            return finish(actor, context(req, def, st, null, now).stallWithBackoff(req.connectionProblem(),
+            return finish(actor, context(req, parsed, st, null, now).stallWithBackoff(req.connectionProblem(),
                     req.connectionMessage()), events);
         }
         Optional<IndexBuilder.Job<JobKind>> job = builder.job(req.uid());
         if (job.isPresent() && !job.get().done()) {
-            Context ctx = context(req, def, st, null, now);
+            Context ctx = context(req, parsed, st, null, now);
             Optional<Observation.Watch> watch = watch(req, def, job.get());
             Decision d = BlockingSessionsStep.decide(ctx, InFlightJobStep.decide(ctx, job.get(), watch), watch);
             if (d instanceof Decision.EndSessions) {
@@ -199,7 +198,7 @@ public final class IndexEngine {
             return finish(actor, d, events);
         }
         if (job.isPresent()) {
-            jobEnded(req, def, st, job.get(), events, now);
+            jobEnded(req, parsed, st, job.get(), events, now);
         } else if (stillQueued(req, st)) {
             // woken when one of this process's builds ends; nothing to read or write until then
             return new Outcome(st, Actor.queuedPoll(settings));
@@ -207,24 +206,24 @@ public final class IndexEngine {
         try (Session session = Session.open(databases, req.connection())) {
             Optional<Guards> pooled = guards.pooledBeforeObserving(session, databases, req);
             if (pooled.isPresent()) {
-                return finish(actor, PoolerGate.refuse(context(req, def, st, null, now).withGuards(pooled.get()))
+                return finish(actor, PoolerGate.refuse(context(req, parsed, st, null, now).withGuards(pooled.get()))
                         .orElseThrow(), events);
             }
             for (int pass = 0; pass < MAX_PASSES; pass++) {
                 Observation obs = session.observe(def, req.uid(), def.hashes(), rebuildPending(req.spec(), st),
                         primaryKeyWanted(req.spec()));
-                HealthObservation checks = health.read(session, req, st, obs, now);
-                Context ctx = new Context(req, def, StatusCopies.copy(st), obs, now, settings).withGuards(guards.none())
+                HealthObservation checks = health.read(session, req, parsed, st, obs, now);
+                Context ctx = new Context(req, parsed, StatusCopies.copy(st), obs, now, settings).withGuards(guards.none())
                         .withHealth(checks);
                 Decision d = Steps.decide(ctx);
                 if (Steps.startsWork(d)) { // the gates' reads, only before a job start; then decide again with them
-                    Guards seen = guards.read(session, databases, req, ((Decision.StartJob) d).job());
-                    ctx = new Context(req, def, StatusCopies.copy(st), obs, now, settings).withGuards(seen)
+                    Guards seen = guards.read(session, databases, req, parsed, ((Decision.StartJob) d).job());
+                    ctx = new Context(req, parsed, StatusCopies.copy(st), obs, now, settings).withGuards(seen)
                             .withHealth(checks);
                     d = Steps.decide(ctx);
                 }
                 if (d instanceof Decision.Ready ready) { // size and scans, at most once per usage interval
-                    usage.record(ready.status(), session, databases, req, def, now);
+                    usage.record(ready.status(), session, databases, req, parsed, now);
                 }
                 Actor.Acted acted = actor.act(d, ctx, session, sink, events, wakeUp);
                 st = acted.status();
@@ -234,7 +233,7 @@ public final class IndexEngine {
             }
             return new Outcome(st, Duration.ofMillis(100));
         } catch (DatabaseException e) {
-            return finish(actor, unreachable(context(req, def, st, null, now), e.failure()), events);
+            return finish(actor, unreachable(context(req, parsed, st, null, now), e.failure()), events);
         }
     }
 
@@ -258,7 +257,7 @@ public final class IndexEngine {
     }
 
     /** Records the outcome of this process's job (not trusted: the catalog decides next). */
-    private void jobEnded(Request req, IndexDefinition def, PostgresIndexStatus st, IndexBuilder.Job<JobKind> job,
+    private void jobEnded(Request req, ParsedSpec parsed, PostgresIndexStatus st, IndexBuilder.Job<JobKind> job,
             Events events, Instant now) {
         builder.forget(req.uid(), job);
         IndexBuilder.Result r = job.result().join();
@@ -268,7 +267,7 @@ public final class IndexEngine {
         if (r.success() && job.kind().repairsInvalid()) {
             metrics.invalidIndexRepaired();
         }
-        Context ctx = new Context(req, def, st, null, now, settings);
+        Context ctx = new Context(req, parsed, st, null, now, settings);
         JobOutcomeStep.record(ctx, job, r);
         Actor.emit(events, ctx.events);
     }
@@ -310,8 +309,8 @@ public final class IndexEngine {
         return spec.getConstraint() != null && spec.getConstraint().getType() == ConstraintType.PrimaryKey;
     }
 
-    private Context context(Request req, IndexDefinition def, PostgresIndexStatus st, Observation obs, Instant now) {
-        return new Context(req, def, st, obs, now, settings);
+    private Context context(Request req, ParsedSpec parsed, PostgresIndexStatus st, Observation obs, Instant now) {
+        return new Context(req, parsed, st, obs, now, settings);
     }
 
     private static Outcome finish(Actor actor, Decision d, Events events) throws Exception {
@@ -331,13 +330,14 @@ public final class IndexEngine {
         slots.forget(req.uid());
         metrics.health(req.uid(), req.namespace(), req.name(), null);
         PostgresIndexStatus st = StatusCopies.copy(current);
-        IndexDefinition def;
+        ParsedSpec parsed;
         try {
-            def = Specs.definition(req.spec());
+            parsed = ParsedSpec.forDeletion(req.spec());
         } catch (InvalidDefinitionException e) {
             return new DeleteOutcome(true, st, null); // nothing can have been built from an invalid spec
         }
-        Context first = context(req, def, st, null, now);
+        IndexDefinition def = parsed.definition();
+        Context first = context(req, parsed, st, null, now);
         if (!DeletionStep.needsDatabase(first)) {
             return new DeleteOutcome(true, st, null);
         }
@@ -357,7 +357,7 @@ public final class IndexEngine {
                 }
                 for (int pass = 0; pass < MAX_PASSES; pass++) {
                     Observation obs = session.observe(def, req.uid(), def.hashes(), true, false);
-                    Context ctx = new Context(req, def, StatusCopies.copy(st), obs, now, settings);
+                    Context ctx = new Context(req, parsed, StatusCopies.copy(st), obs, now, settings);
                     Decision d = DeletionStep.decide(ctx);
                     DeleteOutcome o = deleted(d, ctx, session, events);
                     if (o.done() || !(d instanceof Decision.Mark || d instanceof Decision.ShortLockDdl)) {

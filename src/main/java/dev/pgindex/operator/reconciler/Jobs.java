@@ -70,7 +70,7 @@ public final class Jobs {
     }
 
     private static long deadline(Context ctx) {
-        Duration d = Specs.duration(ctx.spec().getBuildDeadline());
+        Duration d = ctx.parsed().buildDeadline();
         return d == null ? 0 : Math.max(1, d.toMillis());
     }
 }

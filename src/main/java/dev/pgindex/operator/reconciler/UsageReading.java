@@ -6,9 +6,9 @@ import dev.pgindex.operator.api.v1alpha1.UsageStatus;
 import dev.pgindex.operator.postgres.DatabaseException;
 import dev.pgindex.operator.postgres.Databases;
 import dev.pgindex.operator.postgres.IndexDefinition;
-import dev.pgindex.operator.postgres.InvalidDefinitionException;
 import dev.pgindex.operator.postgres.Session;
 import dev.pgindex.operator.postgres.UsageReads;
+import dev.pgindex.operator.spec.ParsedSpec;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -47,7 +47,8 @@ final class UsageReading {
 
     /** Reads and records usage into {@code st} (the status of a Ready decision) when it is due. */
     void record(PostgresIndexStatus st, Session session, Databases databases, IndexEngine.Request req,
-            IndexDefinition def, Instant now) {
+            ParsedSpec parsed, Instant now) {
+        IndexDefinition def = parsed.definition();
         if (st.getPartitions() != null || !due(st, now)) {
             return; // a partitioned index has no size or scans of its own: nothing to read
         }
@@ -65,7 +66,7 @@ final class UsageReading {
         for (UsageReplica r : req.replicas().get()) {
             replicas.add(replica(databases, r, def));
         }
-        st.setUsage(Usage.next(st.getUsage(), primary.get(), replicas, now, unusedAfter(req), builtAt(st)));
+        st.setUsage(Usage.next(st.getUsage(), primary.get(), replicas, now, parsed.unusedAfter() != null ? parsed.unusedAfter() : defaults.unusedAfter(), builtAt(st)));
     }
 
     private static Usage.Seen replica(Databases databases, UsageReplica r, IndexDefinition def) {
@@ -78,17 +79,6 @@ final class UsageReading {
                     .orElseGet(() -> Usage.Seen.unread(r.name(), "no index " + def.qualifiedName() + " there"));
         } catch (DatabaseException e) {
             return Usage.Seen.unread(r.name(), e.failure().kind() + ": " + e.failure().message());
-        }
-    }
-
-    /** spec.usage.unusedAfter, or the operator's default (an unparsable value is refused by the CRD's pattern). */
-    Duration unusedAfter(IndexEngine.Request req) {
-        var u = req.spec().getUsage();
-        try {
-            Duration d = u == null ? null : Specs.duration(u.getUnusedAfter());
-            return d == null ? defaults.unusedAfter() : d;
-        } catch (InvalidDefinitionException e) {
-            return defaults.unusedAfter();
         }
     }
 

@@ -7,6 +7,7 @@ import dev.pgindex.operator.api.v1alpha1.PostgresIndexStatus;
 import dev.pgindex.operator.api.v1alpha1.Reason;
 import dev.pgindex.operator.postgres.Databases;
 import dev.pgindex.operator.postgres.Ddl;
+import dev.pgindex.operator.spec.Specs;
 import dev.pgindex.operator.status.Conditions;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;

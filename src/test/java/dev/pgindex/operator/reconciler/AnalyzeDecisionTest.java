@@ -9,6 +9,7 @@ import dev.pgindex.operator.postgres.ErrorKind;
 import dev.pgindex.operator.reconciler.DecisionTableSupport.Idx;
 import dev.pgindex.operator.reconciler.DecisionTableSupport.Mark;
 import dev.pgindex.operator.reconciler.DecisionTableSupport.Row;
+import dev.pgindex.operator.spec.BuildSettingsPlan;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;

@@ -30,8 +30,8 @@ import static dev.pgindex.operator.reconciler.DecisionTableSupport.Expect.record
 import static dev.pgindex.operator.reconciler.DecisionTableSupport.Expect.startsJob;
 import static dev.pgindex.operator.reconciler.DecisionTableSupport.INDEX_OID;
 import static dev.pgindex.operator.reconciler.DecisionTableSupport.NOW;
-import static dev.pgindex.operator.reconciler.DecisionTableSupport.healthRead;
 import static dev.pgindex.operator.reconciler.DecisionTableSupport.given;
+import static dev.pgindex.operator.reconciler.DecisionTableSupport.healthRead;
 import static dev.pgindex.operator.reconciler.DecisionTableSupport.row;
 import static org.assertj.core.api.Assertions.assertThat;
 

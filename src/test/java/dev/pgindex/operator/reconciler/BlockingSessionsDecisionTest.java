@@ -22,8 +22,8 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 import static dev.pgindex.operator.api.v1alpha1.Phase.Building;
-import static dev.pgindex.operator.reconciler.DecisionTableSupport.Kind.BUILD;
 import static dev.pgindex.operator.reconciler.DecisionTableSupport.Expect.waits;
+import static dev.pgindex.operator.reconciler.DecisionTableSupport.Kind.BUILD;
 import static dev.pgindex.operator.reconciler.DecisionTableSupport.given;
 import static dev.pgindex.operator.reconciler.DecisionTableSupport.row;
 import static java.time.Duration.ofMinutes;

@@ -7,6 +7,7 @@ import dev.pgindex.operator.api.v1alpha1.PostgresIndexSpec;
 import dev.pgindex.operator.api.v1alpha1.Reason;
 import dev.pgindex.operator.api.v1alpha1.ReclaimPolicy;
 import dev.pgindex.operator.postgres.ConnectionInfo;
+import dev.pgindex.operator.spec.Specs;
 import dev.pgindex.operator.status.Conditions;
 import dev.pgindex.operator.support.EngineHarness;
 import dev.pgindex.operator.support.TestPostgres;

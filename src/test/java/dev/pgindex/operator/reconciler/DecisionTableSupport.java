@@ -19,22 +19,24 @@ import dev.pgindex.operator.postgres.Catalog;
 import dev.pgindex.operator.postgres.ErrorKind;
 import dev.pgindex.operator.postgres.HealthObservation;
 import dev.pgindex.operator.postgres.IndexBuilder;
-import dev.pgindex.operator.reconciler.job.BuildJob;
-import dev.pgindex.operator.reconciler.job.DropJob;
-import dev.pgindex.operator.reconciler.job.JobKind;
-import dev.pgindex.operator.reconciler.job.MeasureJob;
-import dev.pgindex.operator.reconciler.job.ReindexJob;
-import dev.pgindex.operator.reconciler.job.VerifyJob;
 import dev.pgindex.operator.postgres.IndexDefinition;
 import dev.pgindex.operator.postgres.Observation;
 import dev.pgindex.operator.postgres.OwnershipMark;
 import dev.pgindex.operator.postgres.Partitions;
 import dev.pgindex.operator.postgres.Progress;
 import dev.pgindex.operator.postgres.SqlErrors;
+import dev.pgindex.operator.reconciler.job.BuildJob;
+import dev.pgindex.operator.reconciler.job.DropJob;
+import dev.pgindex.operator.reconciler.job.JobKind;
+import dev.pgindex.operator.reconciler.job.MeasureJob;
+import dev.pgindex.operator.reconciler.job.ReindexJob;
+import dev.pgindex.operator.reconciler.job.VerifyJob;
 import dev.pgindex.operator.reconciler.step.DeletionStep;
 import dev.pgindex.operator.reconciler.step.InFlightJobStep;
 import dev.pgindex.operator.reconciler.step.JobOutcomeStep;
 import dev.pgindex.operator.reconciler.step.Steps;
+import dev.pgindex.operator.spec.ParsedSpec;
+import dev.pgindex.operator.spec.Specs;
 import dev.pgindex.operator.status.Conditions;
 import dev.pgindex.operator.status.StatusCopies;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -367,7 +369,7 @@ final class DecisionTableSupport {
 
         /** A fresh context on a deep copy of the status (the original stays as the row built it). */
         Context context() {
-            return new Context(request(), def(), StatusCopies.copy(status), observation(), now, SETTINGS)
+            return new Context(request(), ParsedSpec.of(spec), StatusCopies.copy(status), observation(), now, SETTINGS)
                     .withGuards(guards);
         }
 

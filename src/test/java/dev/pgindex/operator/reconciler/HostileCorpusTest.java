@@ -7,6 +7,7 @@ import dev.pgindex.operator.api.v1alpha1.Reason;
 import dev.pgindex.operator.postgres.ConnectionInfo;
 import dev.pgindex.operator.postgres.InvalidDefinitionException;
 import dev.pgindex.operator.postgres.Quoting;
+import dev.pgindex.operator.spec.Specs;
 import dev.pgindex.operator.status.Conditions;
 import dev.pgindex.operator.status.StatusCopies;
 import dev.pgindex.operator.support.EngineHarness;

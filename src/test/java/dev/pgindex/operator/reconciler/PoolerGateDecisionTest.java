@@ -5,14 +5,15 @@ import dev.pgindex.operator.postgres.GuardObservation;
 import dev.pgindex.operator.reconciler.DecisionTableSupport.Idx;
 import dev.pgindex.operator.reconciler.DecisionTableSupport.Mark;
 import dev.pgindex.operator.reconciler.DecisionTableSupport.Row;
+import dev.pgindex.operator.spec.Windows;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.util.stream.Stream;
 
-import static dev.pgindex.operator.reconciler.DecisionTableSupport.Kind.BUILD;
-import static dev.pgindex.operator.reconciler.DecisionTableSupport.Expect.startsJob;
 import static dev.pgindex.operator.reconciler.DecisionTableSupport.Expect.stalls;
+import static dev.pgindex.operator.reconciler.DecisionTableSupport.Expect.startsJob;
+import static dev.pgindex.operator.reconciler.DecisionTableSupport.Kind.BUILD;
 import static dev.pgindex.operator.reconciler.DecisionTableSupport.given;
 import static dev.pgindex.operator.reconciler.DecisionTableSupport.row;
 import static org.assertj.core.api.Assertions.assertThat;

@@ -7,17 +7,19 @@ import dev.pgindex.operator.reconciler.DecisionTableSupport.Idx;
 import dev.pgindex.operator.reconciler.DecisionTableSupport.Mark;
 import dev.pgindex.operator.reconciler.DecisionTableSupport.Node;
 import dev.pgindex.operator.reconciler.DecisionTableSupport.Row;
+import dev.pgindex.operator.spec.LagLimits;
+import dev.pgindex.operator.spec.Windows;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
 
 import java.util.stream.Stream;
 
 import static dev.pgindex.operator.api.v1alpha1.Phase.Pending;
-import static dev.pgindex.operator.reconciler.DecisionTableSupport.Kind.BUILD;
-import static dev.pgindex.operator.reconciler.DecisionTableSupport.Expect.startsJob;
 import static dev.pgindex.operator.reconciler.DecisionTableSupport.Expect.stalls;
+import static dev.pgindex.operator.reconciler.DecisionTableSupport.Expect.startsJob;
 import static dev.pgindex.operator.reconciler.DecisionTableSupport.Expect.waits;
+import static dev.pgindex.operator.reconciler.DecisionTableSupport.Kind.BUILD;
 import static dev.pgindex.operator.reconciler.DecisionTableSupport.given;
 import static dev.pgindex.operator.reconciler.DecisionTableSupport.row;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -67,7 +69,8 @@ class ReplicaLagGateDecisionTest {
                         given().spec(s -> s.setReplicaLag(limit("30s", null))).guards(lag(0, 45_000)),
                         waits(Pending, Reason.WaitingForReplicaLag).says("replay lag 45s on standby 'replica1' (limit 30s)")),
                 row("lag: the operator's default limit applies to a resource without spec.replicaLag",
-                        given().guards(new Guards(Windows.NONE, lag(40 * MI, 0).seen(), null, limit(null, "1Mi"))),
+                        given().guards(new Guards(Windows.NONE, lag(40 * MI, 0).seen(), null,
+                                LagLimits.of(null, limit(null, "1Mi")))),
                         waits(Pending, Reason.WaitingForReplicaLag)),
                 row("lag: the next partition leaf is held back too",
                         given().spec(s -> s.setReplicaLag(limit(null, "16Mi"))).guards(lag(40 * MI, 0)).wasBuilding()

@@ -1,6 +1,7 @@
 package dev.pgindex.operator.reconciler;
 
 import dev.pgindex.operator.postgres.InvalidDefinitionException;
+import dev.pgindex.operator.spec.Specs;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;

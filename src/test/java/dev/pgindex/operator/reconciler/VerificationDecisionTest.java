@@ -30,16 +30,16 @@ import java.util.stream.Stream;
 
 import static dev.pgindex.operator.reconciler.DecisionTableSupport.Expect.ready;
 import static dev.pgindex.operator.reconciler.DecisionTableSupport.Expect.recorded;
-import static dev.pgindex.operator.reconciler.DecisionTableSupport.Expect.startsJob;
 import static dev.pgindex.operator.reconciler.DecisionTableSupport.Expect.stalls;
+import static dev.pgindex.operator.reconciler.DecisionTableSupport.Expect.startsJob;
 import static dev.pgindex.operator.reconciler.DecisionTableSupport.Expect.waits;
 import static dev.pgindex.operator.reconciler.DecisionTableSupport.INDEX_OID;
 import static dev.pgindex.operator.reconciler.DecisionTableSupport.NOW;
-import static dev.pgindex.operator.reconciler.DecisionTableSupport.healthRead;
+import static dev.pgindex.operator.reconciler.DecisionTableSupport.failed;
 import static dev.pgindex.operator.reconciler.DecisionTableSupport.given;
+import static dev.pgindex.operator.reconciler.DecisionTableSupport.healthRead;
 import static dev.pgindex.operator.reconciler.DecisionTableSupport.row;
 import static dev.pgindex.operator.reconciler.DecisionTableSupport.succeeded;
-import static dev.pgindex.operator.reconciler.DecisionTableSupport.failed;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** spec.health.verify and onCorruption ({@code VerificationStep}), and the amcheck job's intent and outcome. */

@@ -2,6 +2,8 @@ package dev.pgindex.operator.reconciler;
 
 import dev.pgindex.operator.api.v1alpha1.BuildSchedule;
 import dev.pgindex.operator.postgres.InvalidDefinitionException;
+import dev.pgindex.operator.spec.Specs;
+import dev.pgindex.operator.spec.Windows;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

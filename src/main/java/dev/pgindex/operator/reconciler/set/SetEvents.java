@@ -1,10 +1,10 @@
 package dev.pgindex.operator.reconciler.set;
 
 import dev.pgindex.operator.api.v1alpha1.ConditionType;
-import dev.pgindex.operator.status.Conditions;
 import dev.pgindex.operator.api.v1alpha1.PostgresIndexSet;
 import dev.pgindex.operator.api.v1alpha1.PostgresIndexSetStatus;
 import dev.pgindex.operator.api.v1alpha1.SetReason;
+import dev.pgindex.operator.status.Conditions;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;

@@ -7,7 +7,7 @@ import dev.pgindex.operator.reconciler.Context;
 import dev.pgindex.operator.reconciler.Decision;
 import dev.pgindex.operator.reconciler.Jobs;
 import dev.pgindex.operator.reconciler.RetryGate;
-import dev.pgindex.operator.reconciler.Windows;
+import dev.pgindex.operator.spec.Windows;
 
 import java.util.Optional;
 
@@ -41,7 +41,7 @@ final class AfterReady {
      * would take a Ready index out of Ready.
      */
     static Optional<String> outsideWindows(Context ctx) {
-        Windows windows = Windows.of(ctx.spec().getSchedule(), ctx.guards().defaultWindows());
+        Windows windows = ctx.parsed().windows(ctx.guards().defaultWindows());
         if (windows.isEmpty() || windows.openUntil(ctx.now()).isPresent()) {
             return Optional.empty();
         }

@@ -5,10 +5,10 @@ import dev.pgindex.operator.api.v1alpha1.BuildInfo;
 import dev.pgindex.operator.api.v1alpha1.Phase;
 import dev.pgindex.operator.api.v1alpha1.Reason;
 import dev.pgindex.operator.postgres.Analyze;
-import dev.pgindex.operator.reconciler.BuildSettingsPlan;
 import dev.pgindex.operator.reconciler.Context;
 import dev.pgindex.operator.reconciler.Decision;
 import dev.pgindex.operator.reconciler.Ownership;
+import dev.pgindex.operator.spec.BuildSettingsPlan;
 
 import java.time.temporal.ChronoUnit;
 import java.util.List;

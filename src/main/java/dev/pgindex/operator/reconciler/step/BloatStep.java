@@ -13,9 +13,8 @@ import dev.pgindex.operator.reconciler.BloatRecords;
 import dev.pgindex.operator.reconciler.Context;
 import dev.pgindex.operator.reconciler.Decision;
 import dev.pgindex.operator.reconciler.Jobs;
-import dev.pgindex.operator.reconciler.LagLimits;
 import dev.pgindex.operator.reconciler.Ownership;
-import dev.pgindex.operator.reconciler.Specs;
+import dev.pgindex.operator.spec.ParsedSpec;
 import dev.pgindex.operator.status.Conditions;
 
 import java.time.Duration;
@@ -39,7 +38,7 @@ public final class BloatStep implements Step {
             return Optional.empty();
         }
         PostgresIndexStatus st = ctx.status();
-        if (due(st, idx, ctx.spec(), ctx.now()) && ctx.health().bloat().isPresent()) {
+        if (due(st, idx, ctx.spec(), ctx.parsed(), ctx.now()) && ctx.health().bloat().isPresent()) {
             Bloat.Reading reading = ctx.health().bloat().get();
             if (reading.pgstattupleSchema() == null) {
                 BloatRecords.recordEstimate(BloatRecords.of(st), idx.oid(), reading.estimate(), ctx.now());
@@ -66,14 +65,14 @@ public final class BloatStep implements Step {
             b.setMessage(figure + ", under the threshold of " + policy.getRebuildAbovePercent() + "%");
             return Optional.empty();
         }
-        Long minSize = LagLimits.bytes(policy.getMinSize());
+        Long minSize = ctx.parsed().bloatMinSize();
         if (minSize != null && (b.getSizeBytes() == null || b.getSizeBytes() < minSize)) {
             b.setMessage(figure + ", over the threshold of " + policy.getRebuildAbovePercent() + "%, but the index "
                     + "is smaller than minSize " + policy.getMinSize());
             return Optional.empty();
         }
         Instant last = lastBuild(st.getBuild());
-        Duration minInterval = Specs.duration(policy.getMinInterval());
+        Duration minInterval = ctx.parsed().bloatMinInterval();
         if (last != null && minInterval != null && ctx.now().isBefore(last.plus(minInterval))) {
             b.setMessage(figure + ", over the threshold of " + policy.getRebuildAbovePercent() + "%; not rebuilt "
                     + "before " + last.plus(minInterval).truncatedTo(ChronoUnit.SECONDS) + " (minInterval "
@@ -101,7 +100,8 @@ public final class BloatStep implements Step {
      * Whether a measurement is due: a policy, a plain index not being built, and no measurement of this index OID
      * yet, or the last one checkInterval old (a measurement left running by a restarted operator is due again).
      */
-    public static boolean due(PostgresIndexStatus st, Catalog.IndexState idx, PostgresIndexSpec spec, Instant now) {
+    public static boolean due(PostgresIndexStatus st, Catalog.IndexState idx, PostgresIndexSpec spec,
+            ParsedSpec parsed, Instant now) {
         BloatPolicy policy = spec.getHealth() == null ? null : spec.getHealth().getBloat();
         if (policy == null || idx == null || idx.relkind() != 'i' || !idx.healthy() || idx.buildingPid() != null) {
             return false;
@@ -111,7 +111,7 @@ public final class BloatStep implements Step {
                 || b.getMeasuring() != null) {
             return true;
         }
-        Duration interval = Specs.duration(policy.getCheckInterval());
+        Duration interval = parsed.bloatCheckInterval();
         return interval != null && !now.isBefore(Instant.parse(b.getMeasuredAt()).plus(interval));
     }
 }

@@ -10,7 +10,6 @@ import dev.pgindex.operator.reconciler.Context;
 import dev.pgindex.operator.reconciler.Decision;
 import dev.pgindex.operator.reconciler.Durations;
 import dev.pgindex.operator.reconciler.Guards;
-import dev.pgindex.operator.reconciler.Specs;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -43,7 +42,7 @@ public final class BlockingSessionsStep {
         if (st.getBlockedSince() == null) {
             return decided;
         }
-        Duration grace = Optional.ofNullable(Specs.duration(policy.getGracePeriod())).orElse(DEFAULT_GRACE);
+        Duration grace = Optional.ofNullable(ctx.parsed().blockingGracePeriod()).orElse(DEFAULT_GRACE);
         Duration blocked = Duration.between(Instant.parse(st.getBlockedSince()), ctx.now());
         if (blocked.compareTo(grace) < 0) {
             return decided;

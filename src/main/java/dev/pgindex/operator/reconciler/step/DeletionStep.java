@@ -9,13 +9,13 @@ import dev.pgindex.operator.postgres.IndexBuilder;
 import dev.pgindex.operator.postgres.IndexDefinition;
 import dev.pgindex.operator.postgres.Observation;
 import dev.pgindex.operator.postgres.OwnershipMark;
-import dev.pgindex.operator.reconciler.job.DropJob;
-import dev.pgindex.operator.reconciler.job.JobKind;
 import dev.pgindex.operator.reconciler.Context;
 import dev.pgindex.operator.reconciler.Decision;
 import dev.pgindex.operator.reconciler.Durations;
 import dev.pgindex.operator.reconciler.Jobs;
 import dev.pgindex.operator.reconciler.Ownership;
+import dev.pgindex.operator.reconciler.job.DropJob;
+import dev.pgindex.operator.reconciler.job.JobKind;
 
 import java.time.Duration;
 import java.time.Instant;

@@ -10,13 +10,13 @@ import dev.pgindex.operator.postgres.IndexDefinition;
 import dev.pgindex.operator.postgres.Observation;
 import dev.pgindex.operator.postgres.OwnershipMark;
 import dev.pgindex.operator.postgres.Quoting;
-import dev.pgindex.operator.reconciler.job.DropJob;
 import dev.pgindex.operator.reconciler.BuildWatch;
 import dev.pgindex.operator.reconciler.Context;
 import dev.pgindex.operator.reconciler.Decision;
 import dev.pgindex.operator.reconciler.Jobs;
 import dev.pgindex.operator.reconciler.Ownership;
 import dev.pgindex.operator.reconciler.RetryGate;
+import dev.pgindex.operator.reconciler.job.DropJob;
 
 import java.time.Duration;
 import java.util.ArrayList;

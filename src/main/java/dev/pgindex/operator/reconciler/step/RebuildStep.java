@@ -3,12 +3,12 @@ package dev.pgindex.operator.reconciler.step;
 import dev.pgindex.operator.api.v1alpha1.Phase;
 import dev.pgindex.operator.api.v1alpha1.Reason;
 import dev.pgindex.operator.postgres.Catalog;
-import dev.pgindex.operator.reconciler.job.DropJob;
 import dev.pgindex.operator.reconciler.Context;
 import dev.pgindex.operator.reconciler.Decision;
 import dev.pgindex.operator.reconciler.Jobs;
 import dev.pgindex.operator.reconciler.Ownership;
 import dev.pgindex.operator.reconciler.RetryGate;
+import dev.pgindex.operator.reconciler.job.DropJob;
 
 import java.util.Optional;
 

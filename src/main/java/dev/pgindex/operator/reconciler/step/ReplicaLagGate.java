@@ -8,7 +8,7 @@ import dev.pgindex.operator.reconciler.Decision;
 import dev.pgindex.operator.reconciler.Durations;
 import dev.pgindex.operator.reconciler.Guards;
 import dev.pgindex.operator.reconciler.JobPlan;
-import dev.pgindex.operator.reconciler.LagLimits;
+import dev.pgindex.operator.spec.LagLimits;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,7 +24,7 @@ import java.util.Optional;
 public final class ReplicaLagGate implements Gate {
     @Override
     public Optional<Decision> hold(Context ctx, JobPlan job) {
-        LagLimits limits = LagLimits.of(ctx.spec().getReplicaLag(), ctx.guards().defaultReplicaLag());
+        LagLimits limits = ctx.parsed().replicaLag(ctx.guards().defaultReplicaLag());
         GuardObservation.ReplicaLag lag = ctx.guards().seen().lag();
         if (limits == null || !lag.read()) {
             if (limits == null) {

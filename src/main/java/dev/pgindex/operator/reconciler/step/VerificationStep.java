@@ -12,8 +12,8 @@ import dev.pgindex.operator.postgres.Catalog;
 import dev.pgindex.operator.reconciler.Context;
 import dev.pgindex.operator.reconciler.Decision;
 import dev.pgindex.operator.reconciler.Jobs;
-import dev.pgindex.operator.reconciler.Specs;
 import dev.pgindex.operator.reconciler.Verifications;
+import dev.pgindex.operator.spec.ParsedSpec;
 import dev.pgindex.operator.status.Conditions;
 
 import java.time.Duration;
@@ -60,7 +60,7 @@ public final class VerificationStep implements Step {
                     + last.getMessage() + "); it may return wrong results. Rebuild it: REINDEX INDEX CONCURRENTLY "
                     + "(spec.health.onCorruption: Rebuild, or spec.rebuild)", ctx.settings().resyncInterval()));
         }
-        if (!due(st, idx, ctx.spec(), ctx.now())) {
+        if (!due(st, idx, ctx.spec(), ctx.parsed(), ctx.now())) {
             return Optional.empty();
         }
         Optional<Amcheck.Installed> amcheck = ctx.health().amcheck();
@@ -102,7 +102,8 @@ public final class VerificationStep implements Step {
      * the last one (whatever its result but Failed, which waits for a rebuild) ended an interval ago. A Running
      * record that no job of this process carries (an operator restart) is due again.
      */
-    public static boolean due(PostgresIndexStatus st, Catalog.IndexState idx, PostgresIndexSpec spec, Instant now) {
+    public static boolean due(PostgresIndexStatus st, Catalog.IndexState idx, PostgresIndexSpec spec,
+            ParsedSpec parsed, Instant now) {
         if (!enabled(spec) || idx == null || idx.relkind() != 'i' || !idx.healthy() || idx.buildingPid() != null) {
             return false;
         }
@@ -114,7 +115,7 @@ public final class VerificationStep implements Step {
         if (Verifications.FAILED.equals(v.getResult())) {
             return false;
         }
-        Duration interval = Specs.duration(spec.getHealth().getVerify().getInterval());
+        Duration interval = parsed.verifyInterval();
         return interval != null && !now.isBefore(Instant.parse(v.getFinishedAt()).plus(interval));
     }
 }

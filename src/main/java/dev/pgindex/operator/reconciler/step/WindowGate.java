@@ -7,7 +7,7 @@ import dev.pgindex.operator.reconciler.Decision;
 import dev.pgindex.operator.reconciler.Durations;
 import dev.pgindex.operator.reconciler.Guards;
 import dev.pgindex.operator.reconciler.JobPlan;
-import dev.pgindex.operator.reconciler.Windows;
+import dev.pgindex.operator.spec.Windows;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -23,7 +23,7 @@ import java.util.Optional;
 public final class WindowGate implements Gate {
     @Override
     public Optional<Decision> hold(Context ctx, JobPlan job) {
-        Windows windows = Windows.of(ctx.spec().getSchedule(), ctx.guards().defaultWindows());
+        Windows windows = ctx.parsed().windows(ctx.guards().defaultWindows());
         if (windows.isEmpty()) {
             Guards.update(ctx.status(), g -> {
                 g.setWaiting(null);

@@ -1,10 +1,10 @@
 package dev.pgindex.operator.reconciler.set;
 
-import dev.pgindex.operator.api.v1alpha1.Reason;
 import dev.pgindex.operator.api.v1alpha1.ErrorInfo;
 import dev.pgindex.operator.api.v1alpha1.Phase;
 import dev.pgindex.operator.api.v1alpha1.PostgresIndex;
 import dev.pgindex.operator.api.v1alpha1.PostgresIndexStatus;
+import dev.pgindex.operator.api.v1alpha1.Reason;
 import io.fabric8.kubernetes.api.model.Condition;
 import org.junit.jupiter.api.Test;
 

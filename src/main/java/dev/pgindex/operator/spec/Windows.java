@@ -1,4 +1,4 @@
-package dev.pgindex.operator.reconciler;
+package dev.pgindex.operator.spec;
 
 import dev.pgindex.operator.api.v1alpha1.BuildSchedule;
 import dev.pgindex.operator.api.v1alpha1.MaintenanceWindow;
