@@ -76,13 +76,17 @@ public final class Specs {
             if (m.start() != end) {
                 throw new InvalidDefinitionException("'" + text + "' is not a duration such as 30m or 1h30m");
             }
-            long n = Long.parseLong(m.group(1));
-            d = d.plus(switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(n);
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                default -> Duration.ofHours(n);
-            });
+            try {
+                long n = Long.parseLong(m.group(1));
+                d = d.plus(switch (m.group(2)) {
+                    case "ms" -> Duration.ofMillis(n);
+                    case "s" -> Duration.ofSeconds(n);
+                    case "m" -> Duration.ofMinutes(n);
+                    default -> Duration.ofHours(n);
+                });
+            } catch (NumberFormatException | ArithmeticException e) {
+                throw new InvalidDefinitionException("'" + text + "' is too long a duration");
+            }
             end = m.end();
         }
         if (end != text.trim().length() || end == 0) {

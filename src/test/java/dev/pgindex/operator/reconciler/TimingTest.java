@@ -33,6 +33,14 @@ class TimingTest {
                 .hasMessageContaining("is not a duration such as 30m or 1h30m");
     }
 
+    /** Digits past a long, or hours past what a Duration holds: InvalidSpec, never an exception mid-decision. */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"99999999999999999999h", "9223372036854775807h", "9223372036854775807m1m"})
+    void shouldRejectADurationTooLongToHold(String text) {
+        assertThatThrownBy(() -> Specs.duration(text)).isInstanceOf(InvalidDefinitionException.class)
+                .hasMessageContaining("is too long a duration");
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource({"PT0.85S, 850ms", "PT42S, 42s", "PT3M20S, 3m20s", "PT2M, 2m", "PT2H5M, 2h5m", "PT3H, 3h",
             "PT119S, 119s"})
