@@ -1,5 +1,6 @@
 package dev.pgindex.operator.cli;
 
+import dev.pgindex.operator.kube.Secrets;
 import dev.pgindex.operator.postgres.ConnectionInfo;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.Config;
@@ -7,12 +8,10 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import picocli.CommandLine.Option;
 
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -144,14 +143,7 @@ final class Target implements AutoCloseable {
             throw Main.Failure.connection("Secret " + namespace() + "/" + secret + " not found (use -n for another "
                     + "namespace, or --dsn to connect without the cluster)", null);
         }
-        Map<String, String> data = new HashMap<>();
-        if (s.getData() != null) {
-            s.getData().forEach((k, v) -> data.put(k, new String(Base64.getDecoder().decode(v), StandardCharsets.UTF_8)));
-        }
-        if (s.getStringData() != null) {
-            data.putAll(s.getStringData());
-        }
-        return data;
+        return Secrets.decode(s); // as the operator reads it
     }
 
     Config config() {

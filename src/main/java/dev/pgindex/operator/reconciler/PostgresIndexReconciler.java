@@ -4,6 +4,10 @@ import dev.pgindex.operator.api.v1alpha1.PostgresIndex;
 import dev.pgindex.operator.api.v1alpha1.PostgresIndexStatus;
 import dev.pgindex.operator.api.v1alpha1.Reason;
 import dev.pgindex.operator.config.OperatorConfig;
+import dev.pgindex.operator.kube.HeldEvents;
+import dev.pgindex.operator.kube.Resources;
+import dev.pgindex.operator.kube.Secrets;
+import dev.pgindex.operator.kube.StatusPatch;
 import dev.pgindex.operator.postgres.ConnectionInfo;
 import dev.pgindex.operator.status.StatusCopies;
 import dev.pgindex.operator.status.StatusWrites;
@@ -15,7 +19,6 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
-import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
@@ -24,11 +27,8 @@ import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInbound
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -59,7 +59,7 @@ public class PostgresIndexReconciler implements Reconciler<PostgresIndex>, Clean
         this.metrics = metrics;
         this.progressWriteInterval = config.progressWriteInterval();
         this.secrets = new SecretCache(config.secretCacheTtl(), Instant::now);
-        Events.operatorPod(config.podNamespace().orElse(null), config.podName().orElse(null));
+        HeldEvents.operatorPod(config.podNamespace().orElse(null), config.podName().orElse(null));
     }
 
     @Override
@@ -133,7 +133,7 @@ public class PostgresIndexReconciler implements Reconciler<PostgresIndex>, Clean
         if (out.done()) {
             lastConnection.remove(resource.getMetadata().getUid());
             lastStatusWrite.remove(resource.getMetadata().getUid());
-            Events.forget(resource.getMetadata().getUid());
+            HeldEvents.forget(resource.getMetadata().getUid());
             metrics.phase(resource.getMetadata().getUid(), null);
             metrics.usage(resource.getMetadata().getNamespace(), resource.getMetadata().getName(), null);
             LOG.infof("%s/%s: cleanup done, removing finalizer", resource.getMetadata().getNamespace(),
@@ -163,7 +163,7 @@ public class PostgresIndexReconciler implements Reconciler<PostgresIndex>, Clean
     /** Builds the engine's request; reads (through the cache) and parses the connection Secret. */
     static IndexEngine.Request request(PostgresIndex r, KubernetesClient client, SecretCache secrets) {
         String ns = r.getMetadata().getNamespace();
-        long generation = r.getMetadata().getGeneration() == null ? 0 : r.getMetadata().getGeneration();
+        long generation = Resources.generation(r);
         var spec = r.getSpec();
         ConnectionInfo info = null;
         Reason problem = null;
@@ -182,7 +182,7 @@ public class PostgresIndexReconciler implements Reconciler<PostgresIndex>, Clean
                 } else {
                     String ssl = spec.getConnection().getSslMode() == null ? null
                             : spec.getConnection().getSslMode().value();
-                    info = ConnectionInfo.fromSecret(decode(secret), ssl);
+                    info = ConnectionInfo.fromSecret(Secrets.decode(secret), ssl);
                 }
             } catch (ConnectionInfo.IncompleteSecretException e) {
                 problem = Reason.SecretInvalid;
@@ -199,19 +199,6 @@ public class PostgresIndexReconciler implements Reconciler<PostgresIndex>, Clean
         }
         return new IndexEngine.Request(r.getMetadata().getUid(), ns, r.getMetadata().getName(), generation, spec,
                 info, problem, message);
-    }
-
-    /** The Secret's keys and values, data decoded and stringData over it. */
-    public static Map<String, String> decode(Secret secret) {
-        Map<String, String> out = new HashMap<>();
-        if (secret.getData() != null) {
-            secret.getData().forEach((k, v) -> out.put(k,
-                    v == null ? null : new String(Base64.getDecoder().decode(v), StandardCharsets.UTF_8)));
-        }
-        if (secret.getStringData() != null) {
-            out.putAll(secret.getStringData());
-        }
-        return out;
     }
 
     /**
@@ -241,114 +228,34 @@ public class PostgresIndexReconciler implements Reconciler<PostgresIndex>, Clean
                 default:
                     break;
             }
-            PostgresIndexStatus copy = StatusCopies.copy(status);
-            resource = PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(resource, context, r -> {
-                r.setStatus(StatusCopies.copy(copy));
-                return r;
-            });
-            last = copy;
+            resource = StatusPatch.write(resource, context, status, StatusCopies::copy);
+            last = StatusCopies.copy(status);
             lastStatusWrite.put(uid, now);
             metrics.statusWrite();
             return true;
         }
     }
 
-    /**
-     * Kubernetes Events for one resource, deduplicated by reason and message within this process. They are held
-     * during a reconcile and sent by {@link #flush()} after its status write, so that the write a user waits for
-     * (kubectl wait, a GitOps health check) never waits for an Event's POST; the order of the events is kept.
-     */
+    /** The engine's events, held until the status write ({@link HeldEvents}, shared with the set controller). */
     static final class Events implements IndexEngine.Events {
-        private static final Map<String, String> LAST = new java.util.concurrent.ConcurrentHashMap<>();
-        private static volatile String podNamespace;
-        private static volatile String podName;
-
-        /** Where events go that the resource's own namespace refuses (see OperatorConfig#podName). */
-        static void operatorPod(String namespace, String name) {
-            podNamespace = namespace;
-            podName = name;
-        }
-        private final KubernetesClient client;
-        private final PostgresIndex resource;
-        private final List<Runnable> held = new java.util.ArrayList<>();
-
-        /** Drops the dedupe entries of a deleted resource, so the map does not grow with every resource ever seen. */
-        static void forget(String uid) {
-            LAST.keySet().removeIf(k -> k.startsWith(uid + "/"));
-        }
+        private final HeldEvents<Reason> held;
 
         Events(KubernetesClient client, PostgresIndex resource) {
-            this.client = client;
-            this.resource = resource;
+            this.held = new HeldEvents<>(client, resource);
         }
 
         @Override
         public void normal(Reason reason, String message) {
-            emit("Normal", reason, message);
+            held.normal(reason, message);
         }
 
         @Override
         public void warning(Reason reason, String message) {
-            emit("Warning", reason, message);
+            held.warning(reason, message);
         }
 
-        /** Sends the held events, in the order they were raised. */
         void flush() {
-            List<Runnable> sends = List.copyOf(held);
-            held.clear();
-            sends.forEach(Runnable::run);
-        }
-
-        private void emit(String type, Reason reason, String message) {
-            String key = resource.getMetadata().getUid() + "/" + type + "/" + reason;
-            if (message.equals(LAST.put(key, message))) {
-                return;
-            }
-            String at = Instant.now().toString();
-            held.add(() -> send(type, reason, message, at));
-        }
-
-        private void send(String type, Reason reason, String message, String at) {
-            String ns = resource.getMetadata().getNamespace();
-            String name = resource.getMetadata().getName();
-            var involved = new io.fabric8.kubernetes.api.model.ObjectReferenceBuilder()
-                    .withApiVersion(resource.getApiVersion()).withKind(resource.getKind()).withName(name)
-                    .withNamespace(ns).withUid(resource.getMetadata().getUid())
-                    .withResourceVersion(resource.getMetadata().getResourceVersion()).build();
-            try {
-                create(ns, involved, type, reason, message, at);
-            } catch (KubernetesClientException e) {
-                LOG.warnf("%s/%s: could not record event %s: %s", ns, name, reason, e.getMessage());
-                if ((e.getCode() == 403 || e.getCode() == 404) && podNamespace != null && podName != null
-                        && !podNamespace.equals(ns)) {
-                    // a terminating (or vanished) namespace refuses new events: record it on the operator's pod
-                    try {
-                        create(podNamespace, new io.fabric8.kubernetes.api.model.ObjectReferenceBuilder()
-                                .withApiVersion("v1").withKind("Pod").withName(podName).withNamespace(podNamespace)
-                                .build(), type, reason, "PostgresIndex " + ns + "/" + name + ": " + message, at);
-                    } catch (KubernetesClientException again) {
-                        LOG.warnf("could not record event %s on pod %s/%s either: %s", reason, podNamespace, podName,
-                                again.getMessage());
-                    }
-                }
-            }
-            // the namespace and name come from the MDC that the framework sets for the reconciling thread
-            if ("Warning".equals(type)) {
-                LOG.warnf("%s: %s", reason, message);
-            } else {
-                LOG.infof("%s: %s", reason, message);
-            }
-        }
-
-        private void create(String ns, io.fabric8.kubernetes.api.model.ObjectReference involved, String type,
-                Reason reason, String message, String now) {
-            client.v1().events().inNamespace(ns).resource(new io.fabric8.kubernetes.api.model.EventBuilder()
-                    .withNewMetadata().withGenerateName(involved.getName() + ".").withNamespace(ns).endMetadata()
-                    .withInvolvedObject(involved).withType(type).withReason(reason.name())
-                    .withMessage(message.length() > 1000 ? message.substring(0, 1000) : message)
-                    .withFirstTimestamp(now).withLastTimestamp(now).withCount(1)
-                    .withNewSource().withComponent("pgindex-operator").endSource()
-                    .withReportingComponent("pgindex.dev/operator").build()).create();
+            held.flush();
         }
     }
 }

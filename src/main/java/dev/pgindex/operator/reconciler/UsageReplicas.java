@@ -2,6 +2,7 @@ package dev.pgindex.operator.reconciler;
 
 import dev.pgindex.operator.api.v1alpha1.ConnectionRef;
 import dev.pgindex.operator.api.v1alpha1.PostgresIndex;
+import dev.pgindex.operator.kube.Secrets;
 import dev.pgindex.operator.postgres.ConnectionInfo;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -45,7 +46,7 @@ final class UsageReplicas {
                 }
                 String ssl = ref.getSslMode() == null ? null : ref.getSslMode().value();
                 out.add(new UsageReplica(name,
-                        ConnectionInfo.fromSecret(PostgresIndexReconciler.decode(secret), ssl), null));
+                        ConnectionInfo.fromSecret(Secrets.decode(secret), ssl), null));
             } catch (ConnectionInfo.IncompleteSecretException e) {
                 out.add(new UsageReplica(name, null, "Secret " + ns + "/" + name + ": " + e.getMessage()));
             } catch (KubernetesClientException e) {

@@ -4,13 +4,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pgindex.operator.api.v1alpha1.ConnectionRef;
 import dev.pgindex.operator.api.v1alpha1.PostgresIndex;
 import dev.pgindex.operator.api.v1alpha1.PostgresIndexSet;
-import dev.pgindex.operator.api.v1alpha1.PostgresIndexSetStatus;
 import dev.pgindex.operator.api.v1alpha1.PostgresIndexSpec;
-import dev.pgindex.operator.api.v1alpha1.RolloutSpec;
 import dev.pgindex.operator.api.v1alpha1.SetReason;
 import dev.pgindex.operator.config.OperatorConfig;
+import dev.pgindex.operator.kube.HeldEvents;
+import dev.pgindex.operator.kube.Resources;
+import dev.pgindex.operator.kube.StatusPatch;
 import dev.pgindex.operator.postgres.Databases;
-import dev.pgindex.operator.status.SetConditions;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -20,7 +20,6 @@ import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfig
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
-import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
@@ -33,13 +32,8 @@ import org.jboss.logging.Logger;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
-import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * Reconciles PostgresIndexSets: finds the targets, stamps one PostgresIndex per target (owned through
@@ -80,86 +74,23 @@ public class PostgresIndexSetReconciler implements Reconciler<PostgresIndexSet> 
     @Override
     public UpdateControl<PostgresIndexSet> reconcile(PostgresIndexSet set, Context<PostgresIndexSet> context) {
         KubernetesClient client = context.getClient();
-        String ns = set.getMetadata().getNamespace();
-        String indexName = set.getSpec().getTemplate().getName();
-        TargetDiscovery.Found found = discover(set, client);
-
-        Map<String, PostgresIndex> owned = new LinkedHashMap<>();
-        for (PostgresIndex c : context.getSecondaryResources(PostgresIndex.class)) {
-            if (isOwnedBy(c, set)) {
-                owned.put(c.getMetadata().getName(), c);
-            }
+        List<PostgresIndex> owned = context.getSecondaryResources(PostgresIndex.class).stream()
+                .filter(c -> isOwnedBy(c, set)).toList();
+        SetPlan plan = SetPlan.decide(set, discover(set, client), owned, perDatabase, Instant.now());
+        HeldEvents<SetReason> events = new HeldEvents<>(client, set);
+        plan.starts().forEach(s -> create(client, set, s.target(), s.childName()));
+        plan.templateUpdates().forEach(c -> followTemplate(client, set, c));
+        for (SetPlan.Removal r : plan.removals()) {
+            client.resource(r.child()).delete();
+            events.normal(SetReason.OldIndexRemoved, r.message());
         }
-        // targets in rollout order; a database whose schemas could not be read keeps the targets it had
-        List<Rollout.Target> targets = new ArrayList<>();
-        Map<String, String> childNameOf = new HashMap<>();
-        for (Map.Entry<String, List<String>> db : found.schemas().entrySet()) {
-            List<String> schemas = db.getValue();
-            if (schemas == null) {
-                java.util.TreeSet<String> kept = new java.util.TreeSet<>(listed(set));
-                owned.values().stream().filter(c -> db.getKey().equals(secretOf(c))
-                        && indexName.equals(c.getSpec().getName())).forEach(c -> kept.add(c.getSpec().getSchema()));
-                schemas = List.copyOf(kept);
-            }
-            for (String schema : schemas) {
-                String name = Children.name(set.getMetadata().getName(), db.getKey(), schema, indexName);
-                PostgresIndex child = owned.get(name);
-                Rollout.State state = Children.state(child);
-                String detail = state == Rollout.State.STALLED ? Children.reason(child).map(Enum::name).orElse(null) : null;
-                Rollout.Target t = new Rollout.Target(db.getKey(), schema, state, detail);
-                targets.add(t);
-                childNameOf.put(t.key(), name);
-            }
+        if (plan.statusChanged()) {
+            StatusPatch.write(set, context, plan.status(), SetPlan::copy);
         }
-        RolloutSpec r = set.getSpec().getRollout() == null ? new RolloutSpec() : set.getSpec().getRollout();
-        Rollout.Plan plan = Rollout.decide(targets, new Rollout.Limits(r.getCanary(), r.getMaxInFlight(),
-                r.getFailureBudget(), perDatabase));
-
-        SetEvents events = new SetEvents(client, set);
-        for (Rollout.Target t : plan.start()) {
-            create(client, set, t, childNameOf.get(t.key()));
-        }
-        Map<String, Rollout.Target> byKey = targets.stream().collect(Collectors.toMap(Rollout.Target::key, t -> t));
-        Set<String> current = Set.copyOf(childNameOf.values());
-        int old = 0;
-        for (PostgresIndex c : owned.values()) {
-            String name = c.getMetadata().getName();
-            if (current.contains(name)) {
-                followTemplate(client, set, c);
-                continue;
-            }
-            old++;
-            if (c.getMetadata().getDeletionTimestamp() != null) {
-                continue;
-            }
-            String db = secretOf(c);
-            Rollout.Target target = byKey.get(db + "/" + c.getSpec().getSchema());
-            boolean replaced = target != null && (target.state() == Rollout.State.READY
-                    || target.state() == Rollout.State.TABLE_MISSING);
-            boolean gone = target == null && (found.schemas().containsKey(db) ? found.schemas().get(db) != null
-                    : found.databasesComplete());
-            if (replaced || gone) {
-                client.resource(c).delete();
-                events.normal(SetReason.OldIndexRemoved, "deleted PostgresIndex " + name + " ("
-                        + (replaced ? "replaced by " + childNameOf.get(target.key()) + ", index " + indexName
-                        : "no longer a target") + "); its reclaimPolicy " + c.getSpec().getReclaimPolicy()
-                        + " applies");
-            }
-        }
-
-        Verdict verdict = Verdict.of(plan, new Verdict.Discovery(found.secretListProblem(), found.unreachable(), old,
-                r.getFailureBudget()));
-        PostgresIndexSetStatus before = set.getStatus();
-        PostgresIndexSetStatus status = status(set, plan, found, verdict, indexName);
-        if (!json(before).equals(json(status))) {
-            PostgresIndexSetStatus copy = copy(status);
-            PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(set, context, s -> {
-                s.setStatus(copy(copy));
-                return s;
-            });
-        }
-        events.transitions(before, status, verdict); // after the write that kubectl wait and GitOps tools watch
-        LOG.debugf("%s/%s: %s", ns, set.getMetadata().getName(), verdict.message());
+        SetEvents.transitions(events, set.getStatus(), plan.status(), plan.verdict());
+        events.flush(); // after the write that kubectl wait and GitOps tools watch
+        LOG.debugf("%s/%s: %s", set.getMetadata().getNamespace(), set.getMetadata().getName(),
+                plan.verdict().message());
         return UpdateControl.<PostgresIndexSet>noUpdate().rescheduleAfter(resync.toMillis());
     }
 
@@ -169,7 +100,7 @@ public class PostgresIndexSetReconciler implements Reconciler<PostgresIndexSet> 
      */
     private TargetDiscovery.Found discover(PostgresIndexSet set, KubernetesClient client) {
         String uid = set.getMetadata().getUid();
-        long generation = set.getMetadata().getGeneration() == null ? 0 : set.getMetadata().getGeneration();
+        long generation = Resources.generation(set);
         Instant now = Instant.now();
         Discovered last = discovered.get(uid);
         if (last != null && last.generation() == generation && last.at().plus(resync).isAfter(now)) {
@@ -251,18 +182,10 @@ public class PostgresIndexSetReconciler implements Reconciler<PostgresIndexSet> 
                 .withBlockOwnerDeletion(true).build();
     }
 
-    /** The fields that may change in place follow the template (and the set's sslMode) on every child. */
+    /** The fields that may change in place follow the template (and the set's sslMode): {@link SetPlan}. */
     private static void followTemplate(KubernetesClient client, PostgresIndexSet set, PostgresIndex c) {
         PostgresIndexSpec want = set.getSpec().getTemplate();
-        PostgresIndexSpec have = c.getSpec();
         var ssl = set.getSpec().getDatabases().getSslMode();
-        if (Objects.equals(want.getReclaimPolicy(), have.getReclaimPolicy())
-                && Objects.equals(want.getRetryLimit(), have.getRetryLimit())
-                && Objects.equals(want.getBuildDeadline(), have.getBuildDeadline())
-                && Objects.equals(want.getRebuild(), have.getRebuild())
-                && Objects.equals(ssl, have.getConnection().getSslMode())) {
-            return;
-        }
         client.resources(PostgresIndex.class).inNamespace(c.getMetadata().getNamespace())
                 .withName(c.getMetadata().getName()).edit(e -> {
                     e.getSpec().setReclaimPolicy(want.getReclaimPolicy());
@@ -274,56 +197,9 @@ public class PostgresIndexSetReconciler implements Reconciler<PostgresIndexSet> 
                 });
     }
 
-    private static PostgresIndexSetStatus status(PostgresIndexSet set, Rollout.Plan plan,
-            TargetDiscovery.Found found, Verdict verdict, String indexName) {
-        PostgresIndexSetStatus s = set.getStatus() == null ? new PostgresIndexSetStatus() : copy(set.getStatus());
-        s.setIndexName(indexName);
-        s.setTargets(plan.targets());
-        s.setReady(plan.ready());
-        s.setBuilding(plan.building());
-        s.setWaiting(plan.waiting());
-        s.setStalled(plan.stalled());
-        s.setTableMissing(plan.tableMissing());
-        s.setStalledTargets(plan.stalledTargets().stream().limit(PostgresIndexSetStatus.MAX_LISTED)
-                .map(t -> Children.name(set.getMetadata().getName(), t.database(), t.schema(), indexName) + " ("
-                        + t.key() + "): " + t.detail()).toList());
-        s.setTableMissingTargets(plan.tableMissingTargets().stream().limit(PostgresIndexSetStatus.MAX_LISTED)
-                .map(Rollout.Target::key).toList());
-        s.setUnreachableDatabases(found.unreachable().stream().limit(PostgresIndexSetStatus.MAX_LISTED).toList());
-        long generation = set.getMetadata().getGeneration() == null ? 0 : set.getMetadata().getGeneration();
-        SetConditions.apply(s, verdict.kind() == Verdict.Kind.READY, verdict.kind() == Verdict.Kind.RECONCILING,
-                verdict.kind() == Verdict.Kind.STALLED, verdict.reason().name(), verdict.message(), generation,
-                Instant.now());
-        return s;
-    }
-
-    private static List<String> listed(PostgresIndexSet set) {
-        var schemas = set.getSpec().getSchemas();
-        if (schemas == null || (schemas.getNames() == null && schemas.getPattern() == null)) {
-            return List.of("public");
-        }
-        return schemas.getNames() == null ? List.of() : schemas.getNames();
-    }
-
     private static boolean isOwnedBy(PostgresIndex c, PostgresIndexSet set) {
         return c.getMetadata().getOwnerReferences() != null && c.getMetadata().getOwnerReferences().stream()
                 .anyMatch(o -> set.getMetadata().getUid().equals(o.getUid()) && Boolean.TRUE.equals(o.getController()));
     }
 
-    private static String secretOf(PostgresIndex c) {
-        return c.getSpec() == null || c.getSpec().getConnection() == null ? null
-                : c.getSpec().getConnection().getSecretName();
-    }
-
-    private static String json(Object o) {
-        try {
-            return o == null ? "" : JSON.writeValueAsString(o);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static PostgresIndexSetStatus copy(PostgresIndexSetStatus s) {
-        return JSON.convertValue(s, PostgresIndexSetStatus.class);
-    }
 }

@@ -4,11 +4,11 @@ import dev.pgindex.operator.api.v1alpha1.Identifiers;
 import dev.pgindex.operator.api.v1alpha1.PostgresIndexSetSpec;
 import dev.pgindex.operator.api.v1alpha1.SetDatabases;
 import dev.pgindex.operator.api.v1alpha1.SetSchemas;
+import dev.pgindex.operator.kube.Secrets;
 import dev.pgindex.operator.postgres.ConnectionInfo;
 import dev.pgindex.operator.postgres.DatabaseException;
 import dev.pgindex.operator.postgres.Databases;
 import dev.pgindex.operator.postgres.Schemas;
-import dev.pgindex.operator.reconciler.PostgresIndexReconciler;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -116,7 +116,7 @@ final class TargetDiscovery {
             throw new Unreadable("Secret " + namespace + "/" + secretName + " not found");
         }
         try {
-            return ConnectionInfo.fromSecret(PostgresIndexReconciler.decode(secret), ssl);
+            return ConnectionInfo.fromSecret(Secrets.decode(secret), ssl);
         } catch (ConnectionInfo.IncompleteSecretException e) {
             throw new Unreadable("Secret " + namespace + "/" + secretName + ": " + e.getMessage());
         }
