@@ -29,7 +29,7 @@ final class Actor {
     static final int SLOT_QUEUE_POLL_FACTOR = 6;
 
     /** How long a build queued behind this process's own jobs waits before it looks again by itself. */
-    static Duration queuedPoll(IndexEngine.Settings settings) {
+    static Duration queuedPoll(Settings settings) {
         return settings.buildPollInterval().multipliedBy(SLOT_QUEUE_POLL_FACTOR);
     }
 
@@ -38,18 +38,18 @@ final class Actor {
     }
 
     private final IndexBuilder<JobKind> builder;
-    private final IndexEngine.Settings settings;
+    private final Settings settings;
     private final EngineMetrics metrics;
     private final SlotQueue slots;
 
-    Actor(IndexBuilder<JobKind> builder, IndexEngine.Settings settings, EngineMetrics metrics, SlotQueue slots) {
+    Actor(IndexBuilder<JobKind> builder, Settings settings, EngineMetrics metrics, SlotQueue slots) {
         this.builder = builder;
         this.settings = settings;
         this.metrics = metrics;
         this.slots = slots;
     }
 
-    Acted act(Decision d, Context ctx, Session session, IndexEngine.StatusSink sink, IndexEngine.Events events,
+    Acted act(Decision d, Context ctx, Session session, StatusSink sink, Events events,
             Runnable wakeUp) throws Exception {
         if (d instanceof Decision.StartJob j) {
             return startJob(j, ctx, sink, events, wakeUp);
@@ -103,7 +103,7 @@ final class Actor {
      * Takes the builder session and the slots; records intent in status and persists it before the statement is
      * sent (a crash from then on is recoverable from status); then sends it in the background.
      */
-    private Acted startJob(Decision.StartJob d, Context ctx, IndexEngine.StatusSink sink, IndexEngine.Events events,
+    private Acted startJob(Decision.StartJob d, Context ctx, StatusSink sink, Events events,
             Runnable wakeUp) throws Exception {
         JobPlan job = d.job();
         PostgresIndexStatus st = d.status();
@@ -161,7 +161,7 @@ final class Actor {
     }
 
     /** Waiting for a build slot (or for another build on the table) to free. */
-    private static Acted waitForSlot(Decision.StartJob d, Context ctx, IndexEngine.Events events, Duration poll) {
+    private static Acted waitForSlot(Decision.StartJob d, Context ctx, Events events, Duration poll) {
         PostgresIndexStatus st = d.status();
         if (d.job().kind().keepsReady()) { // quietly: the index stays Ready
             emit(events, d.events());
@@ -180,7 +180,7 @@ final class Actor {
     }
 
     /** Ends each session; its event once done, or a Warning and status.guards when the role may not. */
-    private static Acted endSessions(Decision.EndSessions e, Session session, IndexEngine.Events events,
+    private static Acted endSessions(Decision.EndSessions e, Session session, Events events,
             String role) {
         PostgresIndexStatus st = e.status();
         for (Decision.EndSessions.SessionToEnd t : e.targets()) {
@@ -204,7 +204,7 @@ final class Actor {
         return new Acted(st, e.requeue(), false, false);
     }
 
-    static void emit(IndexEngine.Events events, List<Decision.Event> list) {
+    static void emit(Events events, List<Decision.Event> list) {
         for (Decision.Event e : list) {
             if (e.warning()) {
                 events.warning(e.reason(), e.message());

@@ -24,19 +24,19 @@ import java.util.List;
  * so conditions and events are set the same way everywhere.
  */
 public final class Context {
-    final IndexEngine.Request req;
+    final Request req;
     final ParsedSpec parsed;
     final IndexDefinition def;
     final PostgresIndexStatus st;
     final Observation obs;
     final Instant now;
-    final IndexEngine.Settings settings;
+    final Settings settings;
     final List<Decision.Event> events = new ArrayList<>();
     private Guards guards = Guards.NONE;
     private HealthObservation health = HealthObservation.NONE;
 
-    public Context(IndexEngine.Request req, ParsedSpec parsed, PostgresIndexStatus status, Observation obs,
-            Instant now, IndexEngine.Settings settings) {
+    public Context(Request req, ParsedSpec parsed, PostgresIndexStatus status, Observation obs,
+            Instant now, Settings settings) {
         this.req = req;
         this.parsed = parsed;
         this.def = parsed == null ? null : parsed.definition();
@@ -46,7 +46,7 @@ public final class Context {
         this.settings = settings;
     }
 
-    public IndexEngine.Request req() {
+    public Request req() {
         return req;
     }
 
@@ -71,7 +71,7 @@ public final class Context {
         return now;
     }
 
-    public IndexEngine.Settings settings() {
+    public Settings settings() {
         return settings;
     }
 

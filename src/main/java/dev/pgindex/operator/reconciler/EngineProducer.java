@@ -32,7 +32,7 @@ public class EngineProducer {
     @Produces
     @Singleton
     IndexEngine engine(OperatorConfig config, EngineMetrics metrics) {
-        return new IndexEngine(databases, builder, new IndexEngine.Settings(
+        return new IndexEngine(databases, builder, new Settings(
                 config.buildsPerDatabase(), config.resyncInterval(), config.buildPollInterval(),
                 config.retryBackoffBase(), config.retryBackoffMax(), config.permanentRecheckBase(),
                 config.permanentRecheckMax(), config.deleteGracePeriod(), config.blockedEventThreshold()), metrics)

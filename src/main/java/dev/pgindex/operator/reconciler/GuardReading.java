@@ -50,7 +50,7 @@ final class GuardReading {
     }
 
     /** Reads what the gates need before {@code job} may start (a pooler probe; the table's size if a window applies). */
-    Guards read(Session session, Databases databases, IndexEngine.Request req, ParsedSpec parsed, JobPlan job)
+    Guards read(Session session, Databases databases, Request req, ParsedSpec parsed, JobPlan job)
             throws DatabaseException {
         boolean windows = !parsed.windows(defaultWindows).isEmpty();
         boolean lag = parsed.replicaLag(defaultLag) != null;
@@ -77,7 +77,7 @@ final class GuardReading {
      * pooler: the probe alone, so that a transaction pooler is found before any statement it can break. The
      * guards that show the pooler, or empty when the endpoint is one stable session.
      */
-    Optional<Guards> pooledBeforeObserving(Session session, Databases databases, IndexEngine.Request req)
+    Optional<Guards> pooledBeforeObserving(Session session, Databases databases, Request req)
             throws DatabaseException {
         String endpoint = req.connection().databaseKey();
         if (stableSince.containsKey(endpoint)) {
@@ -93,7 +93,7 @@ final class GuardReading {
     }
 
     /** A job of this process ended: a successful build or REINDEX of a table of known size measures the rate. */
-    void jobEnded(IndexEngine.Request req, IndexBuilder.Job<JobKind> job, IndexBuilder.Result r) {
+    void jobEnded(Request req, IndexBuilder.Job<JobKind> job, IndexBuilder.Result r) {
         Long bytes = tableBytesOfJob.remove(req.uid());
         if (bytes == null || !r.success() || !job.kind().measuresRate() || bytes < MIN_MEASURED_BYTES
                 || req.connection() == null) {

@@ -21,7 +21,7 @@ import java.time.Instant;
 record HealthReading(Duration collationCheckInterval) {
     static final HealthReading DEFAULT = new HealthReading(Duration.ofHours(1));
 
-    HealthObservation read(Session session, IndexEngine.Request req, ParsedSpec parsed, PostgresIndexStatus st,
+    HealthObservation read(Session session, Request req, ParsedSpec parsed, PostgresIndexStatus st,
             Observation obs, Instant now) throws DatabaseException {
         Catalog.IndexState idx = obs.index().orElse(null);
         boolean ours = obs.mark().filter(m -> m.ownerUid().equals(req.uid())).isPresent();

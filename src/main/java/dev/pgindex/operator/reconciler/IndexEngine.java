@@ -6,7 +6,6 @@ import dev.pgindex.operator.api.v1alpha1.PostgresIndexSpec;
 import dev.pgindex.operator.api.v1alpha1.PostgresIndexStatus;
 import dev.pgindex.operator.api.v1alpha1.Reason;
 import dev.pgindex.operator.api.v1alpha1.ReplicaLagLimit;
-import dev.pgindex.operator.postgres.ConnectionInfo;
 import dev.pgindex.operator.postgres.DatabaseException;
 import dev.pgindex.operator.postgres.Databases;
 import dev.pgindex.operator.postgres.HealthObservation;
@@ -33,7 +32,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -47,50 +45,6 @@ public final class IndexEngine {
     private static final Logger LOG = Logger.getLogger(IndexEngine.class.getName());
     /** Quick actions one reconcile may chain (mark, ATTACH, ...) before it yields. */
     static final int MAX_PASSES = 8;
-
-    /** Timing and limits; see config.OperatorConfig for their meaning and defaults. */
-    public record Settings(int buildsPerDatabase, Duration resyncInterval, Duration buildPollInterval,
-            Duration retryBackoffBase, Duration retryBackoffMax, Duration permanentRecheckBase,
-            Duration permanentRecheckMax, Duration deleteGracePeriod, Duration blockedEventThreshold) {
-    }
-
-    /** What the reconciler knows about the resource. connection is null when the Secret could not be used. */
-    public record Request(String uid, String namespace, String name, long generation, PostgresIndexSpec spec,
-            ConnectionInfo connection, Reason connectionProblem, String connectionMessage,
-            Supplier<List<UsageReplica>> replicas) {
-        public Request {
-            replicas = replicas == null ? List::of : replicas; // asked only when usage is read
-        }
-
-        public Request(String uid, String namespace, String name, long generation, PostgresIndexSpec spec,
-                ConnectionInfo connection, Reason connectionProblem, String connectionMessage) {
-            this(uid, namespace, name, generation, spec, connection, connectionProblem, connectionMessage, List::of);
-        }
-
-        public String resource() {
-            return namespace + "/" + name;
-        }
-    }
-
-    /** The next status and when to reconcile again (null: only on the next change). */
-    public record Outcome(PostgresIndexStatus status, Duration requeueAfter) {
-    }
-
-    /** For deletion: whether the finalizer may go, and when to look again if not. */
-    public record DeleteOutcome(boolean done, PostgresIndexStatus status, Duration requeueAfter) {
-    }
-
-    /** Persists status now (before a DDL is sent); throws if it could not. */
-    public interface StatusSink {
-        void persist(PostgresIndexStatus status) throws Exception;
-    }
-
-    /** Kubernetes events about the resource. */
-    public interface Events {
-        void normal(Reason reason, String message);
-
-        void warning(Reason reason, String message);
-    }
 
     private final Databases databases;
     private final IndexBuilder<JobKind> builder;
@@ -318,69 +272,14 @@ public final class IndexEngine {
         return new Outcome(acted.status(), acted.requeue());
     }
 
-    // ------------------------------------------------------------------------------------------------- deletion
-
     /**
-     * Deletion, top to bottom (the rules are {@link DeletionStep}'s): cancel what runs, then observe and act until
-     * the finalizer may go; an unusable Secret or database is retried for deleteGracePeriod.
+     * Deletion, top to bottom ({@link IndexDeletion}; the rules are {@link DeletionStep}'s): cancel what runs, then
+     * observe and act until the finalizer may go; an unusable Secret or database is retried for deleteGracePeriod.
      */
     public DeleteOutcome cleanup(Request req, PostgresIndexStatus current, Instant deletionRequested,
             Events events) {
-        Instant now = Instant.now();
         slots.forget(req.uid());
         metrics.health(req.uid(), req.namespace(), req.name(), null);
-        PostgresIndexStatus st = StatusCopies.copy(current);
-        ParsedSpec parsed;
-        try {
-            parsed = ParsedSpec.forDeletion(req.spec());
-        } catch (InvalidDefinitionException e) {
-            return new DeleteOutcome(true, st, null); // nothing can have been built from an invalid spec
-        }
-        IndexDefinition def = parsed.definition();
-        Context first = context(req, parsed, st, null, now);
-        if (!DeletionStep.needsDatabase(first)) {
-            return new DeleteOutcome(true, st, null);
-        }
-        try {
-            if (req.connection() == null) {
-                return deleted(DeletionStep.unreachable(first, deletionRequested, req.connectionMessage()), first,
-                        null, events);
-            }
-            Optional<IndexBuilder.Job<JobKind>> job = builder.job(req.uid());
-            if (job.isPresent() && job.get().done()) {
-                builder.forget(req.uid(), job.get());
-                job = Optional.empty();
-            }
-            try (Session session = Session.open(databases, req.connection())) {
-                if (job.isPresent()) {
-                    return deleted(DeletionStep.whileJobRuns(first, job.get()), first, session, events);
-                }
-                for (int pass = 0; pass < MAX_PASSES; pass++) {
-                    Observation obs = session.observe(def, req.uid(), def.hashes(), true, false);
-                    Context ctx = new Context(req, parsed, StatusCopies.copy(st), obs, now, settings);
-                    Decision d = DeletionStep.decide(ctx);
-                    DeleteOutcome o = deleted(d, ctx, session, events);
-                    if (o.done() || !(d instanceof Decision.Mark || d instanceof Decision.ShortLockDdl)) {
-                        return o;
-                    }
-                    st = o.status();
-                }
-                return new DeleteOutcome(false, st, settings.buildPollInterval());
-            } catch (DatabaseException e) {
-                return deleted(DeletionStep.unreachable(first, deletionRequested, e.failure().message()), first, null,
-                        events);
-            }
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** Deletion's quick actions are its last: a mark released or a constraint dropped lets the finalizer go. */
-    private DeleteOutcome deleted(Decision d, Context ctx, Session session, Events events) throws Exception {
-        Actor.Acted acted = actor.act(d, ctx, session, s -> { }, events, () -> { });
-        boolean quickDone = acted.again() && (d instanceof Decision.Mark || d instanceof Decision.ShortLockDdl);
-        return new DeleteOutcome(acted.released() || quickDone, acted.status(), acted.requeue());
+        return new IndexDeletion(databases, builder, settings, actor).cleanup(req, current, deletionRequested, events);
     }
 }

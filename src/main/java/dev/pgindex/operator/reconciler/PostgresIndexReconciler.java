@@ -72,15 +72,15 @@ public class PostgresIndexReconciler implements Reconciler<PostgresIndex>, Clean
             throws Exception {
         String ns = resource.getMetadata().getNamespace();
         String name = resource.getMetadata().getName();
-        IndexEngine.Request req = UsageReplicas.with(request(resource, context.getClient(), secrets), resource,
+        Request req = UsageReplicas.with(request(resource, context.getClient(), secrets), resource,
                 context.getClient(), secrets);
         if (req.connection() != null) {
             lastConnection.put(resource.getMetadata().getUid(), req.connection());
         }
-        Events events = new Events(context.getClient(), resource);
+        EngineEvents events = new EngineEvents(context.getClient(), resource);
         StatusWriter writer = new StatusWriter(resource, context);
         ResourceID id = ResourceID.fromResource(resource);
-        IndexEngine.Outcome outcome;
+        Outcome outcome;
         Duration requeue;
         try {
             try {
@@ -115,16 +115,16 @@ public class PostgresIndexReconciler implements Reconciler<PostgresIndex>, Clean
 
     @Override
     public DeleteControl cleanup(PostgresIndex resource, Context<PostgresIndex> context) {
-        IndexEngine.Request req = request(resource, context.getClient(), secrets);
+        Request req = request(resource, context.getClient(), secrets);
         ConnectionInfo remembered = lastConnection.get(resource.getMetadata().getUid());
         if (req.connection() == null && req.connectionProblem() == Reason.SecretNotFound && remembered != null) {
-            req = new IndexEngine.Request(req.uid(), req.namespace(), req.name(), req.generation(), req.spec(),
+            req = new Request(req.uid(), req.namespace(), req.name(), req.generation(), req.spec(),
                     remembered, null, null);
         }
         Instant requested = resource.getMetadata().getDeletionTimestamp() == null ? Instant.now()
                 : Instant.parse(resource.getMetadata().getDeletionTimestamp());
-        Events events = new Events(context.getClient(), resource);
-        IndexEngine.DeleteOutcome out;
+        EngineEvents events = new EngineEvents(context.getClient(), resource);
+        DeleteOutcome out;
         try {
             out = engine.cleanup(req, resource.getStatus(), requested, events);
         } finally {
@@ -161,7 +161,7 @@ public class PostgresIndexReconciler implements Reconciler<PostgresIndex>, Clean
             Reason.AuthenticationFailed, Reason.DatabaseNotFound, Reason.ConnectionLost, Reason.InsufficientPrivilege);
 
     /** Builds the engine's request; reads (through the cache) and parses the connection Secret. */
-    static IndexEngine.Request request(PostgresIndex r, KubernetesClient client, SecretCache secrets) {
+    static Request request(PostgresIndex r, KubernetesClient client, SecretCache secrets) {
         String ns = r.getMetadata().getNamespace();
         long generation = Resources.generation(r);
         var spec = r.getSpec();
@@ -197,7 +197,7 @@ public class PostgresIndexReconciler implements Reconciler<PostgresIndex>, Clean
                 }
             }
         }
-        return new IndexEngine.Request(r.getMetadata().getUid(), ns, r.getMetadata().getName(), generation, spec,
+        return new Request(r.getMetadata().getUid(), ns, r.getMetadata().getName(), generation, spec,
                 info, problem, message);
     }
 
@@ -237,10 +237,10 @@ public class PostgresIndexReconciler implements Reconciler<PostgresIndex>, Clean
     }
 
     /** The engine's events, held until the status write ({@link HeldEvents}, shared with the set controller). */
-    static final class Events implements IndexEngine.Events {
+    static final class EngineEvents implements Events {
         private final HeldEvents<Reason> held;
 
-        Events(KubernetesClient client, PostgresIndex resource) {
+        EngineEvents(KubernetesClient client, PostgresIndex resource) {
             this.held = new HeldEvents<>(client, resource);
         }
 

@@ -107,7 +107,7 @@ public final class RetryGate {
     }
 
     /** The wait before re-checking a permanent failure: permanentRecheckBase doubling per occurrence. */
-    public static Duration permanentBackoff(PostgresIndexStatus st, IndexEngine.Settings settings) {
+    public static Duration permanentBackoff(PostgresIndexStatus st, Settings settings) {
         int n = st.getLastError() == null || st.getLastError().getOccurrences() == null ? 1
                 : st.getLastError().getOccurrences();
         return backoff(settings.permanentRecheckBase(), settings.permanentRecheckMax(), n);

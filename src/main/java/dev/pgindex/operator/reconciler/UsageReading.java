@@ -46,7 +46,7 @@ final class UsageReading {
     }
 
     /** Reads and records usage into {@code st} (the status of a Ready decision) when it is due. */
-    void record(PostgresIndexStatus st, Session session, Databases databases, IndexEngine.Request req,
+    void record(PostgresIndexStatus st, Session session, Databases databases, Request req,
             ParsedSpec parsed, Instant now) {
         IndexDefinition def = parsed.definition();
         if (st.getPartitions() != null || !due(st, now)) {

@@ -20,7 +20,7 @@ final class UsageReplicas {
     private UsageReplicas() {
     }
 
-    static IndexEngine.Request with(IndexEngine.Request req, PostgresIndex r, KubernetesClient client,
+    static Request with(Request req, PostgresIndex r, KubernetesClient client,
             SecretCache secrets) {
         var spec = r.getSpec();
         if (spec == null || spec.getUsage() == null || spec.getUsage().getReplicas() == null
@@ -29,7 +29,7 @@ final class UsageReplicas {
         }
         List<ConnectionRef> refs = List.copyOf(spec.getUsage().getReplicas());
         String ns = r.getMetadata().getNamespace();
-        return new IndexEngine.Request(req.uid(), req.namespace(), req.name(), req.generation(), req.spec(),
+        return new Request(req.uid(), req.namespace(), req.name(), req.generation(), req.spec(),
                 req.connection(), req.connectionProblem(), req.connectionMessage(),
                 () -> read(refs, ns, client, secrets));
     }

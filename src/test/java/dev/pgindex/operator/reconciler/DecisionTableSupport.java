@@ -71,7 +71,7 @@ final class DecisionTableSupport {
     static final int BUILDER_PID = 4242;
 
     /** The operator's defaults (config.OperatorConfig), except a build poll of 5s made distinct from the others. */
-    static final IndexEngine.Settings SETTINGS = new IndexEngine.Settings(1, Duration.ofMinutes(5),
+    static final Settings SETTINGS = new Settings(1, Duration.ofMinutes(5),
             Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofMinutes(10), Duration.ofMinutes(1),
             Duration.ofMinutes(30), Duration.ofMinutes(5), Duration.ofMinutes(2));
 
@@ -356,8 +356,8 @@ final class DecisionTableSupport {
             return Specs.definition(spec);
         }
 
-        IndexEngine.Request request() {
-            return new IndexEngine.Request(UID, "default", "t-idx", generation, spec, null, null, null);
+        Request request() {
+            return new Request(UID, "default", "t-idx", generation, spec, null, null, null);
         }
 
         Observation observation() {
@@ -671,9 +671,9 @@ final class DecisionTableSupport {
         Given reconcileWithoutDatabase(Reason problem, String message) {
             action = g -> {
                 List<Decision.Event> events = new ArrayList<>();
-                IndexEngine.Outcome out;
+                dev.pgindex.operator.reconciler.Outcome out; // the engine's, not this table's Outcome
                 try {
-                    out = new IndexEngine(null, null, SETTINGS).reconcile(new IndexEngine.Request(UID, "default",
+                    out = new IndexEngine(null, null, SETTINGS).reconcile(new Request(UID, "default",
                             "t-idx", g.generation, g.spec, null, problem, message), g.status, s -> { },
                             collect(events), () -> { });
                 } catch (Exception e) {
@@ -689,7 +689,7 @@ final class DecisionTableSupport {
         Given cleanupWithoutDatabase(Duration sinceRequest) {
             action = g -> {
                 List<Decision.Event> events = new ArrayList<>();
-                IndexEngine.DeleteOutcome out = new IndexEngine(null, null, SETTINGS).cleanup(new IndexEngine.Request(
+                DeleteOutcome out = new IndexEngine(null, null, SETTINGS).cleanup(new Request(
                         UID, "default", "t-idx", g.generation, g.spec, null, Reason.SecretNotFound,
                         "Secret default/db-app not found"), g.status, Instant.now().minus(sinceRequest),
                         collect(events));
@@ -715,8 +715,8 @@ final class DecisionTableSupport {
         }
     }
 
-    static IndexEngine.Events collect(List<Decision.Event> into) {
-        return new IndexEngine.Events() {
+    static Events collect(List<Decision.Event> into) {
+        return new Events() {
             @Override
             public void normal(Reason reason, String message) {
                 into.add(Decision.Event.normal(reason, message));

@@ -239,7 +239,7 @@ class FailureRecoveryTest {
             Connection writer = openWriter(db, "accounts");
             a.reconcile();
             awaitWaitingBuild(db);
-            IndexEngine.Outcome queued = b.reconcile();
+            Outcome queued = b.reconcile();
             assertThat(reason(b.status, ConditionType.RECONCILING)).isEqualTo(Reason.WaitingForBuildSlot.name());
             assertThat(queued.requeueAfter()).as("queued behind this process's own build: woken, hardly polls")
                     .isEqualTo(EngineHarness.FAST.buildPollInterval().multipliedBy(Actor.SLOT_QUEUE_POLL_FACTOR));

@@ -238,15 +238,15 @@ class HostileCorpusTest {
         if (text.contains("\n# real-build-attempt: ") && r.getSpec() != null && r.getSpec().getName() != null) {
             declaredBuildAttempts.add(r.getSpec().getName());
         }
-        IndexEngine.Request req = PostgresIndexReconciler.request(r, fakeClient(secrets),
+        Request req = PostgresIndexReconciler.request(r, fakeClient(secrets),
                 new SecretCache(java.time.Duration.ZERO, java.time.Instant::now));
         try (EngineHarness h = new EngineHarness(r.getMetadata().getName(), db, r.getSpec())) {
             PostgresIndexStatus st = new PostgresIndexStatus();
             Instant end = Instant.now().plus(Duration.ofSeconds(20));
             while (true) {
                 PostgresIndexStatus[] holder = {st};
-                IndexEngine.Outcome o = h.engine().reconcile(req, st, s -> holder[0] = StatusCopies.copy(s),
-                        new IndexEngine.Events() {
+                Outcome o = h.engine().reconcile(req, st, s -> holder[0] = StatusCopies.copy(s),
+                        new Events() {
                             @Override
                             public void normal(Reason reason, String message) {
                                 h.events.add("Normal " + reason + ": " + message);

@@ -47,7 +47,7 @@ class MaintenanceWindowTest {
                 .accept(spec); // 13:00-14:00 UTC
         try (EngineHarness h = new EngineHarness("users-email", db, spec)) {
             h.engine().withClock(Clock.fixed(TUESDAY_NOON, ZoneOffset.UTC));
-            IndexEngine.Outcome o = h.reconcile();
+            Outcome o = h.reconcile();
 
             assertThat(h.status.getPhase()).isEqualTo(dev.pgindex.operator.api.v1alpha1.Phase.Pending);
             assertThat(reason(h.status, Reason.WaitingForWindow)).as(Conditions.get(h.status,

@@ -8,7 +8,12 @@ import dev.pgindex.operator.api.v1alpha1.Reason;
 import dev.pgindex.operator.postgres.ConnectionInfo;
 import dev.pgindex.operator.postgres.Databases;
 import dev.pgindex.operator.postgres.IndexBuilder;
+import dev.pgindex.operator.reconciler.DeleteOutcome;
+import dev.pgindex.operator.reconciler.Events;
 import dev.pgindex.operator.reconciler.IndexEngine;
+import dev.pgindex.operator.reconciler.Outcome;
+import dev.pgindex.operator.reconciler.Request;
+import dev.pgindex.operator.reconciler.Settings;
 import dev.pgindex.operator.status.StatusCopies;
 
 import java.time.Duration;
@@ -25,7 +30,7 @@ import java.util.function.Predicate;
  * PostgresIndex; {@link #restartOperator()} throws the engine away and starts a new one, as a restarted pod would.
  */
 public final class EngineHarness implements AutoCloseable {
-    public static final IndexEngine.Settings FAST = new IndexEngine.Settings(1, Duration.ofSeconds(1),
+    public static final Settings FAST = new Settings(1, Duration.ofSeconds(1),
             Duration.ofMillis(100), Duration.ofMillis(200), Duration.ofSeconds(1), Duration.ofMillis(300),
             Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(1));
 
@@ -43,14 +48,14 @@ public final class EngineHarness implements AutoCloseable {
     /** How often the engine asked for this resource to be reconciled again (a job ended, a build slot freed). */
     public final java.util.concurrent.atomic.AtomicInteger wakeUps = new java.util.concurrent.atomic.AtomicInteger();
     private IndexEngine engine;
-    private final IndexEngine.Settings settings;
+    private final Settings settings;
 
     public EngineHarness(String name, ConnectionInfo connection, PostgresIndexSpec spec) {
         this(name, connection, spec, FAST);
     }
 
     public EngineHarness(String name, ConnectionInfo connection, PostgresIndexSpec spec,
-            IndexEngine.Settings settings) {
+            Settings settings) {
         this.name = name;
         this.connection = connection;
         this.spec = spec;
@@ -87,13 +92,13 @@ public final class EngineHarness implements AutoCloseable {
         return s;
     }
 
-    public IndexEngine.Request request() {
-        return new IndexEngine.Request(uid, "default", name, generation, spec, connectionProblem == null ? connection : null,
+    public Request request() {
+        return new Request(uid, "default", name, generation, spec, connectionProblem == null ? connection : null,
                 connectionProblem, connectionProblem == null ? null : "Secret default/db-app not found", () -> replicas);
     }
 
-    public IndexEngine.Outcome reconcile() throws Exception {
-        IndexEngine.Outcome o = engine.reconcile(request(), status, s -> {
+    public Outcome reconcile() throws Exception {
+        Outcome o = engine.reconcile(request(), status, s -> {
             persisted.add(StatusCopies.copy(s));
             status = StatusCopies.copy(s);
         }, events(), wakeUps::incrementAndGet);
@@ -105,7 +110,7 @@ public final class EngineHarness implements AutoCloseable {
     public PostgresIndexStatus reconcileUntil(Predicate<PostgresIndexStatus> done, Duration timeout) throws Exception {
         Instant end = Instant.now().plus(timeout);
         while (true) {
-            IndexEngine.Outcome o = reconcile();
+            Outcome o = reconcile();
             if (done.test(status)) {
                 return status;
             }
@@ -118,8 +123,8 @@ public final class EngineHarness implements AutoCloseable {
         }
     }
 
-    public IndexEngine.DeleteOutcome delete(Instant requestedAt) {
-        IndexEngine.DeleteOutcome o = engine.cleanup(request(), status, requestedAt, events());
+    public DeleteOutcome delete(Instant requestedAt) {
+        DeleteOutcome o = engine.cleanup(request(), status, requestedAt, events());
         status = o.status();
         return o;
     }
@@ -145,8 +150,8 @@ public final class EngineHarness implements AutoCloseable {
         return engine;
     }
 
-    private IndexEngine.Events events() {
-        return new IndexEngine.Events() {
+    private Events events() {
+        return new Events() {
             @Override
             public void normal(Reason reason, String message) {
                 events.add("Normal " + reason + ": " + message);
