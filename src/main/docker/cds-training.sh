@@ -28,7 +28,7 @@ fail() {
 "$keytool_bin" -genkeypair -alias training -keyalg RSA -keysize 2048 -validity 1 -dname CN=localhost \
   -ext SAN=ip:127.0.0.1 -storetype PKCS12 -keystore "$dir/api.p12" -storepass training >/dev/null 2>&1 \
   || fail "keytool could not make the training key"
-java -Xshare:off -cp "$(ls "$app"/app/*.jar | head -n 1)" dev.pgindex.operator.ship.TrainingApiServer \
+java -Xshare:off -cp "$(ls "$app"/app/*.jar | head -n 1)" dev.pgindex.operator.startup.TrainingApiServer \
   "$dir/api.p12" training >"$dir/api.port" 2>"$dir/api.log" &
 api=$!
 i=0

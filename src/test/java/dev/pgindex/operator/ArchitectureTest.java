@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.stream.Stream;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -33,9 +34,11 @@ class ArchitectureTest {
         // SQL text, catalog reads and the job runner are tested against PostgreSQL alone
         noClasses().that().resideInAPackage("..operator.postgres..").should().dependOnClassesThat()
                 .resideInAnyPackage("io.fabric8..", "io.javaoperatorsdk..", "io.quarkiverse..",
-                        "dev.pgindex.operator.api..", "dev.pgindex.operator.reconciler..",
-                        "dev.pgindex.operator.spec..", "dev.pgindex.operator.status..",
-                        "dev.pgindex.operator.metrics..", "dev.pgindex.operator.config..")
+                        "dev.pgindex.operator.api..", "dev.pgindex.operator.controller..",
+                        "dev.pgindex.operator.engine..", "dev.pgindex.operator.decide..",
+                        "dev.pgindex.operator.kube..", "dev.pgindex.operator.spec..", "dev.pgindex.operator.status..",
+                        "dev.pgindex.operator.metrics..", "dev.pgindex.operator.config..",
+                        "dev.pgindex.operator.startup..")
                 .check(main);
     }
 
@@ -43,31 +46,62 @@ class ArchitectureTest {
     void apiImportsNothingFromTheOtherPackages() {
         // the CRD types are the contract; they depend on nothing the operator does
         noClasses().that().resideInAPackage("..operator.api..").should().dependOnClassesThat()
-                .resideInAnyPackage("dev.pgindex.operator.postgres..", "dev.pgindex.operator.reconciler..",
-                        "dev.pgindex.operator.spec..", "dev.pgindex.operator.status..",
-                        "dev.pgindex.operator.metrics..", "dev.pgindex.operator.config..")
+                .resideInAnyPackage("dev.pgindex.operator.postgres..", "dev.pgindex.operator.controller..",
+                        "dev.pgindex.operator.engine..", "dev.pgindex.operator.decide..",
+                        "dev.pgindex.operator.kube..", "dev.pgindex.operator.spec..", "dev.pgindex.operator.status..",
+                        "dev.pgindex.operator.metrics..", "dev.pgindex.operator.config..",
+                        "dev.pgindex.operator.startup..")
                 .check(main);
     }
 
     @Test
-    void reconcilerNeverTouchesJdbc() {
-        // every statement goes through postgres/: the reconciler decides, postgres/ talks to the server
-        noClasses().that().resideInAPackage("..operator.reconciler..").should().dependOnClassesThat()
+    void theEngineLayersNeverTouchJdbc() {
+        // every statement goes through postgres/: the engine decides and acts, postgres/ talks to the server
+        noClasses().that().resideInAnyPackage("..operator.controller..", "..operator.engine..",
+                "..operator.decide..", "..operator.kube..").should().dependOnClassesThat()
                 .resideInAnyPackage("java.sql..", "org.postgresql..").check(main);
     }
 
     @Test
-    void stepsDecideWithoutIo() {
-        // a step is a pure function of its context: no session, no job runner, no Kubernetes client
-        noClasses().that().resideInAPackage("..operator.reconciler.step..").should().dependOnClassesThat()
-                .resideInAnyPackage("java.sql..", "io.fabric8.kubernetes.client..", "io.javaoperatorsdk..")
+    void decisionsAreMadeWithoutIo() {
+        // a decision is a pure function of its context: no session, no Kubernetes client, no framework
+        noClasses().that().resideInAPackage("..operator.decide..").should().dependOnClassesThat()
+                .resideInAnyPackage("java.sql..", "io.fabric8.kubernetes.client..", "io.javaoperatorsdk..",
+                        "dev.pgindex.operator.engine..", "dev.pgindex.operator.controller..")
                 .orShould().dependOnClassesThat().haveFullyQualifiedName("dev.pgindex.operator.postgres.Session")
                 .check(main);
     }
 
     @Test
     void noPackageCycles() {
-        slices().matching("dev.pgindex.operator.(*)..").should().beFreeOfCycles().check(main);
+        // between every two packages, not only the top-level ones
+        slices().matching("dev.pgindex.operator.(**)").should().beFreeOfCycles().check(main);
+    }
+
+    @Test
+    void noLayerDependsOnOneAboveIt() {
+        // controllers (JOSDK adapters) -> engine runtime -> decisions -> spec, status, postgres, api; the
+        // Kubernetes kit serves the controllers and the plugin; start-up and metrics sit beside the controllers
+        layeredArchitecture().consideringOnlyDependenciesInLayers()
+                .layer("controller").definedBy("..operator.controller..")
+                .layer("startup").definedBy("..operator.startup..")
+                .layer("metrics").definedBy("..operator.metrics..")
+                .layer("engine").definedBy("..operator.engine..")
+                .layer("decide").definedBy("..operator.decide..")
+                .layer("spec").definedBy("..operator.spec..")
+                .layer("status").definedBy("..operator.status..")
+                .layer("kube").definedBy("..operator.kube..")
+                .layer("postgres").definedBy("..operator.postgres..")
+                .layer("api").definedBy("..operator.api..")
+                .layer("cli").definedBy("..operator.cli..")
+                .whereLayer("controller").mayNotBeAccessedByAnyLayer()
+                .whereLayer("startup").mayNotBeAccessedByAnyLayer()
+                .whereLayer("metrics").mayOnlyBeAccessedByLayers("controller")
+                .whereLayer("engine").mayOnlyBeAccessedByLayers("controller", "metrics", "startup")
+                .whereLayer("decide").mayOnlyBeAccessedByLayers("controller", "metrics", "startup", "engine")
+                .whereLayer("kube").mayOnlyBeAccessedByLayers("controller", "cli")
+                .whereLayer("spec").mayOnlyBeAccessedByLayers("controller", "startup", "engine", "decide", "cli")
+                .check(main);
     }
 
     @Test
@@ -78,10 +112,10 @@ class ArchitectureTest {
     }
 
     @Test
-    void noMainSourceFileIsOver400Lines() throws IOException {
+    void noMainSourceFileIsOver300Lines() throws IOException {
         List<String> tooLong;
         try (Stream<Path> files = Files.walk(Path.of("src/main/java"))) {
-            tooLong = files.filter(p -> p.toString().endsWith(".java")).filter(p -> lines(p) > 400)
+            tooLong = files.filter(p -> p.toString().endsWith(".java")).filter(p -> lines(p) > 300)
                     .map(p -> p + " (" + lines(p) + " lines)").toList();
         }
         assertThat(tooLong).as("split these by concern").isEmpty();
@@ -101,7 +135,9 @@ class ArchitectureTest {
         noClasses().that().resideInAPackage("..operator.cli..").should().dependOnClassesThat()
                 .resideInAnyPackage("io.quarkus..", "io.javaoperatorsdk..", "io.quarkiverse..", "jakarta..",
                         "dev.pgindex.operator.status..", "dev.pgindex.operator.metrics..",
-                        "dev.pgindex.operator.config..", "dev.pgindex.operator.reconciler..")
+                        "dev.pgindex.operator.config..", "dev.pgindex.operator.controller..",
+                        "dev.pgindex.operator.engine..", "dev.pgindex.operator.decide..",
+                        "dev.pgindex.operator.startup..")
                 .check(main);
     }
 
@@ -109,7 +145,8 @@ class ArchitectureTest {
     void theSpecIsParsedWithoutTheEngine() {
         // spec/ turns spec text into typed values for the operator and the plugin alike: api/ and postgres/ only
         noClasses().that().resideInAPackage("..operator.spec..").should().dependOnClassesThat()
-                .resideInAnyPackage("dev.pgindex.operator.reconciler..", "dev.pgindex.operator.status..",
+                .resideInAnyPackage("dev.pgindex.operator.controller..", "dev.pgindex.operator.engine..",
+                        "dev.pgindex.operator.decide..", "dev.pgindex.operator.status..",
                         "dev.pgindex.operator.metrics..", "dev.pgindex.operator.config..",
                         "dev.pgindex.operator.cli..", "io.fabric8.kubernetes.client..", "io.javaoperatorsdk..",
                         "java.sql..")

@@ -17,9 +17,10 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Kubernetes Events about one resource, for every kind the operator reconciles. They are held during a reconcile
  * and sent by {@link #flush()} after its status write, in the order they were raised, so that the write a user
- * waits for (kubectl wait, a GitOps health check) never waits for an Event's POST. An event that repeats the last
- * message of its type and reason for the resource is not sent again (within this process). A namespace that
- * refuses new events (terminating, or gone) gets them on the operator's own pod instead.
+ * waits for (kubectl wait, a GitOps health check) never waits for an Event's POST. With {@code dedupe}, an event
+ * that repeats the last message of its type and reason for the resource is not sent again (within this process):
+ * a PostgresIndex re-raises the same condition on every look, a set raises its milestones only on a change. A
+ * namespace that refuses new events (terminating, or gone) gets them on the operator's own pod instead.
  *
  * @param <R> the kind's reasons (Reason, SetReason)
  */
@@ -31,11 +32,13 @@ public final class HeldEvents<R extends Enum<R>> {
 
     private final KubernetesClient client;
     private final HasMetadata resource;
+    private final boolean dedupe;
     private final List<Runnable> held = new ArrayList<>();
 
-    public HeldEvents(KubernetesClient client, HasMetadata resource) {
+    public HeldEvents(KubernetesClient client, HasMetadata resource, boolean dedupe) {
         this.client = client;
         this.resource = resource;
+        this.dedupe = dedupe;
     }
 
     /** Where events go that the resource's own namespace refuses (see OperatorConfig#podName). */
@@ -66,7 +69,7 @@ public final class HeldEvents<R extends Enum<R>> {
 
     private void hold(String type, R reason, String message) {
         String key = resource.getMetadata().getUid() + "/" + type + "/" + reason;
-        if (message.equals(LAST.put(key, message))) {
+        if (dedupe && message.equals(LAST.put(key, message))) {
             return;
         }
         String at = Instant.now().toString();

@@ -1,13 +1,11 @@
 package dev.pgindex.operator.e2e;
 
-import dev.pgindex.operator.support.Cli;
-
-import dev.pgindex.operator.postgres.ConnectionInfo;
-import dev.pgindex.operator.support.TestPostgres;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pgindex.operator.postgres.ConnectionInfo;
+import dev.pgindex.operator.support.Cli;
+import dev.pgindex.operator.support.TestPostgres;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,9 +1,8 @@
 package dev.pgindex.operator.e2e;
 
-import dev.pgindex.operator.support.Cli;
-
 import dev.pgindex.operator.ship.ArgoHealth;
 import dev.pgindex.operator.ship.Helm;
+import dev.pgindex.operator.support.Cli;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.Yaml;

@@ -1,7 +1,6 @@
 package dev.pgindex.operator.e2e;
 
 import dev.pgindex.operator.support.Cli;
-
 import dev.pgindex.operator.support.TestPostgres;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

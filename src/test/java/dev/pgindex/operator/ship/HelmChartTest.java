@@ -1,8 +1,7 @@
 package dev.pgindex.operator.ship;
 
-import dev.pgindex.operator.support.Cli;
-
 import dev.pgindex.operator.config.OperatorConfig;
+import dev.pgindex.operator.support.Cli;
 import io.smallrye.config.WithDefault;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.Yaml;

