@@ -165,6 +165,26 @@ public final class Context {
         return new Decision.StartJob(st, List.copyOf(events), job);
     }
 
+    /**
+     * The job of {@code d} found no build slot free, or another build on its table: wait and look again after
+     * {@code poll}, saying so, except for a read after Ready, which waits quietly until the next resync.
+     */
+    public Decision.Wait noSlotFor(Decision.StartJob d, Duration poll) {
+        JobKind kind = d.job().kind();
+        if (kind.keepsReady()) {
+            return new Decision.Wait(st, d.events(), settings.resyncInterval());
+        }
+        if (kind.forDeletion()) {
+            Conditions.reconciling(st, gen(), Phase.Deleting, Reason.WaitingForBuildSlot, "waiting for another "
+                    + "build on this table to end before dropping " + def.qualifiedName(), now);
+        } else {
+            Conditions.reconciling(st, gen(), Phase.Pending, Reason.WaitingForBuildSlot, "another index build is "
+                    + "running on this table or uses this database's build slots (limit "
+                    + settings.buildsPerDatabase() + "); waiting", now);
+        }
+        return new Decision.Wait(st, d.events(), poll);
+    }
+
     public Decision.Mark mark(String schema, String index, String comment) {
         return new Decision.Mark(st, List.copyOf(events), schema, index, comment);
     }

@@ -1,7 +1,6 @@
 package dev.pgindex.operator.engine;
 
 import dev.pgindex.operator.api.v1alpha1.ConditionType;
-import dev.pgindex.operator.api.v1alpha1.Phase;
 import dev.pgindex.operator.api.v1alpha1.PostgresIndexStatus;
 import dev.pgindex.operator.api.v1alpha1.Reason;
 import dev.pgindex.operator.decide.Context;
@@ -165,23 +164,11 @@ final class Actor {
                 .isPresent();
     }
 
-    /** Waiting for a build slot (or for another build on the table) to free. */
+    /** No slot was free (or another build holds the table): what that means is the decision layer's. */
     private static Acted waitForSlot(Decision.StartJob d, Context ctx, Events events, Duration poll) {
-        PostgresIndexStatus st = d.status();
-        if (d.job().kind().keepsReady()) { // quietly: the index stays Ready
-            emit(events, d.events());
-            return new Acted(st, ctx.settings().resyncInterval(), false, false);
-        }
-        if (d.job().kind().forDeletion()) {
-            Conditions.reconciling(st, ctx.gen(), Phase.Deleting, Reason.WaitingForBuildSlot, "waiting for "
-                    + "another build on this table to end before dropping " + ctx.def().qualifiedName(), ctx.now());
-        } else {
-            Conditions.reconciling(st, ctx.gen(), Phase.Pending, Reason.WaitingForBuildSlot, "another index build "
-                    + "is running on this table or uses this database's build slots (limit "
-                    + ctx.settings().buildsPerDatabase() + "); waiting", ctx.now());
-        }
-        emit(events, d.events());
-        return new Acted(st, poll, false, false);
+        Decision.Wait w = ctx.noSlotFor(d, poll);
+        emit(events, w.events());
+        return new Acted(w.status(), w.requeue(), false, false);
     }
 
     /** Ends each session; its event once done, or a Warning and status.guards when the role may not. */

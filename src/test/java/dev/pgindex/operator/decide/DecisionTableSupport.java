@@ -335,6 +335,7 @@ final class DecisionTableSupport {
         final List<Node> partitions = new ArrayList<>();
         Instant now = NOW;
         Guards guards = Guards.NONE;
+        HealthObservation health = HealthObservation.NONE;
         Function<Given, Outcome> action = g -> Outcome.of(Steps.decide(g.context()));
         boolean deterministic = true;
 
@@ -367,7 +368,7 @@ final class DecisionTableSupport {
         /** A fresh context on a deep copy of the status (the original stays as the row built it). */
         Context context() {
             return new Context(request(), ParsedSpec.of(spec), StatusCopies.copy(status), observation(), now, SETTINGS)
-                    .withGuards(guards);
+                    .withGuards(guards).withHealth(health);
         }
 
         Outcome run() {
@@ -696,6 +697,20 @@ final class DecisionTableSupport {
             return this;
         }
 
+        /**
+         * The job the steps decided (or, {@code forDeletion}, DeletionStep) finds no build slot free, or another
+         * build on its table: what the decision layer says while it waits ({@code Context.noSlotFor}).
+         */
+        Given noSlotFree(boolean forDeletion) {
+            action = g -> {
+                Context ctx = g.context();
+                Decision d = forDeletion ? DeletionStep.decide(ctx) : Steps.decide(ctx);
+                assertThat(d).as("a job is decided").isInstanceOf(Decision.StartJob.class);
+                return Outcome.of(ctx.noSlotFor((Decision.StartJob) d, SETTINGS.buildPollInterval()));
+            };
+            return this;
+        }
+
         /** The intent the actor records before a job's statement is sent, for the decision the steps made. */
         Given intentOfDecidedJob() {
             action = g -> {
@@ -728,7 +743,8 @@ final class DecisionTableSupport {
 
     /** The steps, with what the checks after Ready read this time (the engine reads it only when a check is due). */
     static Given healthRead(Given g, HealthObservation h) {
-        g.action = x -> Outcome.of(Steps.decide(x.context().withHealth(h)));
+        g.health = h;
+        g.action = x -> Outcome.of(Steps.decide(x.context()));
         return g;
     }
 

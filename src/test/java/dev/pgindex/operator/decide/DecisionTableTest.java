@@ -328,6 +328,24 @@ class DecisionTableTest {
 
     // -------------------------------------------------------------------- the intent a started job records
 
+    static Stream<Row> noSlotFree() {
+        return Stream.of(
+                row("no build slot free for a first build -> Pending WaitingForBuildSlot, looked at again at the poll",
+                        given().noSlotFree(false),
+                        waits(Pending, Reason.WaitingForBuildSlot).after(SETTINGS.buildPollInterval())
+                                .says("another index build is running on this table or uses this database's build "
+                                        + "slots (limit 1); waiting")),
+                row("no slot for the finalizer's DROP -> Deleting WaitingForBuildSlot",
+                        given().deleting().deletePolicy().wasReady().index(ours()).noSlotFree(true),
+                        waits(Deleting, Reason.WaitingForBuildSlot).after(SETTINGS.buildPollInterval())
+                                .says("waiting for another build on this table to end before dropping public.t_idx")),
+                row("no slot for an amcheck after Ready -> Ready untouched, tried again at the next resync",
+                        DecisionTableSupport.healthRead(VerificationDecisionTest.adopted(
+                                dev.pgindex.operator.api.v1alpha1.CorruptionPolicy.Report), VerificationDecisionTest.AMCHECK)
+                                .noSlotFree(false),
+                        waits(Ready, Reason.IndexReady).after(SETTINGS.resyncInterval())));
+    }
+
     static Stream<Row> jobIntent() {
         return Stream.of(
                 row("intent of a first build: Building/Building, attempt 1, progress 0%, builder pid before the DDL",
@@ -1266,6 +1284,12 @@ class DecisionTableTest {
     }
 
     @ParameterizedTest(name = "{0}")
+    @MethodSource("noSlotFree")
+    void noSlotFree(Row row) {
+        check(row);
+    }
+
+    @ParameterizedTest(name = "{0}")
     @MethodSource("jobIntent")
     void jobIntent(Row row) {
         check(row);
@@ -1332,7 +1356,7 @@ class DecisionTableTest {
     }
 
     static Stream<Row> allRows() {
-        return Stream.of(guardsAndAbsentIndex(), retryGate(), jobIntent(), existingIndex(), adoptionAndReady(),
+        return Stream.of(guardsAndAbsentIndex(), retryGate(), jobIntent(), noSlotFree(), existingIndex(), adoptionAndReady(),
                 rebuild(), constraints(), partitions(), deletion(), jobInFlight(), jobOutcome(), unreachable(),
                 engineWithoutDatabase(), WindowGateDecisionTest.rows(), PoolerGateDecisionTest.rows(), BlockingSessionsDecisionTest.rows(),
                 ReplicaLagGateDecisionTest.rows(), AnalyzeDecisionTest.rows(), HealthDecisionTest.rows(),
@@ -1554,15 +1578,13 @@ class DecisionTableTest {
     }
 
     /**
-     * Reasons named anywhere in the engine's layers (controller/, engine/, decide/ and its steps), except in the
-     * {@link dev.pgindex.operator.engine.Actor} (which carries decisions out on a builder session and names only
-     * WaitingForBuildSlot of its own).
+     * Reasons named anywhere in the engine's layers (controller/, engine/, decide/ and its steps).
      */
     static Set<Reason> reasonsInTheDecidingCode() throws IOException {
         List<Path> files = new java.util.ArrayList<>();
         for (String layer : List.of("controller", "engine", "decide")) {
             try (Stream<Path> all = Files.walk(Path.of("src/main/java/dev/pgindex/operator", layer))) {
-                files.addAll(all.filter(f -> f.toString().endsWith(".java") && !f.endsWith("Actor.java")).toList());
+                files.addAll(all.filter(f -> f.toString().endsWith(".java")).toList());
             }
         }
         assertThat(files).as("the engine's sources (run from the project directory)").isNotEmpty();
@@ -1578,10 +1600,10 @@ class DecisionTableTest {
     }
 
     /**
-     * Reasons no pure decision can produce: WaitingForBuildSlot is the actor's (the build slot is taken on the
-     * builder's own session; FailureRecoveryTest covers it).
+     * Reasons no pure decision can produce: none since the wait for a build slot is decided too
+     * ({@code Context.noSlotFor}; the slot itself is taken on the builder's own session, FailureRecoveryTest).
      */
-    static final Set<Reason> NOT_DECIDED = EnumSet.of(Reason.WaitingForBuildSlot);
+    static final Set<Reason> NOT_DECIDED = EnumSet.noneOf(Reason.class);
 
     @Test
     void everyReasonTheStepsUseIsReachedByARow() throws IOException {
