@@ -105,9 +105,4 @@ final class GuardReading {
         long millis = Math.max(1, Duration.between(job.startedAt(), r.finishedAt()).toMillis());
         bytesPerSecond.put(req.connection().databaseKey(), bytes * 1000.0 / millis);
     }
-
-    /** The measured rate of a database, or null. */
-    Double rate(String databaseKey) {
-        return bytesPerSecond.get(databaseKey);
-    }
 }

@@ -57,11 +57,6 @@ public record IndexDefinition(String schema, String table, String name, boolean 
                 nullsNotDistinct, storageParameters, tablespace);
     }
 
-    public IndexDefinition withWhere(String w) {
-        return new IndexDefinition(schema, table, name, unique, method, columns, include, w, nullsNotDistinct,
-                storageParameters, tablespace);
-    }
-
     /** Throws {@link InvalidDefinitionException} with a message a person can act on. */
     public IndexDefinition validate() {
         String id = Quoting.IDENTIFIER_PATTERN;
