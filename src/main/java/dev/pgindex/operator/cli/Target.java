@@ -2,6 +2,7 @@ package dev.pgindex.operator.cli;
 
 import dev.pgindex.operator.kube.Secrets;
 import dev.pgindex.operator.postgres.ConnectionInfo;
+import dev.pgindex.operator.postgres.Timeouts;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -118,10 +119,9 @@ final class Target implements AutoCloseable {
         try {
             Connection c = DriverManager.getConnection(info.jdbcUrl(), info.properties(APPLICATION_NAME, 10, 300));
             try (Statement s = c.createStatement()) {
-                s.execute("SET standard_conforming_strings = on");
-                s.execute("SET lock_timeout = '5s'");
-                s.execute("SET statement_timeout = '120s'");
-                s.execute("SET idle_in_transaction_session_timeout = '300s'");
+                for (String setting : Timeouts.pluginSession()) {
+                    s.execute(setting);
+                }
             }
             return c;
         } catch (SQLException e) {

@@ -20,8 +20,19 @@ public final class Timeouts {
      * session, since a failed follow-up costs a later reconcile a crash-window check.
      */
     public static final Duration FOLLOW_UP_LOCK = Duration.ofSeconds(10);
+    /** The kubectl plugin's reads span a whole database (import, audit), so they may run longer than a reconcile's. */
+    public static final Duration PLUGIN_STATEMENT = Duration.ofSeconds(120);
+    /** The plugin holds a transaction open around each scratch build; a stalled client is cut off after this. */
+    public static final Duration PLUGIN_IDLE_IN_TRANSACTION = Duration.ofSeconds(300);
 
     private Timeouts() {
+    }
+
+    /** The settings of the kubectl plugin's session, in order (its locks wait as long as a monitor session's). */
+    public static java.util.List<String> pluginSession() {
+        return java.util.List.of("SET standard_conforming_strings = on", lockTimeout(false, MONITOR_LOCK),
+                "SET statement_timeout = '" + PLUGIN_STATEMENT.toMillis() + "ms'",
+                "SET idle_in_transaction_session_timeout = '" + PLUGIN_IDLE_IN_TRANSACTION.toMillis() + "ms'");
     }
 
     /** {@code SET [LOCAL] lock_timeout = '<ms>ms'}. */
