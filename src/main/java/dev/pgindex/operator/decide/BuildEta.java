@@ -15,7 +15,7 @@ public final class BuildEta {
     private BuildEta() {
     }
 
-    public static void record(Context ctx, Instant startedAt) {
+    public static void record(DecisionContext ctx, Instant startedAt) {
         ProgressInfo p = ctx.status().getProgress();
         Integer pct = p == null ? null : p.getPercent();
         if (pct == null || pct < 1 || pct > 99 || startedAt == null || !ctx.now().isAfter(startedAt)) {

@@ -42,12 +42,12 @@ public record BuildJob(boolean countsAttempt) implements WritingJob {
     }
 
     @Override
-    public String intentMessage(Context ctx, JobPlan job, int pid, String attempt) {
+    public String intentMessage(DecisionContext ctx, JobPlan job, int pid, String attempt) {
         return "building " + job.jobDef().qualifiedName() + " concurrently (backend " + pid + attempt + ")";
     }
 
     @Override
-    public Decision.Event started(Context ctx, JobPlan job, int pid, PostgresIndexStatus st) {
+    public Decision.Event started(DecisionContext ctx, JobPlan job, int pid, PostgresIndexStatus st) {
         return Decision.Event.normal(Reason.Building, "started CREATE INDEX CONCURRENTLY "
                 + job.jobDef().qualifiedName() + " (backend " + pid + (countsAttempt ? ", attempt " + st.getAttempts()
                 : "") + ")");
@@ -64,7 +64,7 @@ public record BuildJob(boolean countsAttempt) implements WritingJob {
     }
 
     @Override
-    public void succeeded(Context ctx, IndexBuilder.Job<JobKind> job, IndexBuilder.Result r) {
+    public void succeeded(DecisionContext ctx, IndexBuilder.Job<JobKind> job, IndexBuilder.Result r) {
         ctx.status().setLastError(null);
     }
 }

@@ -27,7 +27,7 @@ public final class BuildWatch {
      * Writes the watch into status; returns WaitingForLock, WaitingForTransactions, or null when not blocked.
      * {@code role}: the role of this process's job (quoted), or null for a build it did not start.
      */
-    public static Reason record(Context ctx, Observation.Watch watch, String role) {
+    public static Reason record(DecisionContext ctx, Observation.Watch watch, String role) {
         PostgresIndexStatus st = ctx.st;
         Instant now = ctx.now;
         watch.progress().ifPresent(p -> progress(st, p, now));

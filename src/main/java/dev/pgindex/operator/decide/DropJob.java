@@ -62,12 +62,12 @@ public record DropJob(Purpose purpose) implements WritingJob {
     }
 
     @Override
-    public String intentMessage(Context ctx, JobPlan job, int pid, String attempt) {
+    public String intentMessage(DecisionContext ctx, JobPlan job, int pid, String attempt) {
         return "dropping the invalid leftover " + job.qualifiedTarget() + " concurrently (backend " + pid + ")";
     }
 
     @Override
-    public Decision.Event started(Context ctx, JobPlan job, int pid, PostgresIndexStatus st) {
+    public Decision.Event started(DecisionContext ctx, JobPlan job, int pid, PostgresIndexStatus st) {
         return switch (purpose) {
             case LEFTOVER -> Decision.Event.normal(Reason.CleaningUp, "dropping invalid leftover "
                     + job.qualifiedTarget());

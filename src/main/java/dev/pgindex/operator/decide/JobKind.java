@@ -59,14 +59,14 @@ public sealed interface JobKind permits WritingJob, ReadingJob {
     }
 
     /** Writes the intent into status before the statement is sent (its session and slot are held by then). */
-    void recordIntent(PostgresIndexStatus st, Context ctx, JobPlan job, int pid, Instant now);
+    void recordIntent(PostgresIndexStatus st, DecisionContext ctx, JobPlan job, int pid, Instant now);
 
     /** The Normal event of a job that started. */
-    Decision.Event started(Context ctx, JobPlan job, int pid, PostgresIndexStatus st);
+    Decision.Event started(DecisionContext ctx, JobPlan job, int pid, PostgresIndexStatus st);
 
     /** What a reconcile reports while the job of this process runs ({@code watch}: empty when unreadable). */
-    Decision inFlight(Context ctx, IndexBuilder.Job<JobKind> job, Optional<Observation.Watch> watch);
+    Decision inFlight(DecisionContext ctx, IndexBuilder.Job<JobKind> job, Optional<Observation.Watch> watch);
 
     /** Records the job's outcome into {@code ctx}'s status and events (not trusted: the catalog decides next). */
-    void recordOutcome(Context ctx, IndexBuilder.Job<JobKind> job, IndexBuilder.Result r);
+    void recordOutcome(DecisionContext ctx, IndexBuilder.Job<JobKind> job, IndexBuilder.Result r);
 }

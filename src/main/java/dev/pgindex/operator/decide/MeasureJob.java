@@ -22,7 +22,7 @@ public record MeasureJob() implements ReadingJob {
     }
 
     @Override
-    public void recordIntent(PostgresIndexStatus st, Context ctx, JobPlan job, int pid, Instant now) {
+    public void recordIntent(PostgresIndexStatus st, DecisionContext ctx, JobPlan job, int pid, Instant now) {
         BloatStatus b = BloatRecords.of(st);
         b.setMeasuring(now.truncatedTo(ChronoUnit.SECONDS).toString());
         b.setIndexOid(job.indexOid());
@@ -31,14 +31,14 @@ public record MeasureJob() implements ReadingJob {
     }
 
     @Override
-    public Decision.Event started(Context ctx, JobPlan job, int pid, PostgresIndexStatus st) {
+    public Decision.Event started(DecisionContext ctx, JobPlan job, int pid, PostgresIndexStatus st) {
         return Decision.Event.normal(Reason.MeasuringBloat, "started pgstatindex() of " + ctx.def().qualifiedName()
                 + " (backend " + pid + ")");
     }
 
     /** Its "percent size" output, or why it did not run (measured again after checkInterval). */
     @Override
-    public void recordOutcome(Context ctx, IndexBuilder.Job<JobKind> job, IndexBuilder.Result r) {
+    public void recordOutcome(DecisionContext ctx, IndexBuilder.Job<JobKind> job, IndexBuilder.Result r) {
         BloatStatus b = BloatRecords.of(ctx.status());
         b.setMeasuring(null);
         b.setMeasuredAt(r.finishedAt().truncatedTo(ChronoUnit.SECONDS).toString());

@@ -37,7 +37,7 @@ public final class Ownership {
     }
 
     /** Ours: marked with our UID, or unmarked inside the crash window ({@link #launched}). */
-    public static boolean ours(Context ctx, Catalog.IndexState idx, Observation.Comparison comparison) {
+    public static boolean ours(DecisionContext ctx, Catalog.IndexState idx, Observation.Comparison comparison) {
         return marked(idx, ctx.req.uid()) || launched(ctx.st, idx, comparison);
     }
 
@@ -69,7 +69,7 @@ public final class Ownership {
      * decided on it, and nothing found later is ours without our mark or the pinned OID. A look that failed
      * (the database down right after the build) closes nothing.
      */
-    public static void closeWindow(Context ctx) {
+    public static void closeWindow(DecisionContext ctx) {
         BuildInfo b = ctx.st.getBuild();
         Observation obs = ctx.obs;
         if (b == null || obs == null || !Operation.of(b).builds() || Boolean.TRUE.equals(b.getCatalogChecked())) {
@@ -100,7 +100,7 @@ public final class Ownership {
      * our recorded builder, or inside the crash window. Runs before any step decides, so every step sees the same
      * answer and none has to remember to pin.
      */
-    public static void pinObserved(Context ctx) {
+    public static void pinObserved(DecisionContext ctx) {
         BuildInfo b = ctx.st.getBuild();
         if (b == null || ctx.obs == null) {
             return;
@@ -112,7 +112,7 @@ public final class Ownership {
         }
     }
 
-    private static void pinIfOurs(Context ctx, Catalog.IndexState idx, Observation.Comparison comparison) {
+    private static void pinIfOurs(DecisionContext ctx, Catalog.IndexState idx, Observation.Comparison comparison) {
         BuildInfo b = ctx.st.getBuild();
         boolean ourBuilder = idx.buildingPid() != null && idx.buildingPid().equals(b.getBuilderPid());
         if (marked(idx, ctx.req.uid()) || ourBuilder || launched(ctx.st, idx, comparison)) {

@@ -45,13 +45,13 @@ public record ReindexJob(boolean countsAttempt, String why) implements WritingJo
     }
 
     @Override
-    public String intentMessage(Context ctx, JobPlan job, int pid, String attempt) {
+    public String intentMessage(DecisionContext ctx, JobPlan job, int pid, String attempt) {
         return "rebuilding " + ctx.def().qualifiedName() + " with REINDEX INDEX CONCURRENTLY " + why + " (backend "
                 + pid + attempt + "); the index stays usable meanwhile";
     }
 
     @Override
-    public Decision.Event started(Context ctx, JobPlan job, int pid, PostgresIndexStatus st) {
+    public Decision.Event started(DecisionContext ctx, JobPlan job, int pid, PostgresIndexStatus st) {
         return Decision.Event.normal(Reason.Rebuilding, "started REINDEX INDEX CONCURRENTLY "
                 + ctx.def().qualifiedName() + " " + why);
     }
@@ -67,7 +67,7 @@ public record ReindexJob(boolean countsAttempt, String why) implements WritingJo
     }
 
     @Override
-    public void succeeded(Context ctx, IndexBuilder.Job<JobKind> job, IndexBuilder.Result r) {
+    public void succeeded(DecisionContext ctx, IndexBuilder.Job<JobKind> job, IndexBuilder.Result r) {
         ctx.status().setRebuiltToken(ctx.spec().getRebuild());
         ctx.status().setLastError(null);
         ctx.event(Decision.Event.normal(Reason.Rebuilding, "REINDEX INDEX CONCURRENTLY " + ctx.def().qualifiedName()

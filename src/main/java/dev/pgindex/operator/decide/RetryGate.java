@@ -33,7 +33,7 @@ public final class RetryGate {
     }
 
     /** Empty when the work may start now; otherwise the Wait or Stall that says why not. */
-    public static Optional<Decision> check(Context ctx, Work work) {
+    public static Optional<Decision> check(DecisionContext ctx, Work work) {
         PostgresIndexStatus st = ctx.st;
         ErrorInfo last = st.getLastError();
         if (last == null) {

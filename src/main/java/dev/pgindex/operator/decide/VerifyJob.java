@@ -27,7 +27,7 @@ public record VerifyJob() implements ReadingJob {
     }
 
     @Override
-    public void recordIntent(PostgresIndexStatus st, Context ctx, JobPlan job, int pid, Instant now) {
+    public void recordIntent(PostgresIndexStatus st, DecisionContext ctx, JobPlan job, int pid, Instant now) {
         VerificationStatus v = new VerificationStatus();
         v.setResult(Verifications.RUNNING);
         v.setIndexOid(job.indexOid());
@@ -39,14 +39,14 @@ public record VerifyJob() implements ReadingJob {
     }
 
     @Override
-    public Decision.Event started(Context ctx, JobPlan job, int pid, PostgresIndexStatus st) {
+    public Decision.Event started(DecisionContext ctx, JobPlan job, int pid, PostgresIndexStatus st) {
         return Decision.Event.normal(Reason.Verifying, "started amcheck's bt_index_check of "
                 + ctx.def().qualifiedName() + " (OID " + job.indexOid() + ", heapallindexed, backend " + pid + ")");
     }
 
     /** Passed, Failed (XX002 index_corrupted, with a Warning event) or Error. */
     @Override
-    public void recordOutcome(Context ctx, IndexBuilder.Job<JobKind> job, IndexBuilder.Result r) {
+    public void recordOutcome(DecisionContext ctx, IndexBuilder.Job<JobKind> job, IndexBuilder.Result r) {
         VerificationStatus v = Verifications.of(ctx.status());
         v.setBuilderPid(null);
         v.setFinishedAt(r.finishedAt().truncatedTo(ChronoUnit.SECONDS).toString());

@@ -34,7 +34,7 @@ public sealed interface WritingJob extends JobKind permits BuildJob, ReindexJob,
     }
 
     /** The Reconciling message of its intent. */
-    String intentMessage(Context ctx, JobPlan job, int pid, String attempt);
+    String intentMessage(DecisionContext ctx, JobPlan job, int pid, String attempt);
 
     /** The statement, as a failure names it ("CREATE INDEX CONCURRENTLY "). */
     String failed();
@@ -53,11 +53,11 @@ public sealed interface WritingJob extends JobKind permits BuildJob, ReindexJob,
     }
 
     /** What a success changes in status besides status.build (and its event). */
-    default void succeeded(Context ctx, IndexBuilder.Job<JobKind> job, IndexBuilder.Result r) {
+    default void succeeded(DecisionContext ctx, IndexBuilder.Job<JobKind> job, IndexBuilder.Result r) {
     }
 
     @Override
-    default void recordIntent(PostgresIndexStatus st, Context ctx, JobPlan job, int pid, Instant now) {
+    default void recordIntent(PostgresIndexStatus st, DecisionContext ctx, JobPlan job, int pid, Instant now) {
         RetryGate.beginEpisodeIfReady(st);
         BuildInfo b = new BuildInfo();
         b.setOperation(operation().text);
@@ -86,7 +86,7 @@ public sealed interface WritingJob extends JobKind permits BuildJob, ReindexJob,
     }
 
     @Override
-    default Decision inFlight(Context ctx, IndexBuilder.Job<JobKind> job, Optional<Observation.Watch> watch) {
+    default Decision inFlight(DecisionContext ctx, IndexBuilder.Job<JobKind> job, Optional<Observation.Watch> watch) {
         Reason reason = reason();
         var build = ctx.status().getBuild();
         String target = build != null && build.getTarget() != null ? build.getTarget() : ctx.def().qualifiedName();
@@ -107,7 +107,7 @@ public sealed interface WritingJob extends JobKind permits BuildJob, ReindexJob,
     }
 
     @Override
-    default void recordOutcome(Context ctx, IndexBuilder.Job<JobKind> job, IndexBuilder.Result r) {
+    default void recordOutcome(DecisionContext ctx, IndexBuilder.Job<JobKind> job, IndexBuilder.Result r) {
         PostgresIndexStatus st = ctx.status();
         if (r.success()) {
             succeeded(ctx, job, r);
@@ -124,7 +124,8 @@ public sealed interface WritingJob extends JobKind permits BuildJob, ReindexJob,
         }
         if (!r.success()) {
             SqlErrors.Failure f = r.failure();
-            Context.recordFailure(st, Reasons.of(f.kind()), f.sqlState(), f.message(), f.isTransient(), r.finishedAt());
+            DecisionContext.recordFailure(st, Reasons.of(f.kind()), f.sqlState(), f.message(), f.isTransient(),
+                    r.finishedAt());
             ctx.event(Decision.Event.warning(Reasons.of(f.kind()), failed() + ctx.def().qualifiedName() + " failed"
                     + (f.sqlState() == null ? "" : " (SQLSTATE " + f.sqlState() + ")") + ": " + f.message()
                     + (f.isTransient() ? "; it will be cleaned up and retried" : "")));

@@ -3,8 +3,8 @@ package dev.pgindex.operator.engine;
 import dev.pgindex.operator.api.v1alpha1.ConditionType;
 import dev.pgindex.operator.api.v1alpha1.PostgresIndexStatus;
 import dev.pgindex.operator.api.v1alpha1.Reason;
-import dev.pgindex.operator.decide.Context;
 import dev.pgindex.operator.decide.Decision;
+import dev.pgindex.operator.decide.DecisionContext;
 import dev.pgindex.operator.decide.Guards;
 import dev.pgindex.operator.decide.JobKind;
 import dev.pgindex.operator.decide.JobPlan;
@@ -53,7 +53,7 @@ final class Actor {
         this.slots = slots;
     }
 
-    Acted act(Decision d, Context ctx, Session session, StatusSink sink, Events events,
+    Acted act(Decision d, DecisionContext ctx, Session session, StatusSink sink, Events events,
             Runnable wakeUp) throws Exception {
         if (d instanceof Decision.StartJob j) {
             return startJob(j, ctx, sink, events, wakeUp);
@@ -107,7 +107,7 @@ final class Actor {
      * Takes the builder session and the slots; records intent in status and persists it before the statement is
      * sent (a crash from then on is recoverable from status); then sends it in the background.
      */
-    private Acted startJob(Decision.StartJob d, Context ctx, StatusSink sink, Events events,
+    private Acted startJob(Decision.StartJob d, DecisionContext ctx, StatusSink sink, Events events,
             Runnable wakeUp) throws Exception {
         JobPlan job = d.job();
         PostgresIndexStatus st = d.status();
@@ -165,7 +165,7 @@ final class Actor {
     }
 
     /** No slot was free (or another build holds the table): what that means is the decision layer's. */
-    private static Acted waitForSlot(Decision.StartJob d, Context ctx, Events events, Duration poll) {
+    private static Acted waitForSlot(Decision.StartJob d, DecisionContext ctx, Events events, Duration poll) {
         Decision.Wait w = ctx.noSlotFor(d, poll);
         emit(events, w.events());
         return new Acted(w.status(), w.requeue(), false, false);

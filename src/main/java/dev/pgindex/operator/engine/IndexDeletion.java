@@ -1,8 +1,8 @@
 package dev.pgindex.operator.engine;
 
 import dev.pgindex.operator.api.v1alpha1.PostgresIndexStatus;
-import dev.pgindex.operator.decide.Context;
 import dev.pgindex.operator.decide.Decision;
+import dev.pgindex.operator.decide.DecisionContext;
 import dev.pgindex.operator.decide.JobKind;
 import dev.pgindex.operator.decide.Request;
 import dev.pgindex.operator.decide.Settings;
@@ -49,7 +49,7 @@ final class IndexDeletion {
             return new DeleteOutcome(true, st, null); // nothing can have been built from an invalid spec
         }
         IndexDefinition def = parsed.definition();
-        Context first = new Context(req, parsed, st, null, now, settings);
+        DecisionContext first = new DecisionContext(req, parsed, st, null, now, settings);
         if (!DeletionStep.needsDatabase(first)) {
             return new DeleteOutcome(true, st, null);
         }
@@ -69,7 +69,7 @@ final class IndexDeletion {
                 }
                 for (int pass = 0; pass < IndexEngine.MAX_PASSES; pass++) {
                     Observation obs = session.observe(def, req.uid(), def.hashes(), true, false);
-                    Context ctx = new Context(req, parsed, StatusCopies.copy(st), obs, now, settings);
+                    DecisionContext ctx = new DecisionContext(req, parsed, StatusCopies.copy(st), obs, now, settings);
                     Decision d = DeletionStep.decide(ctx);
                     DeleteOutcome o = deleted(d, ctx, session, events);
                     if (o.done() || !(d instanceof Decision.Mark || d instanceof Decision.ShortLockDdl)) {
@@ -90,7 +90,7 @@ final class IndexDeletion {
     }
 
     /** Deletion's quick actions are its last: a mark released or a constraint dropped lets the finalizer go. */
-    private DeleteOutcome deleted(Decision d, Context ctx, Session session, Events events) throws Exception {
+    private DeleteOutcome deleted(Decision d, DecisionContext ctx, Session session, Events events) throws Exception {
         Actor.Acted acted = actor.act(d, ctx, session, s -> { }, events, () -> { });
         boolean quickDone = acted.again() && (d instanceof Decision.Mark || d instanceof Decision.ShortLockDdl);
         return new DeleteOutcome(acted.released() || quickDone, acted.status(), acted.requeue());

@@ -5,8 +5,8 @@ import dev.pgindex.operator.api.v1alpha1.PostgresIndexSpec;
 import dev.pgindex.operator.api.v1alpha1.PostgresIndexStatus;
 import dev.pgindex.operator.api.v1alpha1.Reason;
 import dev.pgindex.operator.api.v1alpha1.ReplicaLagLimit;
-import dev.pgindex.operator.decide.Context;
 import dev.pgindex.operator.decide.Decision;
+import dev.pgindex.operator.decide.DecisionContext;
 import dev.pgindex.operator.decide.Guards;
 import dev.pgindex.operator.decide.JobKind;
 import dev.pgindex.operator.decide.Request;
@@ -132,13 +132,13 @@ public final class IndexEngine {
             Events events, Runnable wakeUp, Instant now) throws Exception {
         IndexDefinition def = parsed.definition();
         if (req.connection() == null) {
-            Context.recordFailure(st, req.connectionProblem(), null, req.connectionMessage(), false, now);
+            DecisionContext.recordFailure(st, req.connectionProblem(), null, req.connectionMessage(), false, now);
             return finish(actor, context(req, parsed, st, null, now).stallWithBackoff(req.connectionProblem(),
                     req.connectionMessage()), events);
         }
         Optional<IndexBuilder.Job<JobKind>> job = builder.job(req.uid());
         if (job.isPresent() && !job.get().done()) {
-            Context ctx = context(req, parsed, st, null, now);
+            DecisionContext ctx = context(req, parsed, st, null, now);
             Optional<Observation.Watch> watch = watch(req, def, job.get());
             Decision d = BlockingSessionsStep.decide(ctx, InFlightJobStep.decide(ctx, job.get(), watch), watch);
             if (d instanceof Decision.EndSessions) {
@@ -168,12 +168,13 @@ public final class IndexEngine {
                 Observation obs = session.observe(def, req.uid(), def.hashes(), rebuildPending(req.spec(), st),
                         primaryKeyWanted(req.spec()));
                 HealthObservation checks = health.read(session, req, parsed, st, obs, now);
-                Context ctx = new Context(req, parsed, StatusCopies.copy(st), obs, now, settings).withGuards(guards.none())
+                DecisionContext ctx = new DecisionContext(req, parsed, StatusCopies.copy(st), obs, now, settings)
+                        .withGuards(guards.none())
                         .withHealth(checks);
                 Decision d = Steps.decide(ctx);
                 if (Steps.startsWork(d)) { // the gates' reads, only before a job start; then decide again with them
                     Guards seen = guards.read(session, databases, req, parsed, ((Decision.StartJob) d).job());
-                    ctx = new Context(req, parsed, StatusCopies.copy(st), obs, now, settings).withGuards(seen)
+                    ctx = new DecisionContext(req, parsed, StatusCopies.copy(st), obs, now, settings).withGuards(seen)
                             .withHealth(checks);
                     d = Steps.decide(ctx);
                 }
@@ -222,7 +223,7 @@ public final class IndexEngine {
         if (r.success() && job.kind().repairsInvalid()) {
             metrics.invalidIndexRepaired();
         }
-        Context ctx = new Context(req, parsed, st, null, now, settings);
+        DecisionContext ctx = new DecisionContext(req, parsed, st, null, now, settings);
         JobOutcomeStep.record(ctx, job, r);
         Actor.emit(events, ctx.events());
     }
@@ -244,8 +245,9 @@ public final class IndexEngine {
         return spec.getConstraint() != null && spec.getConstraint().getType() == ConstraintType.PrimaryKey;
     }
 
-    private Context context(Request req, ParsedSpec parsed, PostgresIndexStatus st, Observation obs, Instant now) {
-        return new Context(req, parsed, st, obs, now, settings);
+    private DecisionContext context(Request req, ParsedSpec parsed, PostgresIndexStatus st, Observation obs,
+            Instant now) {
+        return new DecisionContext(req, parsed, st, obs, now, settings);
     }
 
     private static Outcome finish(Actor actor, Decision d, Events events) throws Exception {

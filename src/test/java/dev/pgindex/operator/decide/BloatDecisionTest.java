@@ -125,7 +125,7 @@ public class BloatDecisionTest {
 
     static Given intent(Given g) {
         g.action = x -> {
-            Context ctx = x.context().withHealth(PGSTATTUPLE);
+            DecisionContext ctx = x.context().withHealth(PGSTATTUPLE);
             Decision d = Steps.decide(ctx);
             JobPlan plan = ((Decision.StartJob) d).job();
             PostgresIndexStatus st = d.status();

@@ -69,7 +69,7 @@ public class BlockingSessionsDecisionTest {
         Given g = given().spec(s -> s.setBlockingSessions(p)).wasBuilding().launched().blockedSince(ofMinutes(minutes))
                 .status(s -> s.getBuild().setBlockedWarningSent(true)); // its BuildBlocked event was raised before
         g.action = gg -> {
-            Context ctx = gg.context();
+            DecisionContext ctx = gg.context();
             return Outcome.of(BlockingSessionsStep.decide(ctx, InFlightJobStep.decide(ctx,
                     DecisionTableSupport.job(BUILD), Optional.of(w)), Optional.of(w)));
         };

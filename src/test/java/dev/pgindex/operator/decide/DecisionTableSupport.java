@@ -366,8 +366,9 @@ final class DecisionTableSupport {
         }
 
         /** A fresh context on a deep copy of the status (the original stays as the row built it). */
-        Context context() {
-            return new Context(request(), ParsedSpec.of(spec), StatusCopies.copy(status), observation(), now, SETTINGS)
+        DecisionContext context() {
+            return new DecisionContext(request(), ParsedSpec.of(spec), StatusCopies.copy(status), observation(), now,
+                    SETTINGS)
                     .withGuards(guards).withHealth(health);
         }
 
@@ -641,7 +642,7 @@ final class DecisionTableSupport {
 
         Given jobEnded(Kind kind, IndexBuilder.Result result) {
             action = g -> {
-                Context ctx = g.context();
+                DecisionContext ctx = g.context();
                 JobOutcomeStep.record(ctx, job(kind), result);
                 return Outcome.recorded(ctx);
             };
@@ -655,7 +656,7 @@ final class DecisionTableSupport {
 
         Given retryGate(RetryGate.Work work) {
             action = g -> {
-                Context ctx = g.context();
+                DecisionContext ctx = g.context();
                 return RetryGate.check(ctx, work).map(Outcome::of)
                         .orElse(Outcome.recorded(ctx));
             };
@@ -699,11 +700,11 @@ final class DecisionTableSupport {
 
         /**
          * The job the steps decided (or, {@code forDeletion}, DeletionStep) finds no build slot free, or another
-         * build on its table: what the decision layer says while it waits ({@code Context.noSlotFor}).
+         * build on its table: what the decision layer says while it waits ({@code DecisionContext.noSlotFor}).
          */
         Given noSlotFree(boolean forDeletion) {
             action = g -> {
-                Context ctx = g.context();
+                DecisionContext ctx = g.context();
                 Decision d = forDeletion ? DeletionStep.decide(ctx) : Steps.decide(ctx);
                 assertThat(d).as("a job is decided").isInstanceOf(Decision.StartJob.class);
                 return Outcome.of(ctx.noSlotFor((Decision.StartJob) d, SETTINGS.buildPollInterval()));
@@ -714,7 +715,7 @@ final class DecisionTableSupport {
         /** The intent the actor records before a job's statement is sent, for the decision the steps made. */
         Given intentOfDecidedJob() {
             action = g -> {
-                Context ctx = g.context();
+                DecisionContext ctx = g.context();
                 Decision d = Steps.decide(ctx);
                 assertThat(d).as("the steps decide to start a job").isInstanceOf(Decision.StartJob.class);
                 JobPlan plan = ((Decision.StartJob) d).job();
@@ -774,7 +775,7 @@ final class DecisionTableSupport {
             return new Outcome(d, d.status(), d.events(), after, null);
         }
 
-        static Outcome recorded(Context ctx) {
+        static Outcome recorded(DecisionContext ctx) {
             return new Outcome(null, ctx.status(), List.copyOf(ctx.events), null, null);
         }
     }

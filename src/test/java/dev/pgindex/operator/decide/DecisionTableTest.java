@@ -1435,7 +1435,7 @@ class DecisionTableTest {
         for (int build = 1; build <= 5; build++) {
             DecisionTableSupport.Given g = given().at(NOW.plus(ofMinutes(60L * build)));
             g.status = st;
-            Context ctx = g.context();
+            DecisionContext ctx = g.context();
             Decision d = Steps.decide(ctx);
             assertThat(d).as("build %d is started", build).isInstanceOf(Decision.StartJob.class);
             ((Decision.StartJob) d).job().kind().recordIntent(d.status(), ctx, ((Decision.StartJob) d).job(), 77, g.now);
@@ -1601,7 +1601,7 @@ class DecisionTableTest {
 
     /**
      * Reasons no pure decision can produce: none since the wait for a build slot is decided too
-     * ({@code Context.noSlotFor}; the slot itself is taken on the builder's own session, FailureRecoveryTest).
+     * ({@code DecisionContext.noSlotFor}; the slot itself is taken on the builder's own session, FailureRecoveryTest).
      */
     static final Set<Reason> NOT_DECIDED = EnumSet.noneOf(Reason.class);
 

@@ -160,7 +160,7 @@ public class VerificationDecisionTest {
     /** The intent the actor records before the verification's statement is sent. */
     static Given intent(Given g) {
         g.action = x -> {
-            Context ctx = x.context().withHealth(AMCHECK);
+            DecisionContext ctx = x.context().withHealth(AMCHECK);
             Decision d = Steps.decide(ctx);
             assertThat(d).isInstanceOf(Decision.StartJob.class);
             JobPlan plan = ((Decision.StartJob) d).job();

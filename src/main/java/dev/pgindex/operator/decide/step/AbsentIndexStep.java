@@ -2,8 +2,8 @@ package dev.pgindex.operator.decide.step;
 
 import dev.pgindex.operator.api.v1alpha1.Phase;
 import dev.pgindex.operator.api.v1alpha1.Reason;
-import dev.pgindex.operator.decide.Context;
 import dev.pgindex.operator.decide.Decision;
+import dev.pgindex.operator.decide.DecisionContext;
 import dev.pgindex.operator.decide.Durations;
 import dev.pgindex.operator.decide.Jobs;
 import dev.pgindex.operator.decide.Reasons;
@@ -20,7 +20,7 @@ import java.util.Optional;
  */
 public final class AbsentIndexStep implements Step {
     @Override
-    public Optional<Decision> decide(Context ctx) {
+    public Optional<Decision> decide(DecisionContext ctx) {
         Observation obs = ctx.obs();
         if (obs.index().isPresent()) {
             return Optional.empty();
@@ -33,7 +33,7 @@ public final class AbsentIndexStep implements Step {
         }
         if (obs.table().isEmpty()) {
             String table = ctx.def().schema() + "." + ctx.def().table();
-            Context.recordFailure(ctx.status(), Reason.TableNotFound, "42P01", "table " + table
+            DecisionContext.recordFailure(ctx.status(), Reason.TableNotFound, "42P01", "table " + table
                     + " does not exist", false, ctx.now());
             return Optional.of(ctx.stallWithBackoff(Reason.TableNotFound, "table " + table + " does not exist; the "
                     + "operator checks again with backoff (up to every "
@@ -45,14 +45,14 @@ public final class AbsentIndexStep implements Step {
             return gate;
         }
         if (obs.missingPrivilege() != null) {
-            Context.recordFailure(ctx.status(), Reason.InsufficientPrivilege, "42501",
+            DecisionContext.recordFailure(ctx.status(), Reason.InsufficientPrivilege, "42501",
                     obs.missingPrivilege(), false, ctx.now());
             return Optional.of(ctx.stallWithBackoff(Reason.InsufficientPrivilege, obs.missingPrivilege()));
         }
         if (obs.candidateProblem() != null) {
             SqlErrors.Failure f = obs.candidateProblem();
-            Context.recordFailure(ctx.status(), Reasons.of(f.kind()), f.sqlState(), "the definition was rejected by "
-                    + "PostgreSQL: " + f.message(), false, ctx.now());
+            DecisionContext.recordFailure(ctx.status(), Reasons.of(f.kind()), f.sqlState(),
+                    "the definition was rejected by PostgreSQL: " + f.message(), false, ctx.now());
             return Optional.of(ctx.stallWithBackoff(Reasons.of(f.kind()), ctx.status().getLastError().getMessage()));
         }
         return Optional.of(ctx.start(Jobs.build(ctx, ctx.def(), obs.table().get().oid(),

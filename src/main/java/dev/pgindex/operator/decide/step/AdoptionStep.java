@@ -1,8 +1,8 @@
 package dev.pgindex.operator.decide.step;
 
 import dev.pgindex.operator.api.v1alpha1.Reason;
-import dev.pgindex.operator.decide.Context;
 import dev.pgindex.operator.decide.Decision;
+import dev.pgindex.operator.decide.DecisionContext;
 import dev.pgindex.operator.decide.Ownership;
 import dev.pgindex.operator.postgres.Catalog;
 import dev.pgindex.operator.postgres.IndexDefinition;
@@ -17,7 +17,7 @@ import java.util.Optional;
  */
 public final class AdoptionStep implements Step {
     @Override
-    public Optional<Decision> decide(Context ctx) {
+    public Optional<Decision> decide(DecisionContext ctx) {
         Catalog.IndexState idx = ctx.obs().index().orElseThrow();
         Optional<OwnershipMark> mark = ctx.obs().mark();
         boolean ours = Ownership.marked(idx, ctx.req().uid());

@@ -2,8 +2,8 @@ package dev.pgindex.operator.decide.step;
 
 import dev.pgindex.operator.api.v1alpha1.Phase;
 import dev.pgindex.operator.api.v1alpha1.Reason;
-import dev.pgindex.operator.decide.Context;
 import dev.pgindex.operator.decide.Decision;
+import dev.pgindex.operator.decide.DecisionContext;
 import dev.pgindex.operator.decide.Jobs;
 import dev.pgindex.operator.decide.RetryGate;
 import dev.pgindex.operator.postgres.Catalog;
@@ -21,7 +21,7 @@ final class AfterReady {
      * episode from Ready, wait for a REINDEX of ours still running, the retry gate, then the job (the gates and
      * the build slot apply to it like to any rebuild).
      */
-    static Decision rebuild(Context ctx, Catalog.IndexState idx, String why) {
+    static Decision rebuild(DecisionContext ctx, Catalog.IndexState idx, String why) {
         RetryGate.beginEpisodeIfReady(ctx.status());
         if (ctx.obs().builderBackend().isPresent()) {
             return ctx.waitFor(Phase.Building, Reason.BuildInProgress, "a REINDEX started earlier (backend "
@@ -40,7 +40,7 @@ final class AfterReady {
      * the operator's), with the next opening; empty when it may. Checked here rather than in the gates, whose wait
      * would take a Ready index out of Ready.
      */
-    static Optional<String> outsideWindows(Context ctx) {
+    static Optional<String> outsideWindows(DecisionContext ctx) {
         Windows windows = ctx.parsed().windows(ctx.guards().defaultWindows());
         if (windows.isEmpty() || windows.openUntil(ctx.now()).isPresent()) {
             return Optional.empty();

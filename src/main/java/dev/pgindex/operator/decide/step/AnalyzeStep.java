@@ -4,8 +4,8 @@ import dev.pgindex.operator.api.v1alpha1.AnalyzeInfo;
 import dev.pgindex.operator.api.v1alpha1.BuildInfo;
 import dev.pgindex.operator.api.v1alpha1.Phase;
 import dev.pgindex.operator.api.v1alpha1.Reason;
-import dev.pgindex.operator.decide.Context;
 import dev.pgindex.operator.decide.Decision;
+import dev.pgindex.operator.decide.DecisionContext;
 import dev.pgindex.operator.decide.Ownership;
 import dev.pgindex.operator.postgres.Analyze;
 import dev.pgindex.operator.spec.BuildSettingsPlan;
@@ -22,7 +22,7 @@ import java.util.Optional;
  */
 public final class AnalyzeStep implements Step {
     @Override
-    public Optional<Decision> decide(Context ctx) {
+    public Optional<Decision> decide(DecisionContext ctx) {
         BuildInfo b = ctx.status().getBuild();
         if (b == null || b.getStartedAt() == null || b.getFinishedAt() == null
                 || !Ownership.Operation.of(b).builds()

@@ -8,8 +8,8 @@ import dev.pgindex.operator.api.v1alpha1.PostgresIndexSpec;
 import dev.pgindex.operator.api.v1alpha1.PostgresIndexStatus;
 import dev.pgindex.operator.api.v1alpha1.Reason;
 import dev.pgindex.operator.decide.BloatRecords;
-import dev.pgindex.operator.decide.Context;
 import dev.pgindex.operator.decide.Decision;
+import dev.pgindex.operator.decide.DecisionContext;
 import dev.pgindex.operator.decide.Jobs;
 import dev.pgindex.operator.decide.Ownership;
 import dev.pgindex.operator.postgres.Bloat;
@@ -31,7 +31,7 @@ import java.util.Optional;
  */
 public final class BloatStep implements Step {
     @Override
-    public Optional<Decision> decide(Context ctx) {
+    public Optional<Decision> decide(DecisionContext ctx) {
         Catalog.IndexState idx = ctx.obs().index().orElseThrow();
         BloatPolicy policy = ctx.spec().getHealth() == null ? null : ctx.spec().getHealth().getBloat();
         if (idx.relkind() != 'i' || policy == null) {

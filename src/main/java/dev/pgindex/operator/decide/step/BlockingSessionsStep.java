@@ -4,8 +4,8 @@ import dev.pgindex.operator.api.v1alpha1.BlockerAction;
 import dev.pgindex.operator.api.v1alpha1.BlockingSessionsPolicy;
 import dev.pgindex.operator.api.v1alpha1.PostgresIndexStatus;
 import dev.pgindex.operator.api.v1alpha1.Reason;
-import dev.pgindex.operator.decide.Context;
 import dev.pgindex.operator.decide.Decision;
+import dev.pgindex.operator.decide.DecisionContext;
 import dev.pgindex.operator.decide.Durations;
 import dev.pgindex.operator.decide.Guards;
 import dev.pgindex.operator.postgres.Blocker;
@@ -32,7 +32,7 @@ public final class BlockingSessionsStep {
     private BlockingSessionsStep() {
     }
 
-    public static Decision decide(Context ctx, Decision decided, Optional<Observation.Watch> watch) {
+    public static Decision decide(DecisionContext ctx, Decision decided, Optional<Observation.Watch> watch) {
         BlockingSessionsPolicy policy = ctx.spec().getBlockingSessions();
         if (policy == null || policy.getAction() == null || policy.getAction() == BlockerAction.Report
                 || watch.isEmpty() || watch.get().blockers().isEmpty() || !(decided instanceof Decision.Wait w)) {

@@ -6,8 +6,8 @@ import dev.pgindex.operator.api.v1alpha1.CollationVersion;
 import dev.pgindex.operator.api.v1alpha1.HealthStatus;
 import dev.pgindex.operator.api.v1alpha1.PostgresIndexStatus;
 import dev.pgindex.operator.api.v1alpha1.Reason;
-import dev.pgindex.operator.decide.Context;
 import dev.pgindex.operator.decide.Decision;
+import dev.pgindex.operator.decide.DecisionContext;
 import dev.pgindex.operator.decide.Ownership;
 import dev.pgindex.operator.postgres.Catalog;
 import dev.pgindex.operator.postgres.Collations;
@@ -38,7 +38,7 @@ public final class CollationDriftStep implements Step {
     static final String CATALOG = "Catalog";
 
     @Override
-    public Optional<Decision> decide(Context ctx) {
+    public Optional<Decision> decide(DecisionContext ctx) {
         Catalog.IndexState idx = ctx.obs().index().orElseThrow();
         if (idx.relkind() != 'i') {
             return Optional.empty();
@@ -87,7 +87,7 @@ public final class CollationDriftStep implements Step {
         return Optional.of(ready);
     }
 
-    private static boolean rebuilds(Context ctx) {
+    private static boolean rebuilds(DecisionContext ctx) {
         return ctx.spec().getHealth() != null
                 && ctx.spec().getHealth().getCollationDrift() == CollationDriftPolicy.Rebuild;
     }
@@ -97,7 +97,8 @@ public final class CollationDriftStep implements Step {
      * reports, after our own build or REINDEX of exactly this OID; Catalog otherwise, or the actual version where the
      * catalog has none); for the same OID, the actual versions next to the recorded ones.
      */
-    private static void record(Context ctx, HealthStatus h, Catalog.IndexState idx, List<Collations.Dependency> deps) {
+    private static void record(DecisionContext ctx, HealthStatus h, Catalog.IndexState idx,
+            List<Collations.Dependency> deps) {
         Map<String, Collations.Dependency> now = deps.stream()
                 .collect(Collectors.toMap(Collations.Dependency::collation, Function.identity(), (a, b) -> a));
         if (h.getCollations() == null || !Long.valueOf(idx.oid()).equals(h.getCollationsIndexOid())) {

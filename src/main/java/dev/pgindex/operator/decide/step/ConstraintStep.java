@@ -4,8 +4,8 @@ import dev.pgindex.operator.api.v1alpha1.ConstraintSpec;
 import dev.pgindex.operator.api.v1alpha1.ConstraintStatus;
 import dev.pgindex.operator.api.v1alpha1.ConstraintType;
 import dev.pgindex.operator.api.v1alpha1.Reason;
-import dev.pgindex.operator.decide.Context;
 import dev.pgindex.operator.decide.Decision;
+import dev.pgindex.operator.decide.DecisionContext;
 import dev.pgindex.operator.postgres.Catalog;
 import dev.pgindex.operator.postgres.Ddl;
 import dev.pgindex.operator.postgres.IndexDefinition;
@@ -21,7 +21,7 @@ import java.util.Optional;
  */
 public final class ConstraintStep implements Step {
     @Override
-    public Optional<Decision> decide(Context ctx) {
+    public Optional<Decision> decide(DecisionContext ctx) {
         IndexFacts.record(ctx);
         ConstraintSpec wanted = ctx.spec().getConstraint();
         Optional<Catalog.ConstraintInfo> existing = ctx.obs().constraint();

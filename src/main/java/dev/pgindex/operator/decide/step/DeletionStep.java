@@ -3,8 +3,8 @@ package dev.pgindex.operator.decide.step;
 import dev.pgindex.operator.api.v1alpha1.Phase;
 import dev.pgindex.operator.api.v1alpha1.Reason;
 import dev.pgindex.operator.api.v1alpha1.ReclaimPolicy;
-import dev.pgindex.operator.decide.Context;
 import dev.pgindex.operator.decide.Decision;
+import dev.pgindex.operator.decide.DecisionContext;
 import dev.pgindex.operator.decide.DropJob;
 import dev.pgindex.operator.decide.Durations;
 import dev.pgindex.operator.decide.JobKind;
@@ -35,13 +35,13 @@ public final class DeletionStep {
     }
 
     /** Whether deletion needs the database at all: a Retain resource that never built anything does not. */
-    public static boolean needsDatabase(Context ctx) {
+    public static boolean needsDatabase(DecisionContext ctx) {
         boolean everBuilt = ctx.status().getBuild() != null || ctx.status().getIndex() != null;
         return !retain(ctx) || everBuilt;
     }
 
     /** A job of this process still runs: cancel a build (a DROP is let finish), then look again. */
-    public static Decision whileJobRuns(Context ctx, IndexBuilder.Job<JobKind> job) {
+    public static Decision whileJobRuns(DecisionContext ctx, IndexBuilder.Job<JobKind> job) {
         deleting(ctx, "waiting for backend " + job.pid() + " to end before deleting");
         if (job.kind().cancelledByDeletion()) {
             return new Decision.Cancel(ctx.status(), List.of(), job.pid(), ctx.settings().buildPollInterval());
@@ -50,7 +50,7 @@ public final class DeletionStep {
     }
 
     /** What to do with the index, from the observation. */
-    public static Decision decide(Context ctx) {
+    public static Decision decide(DecisionContext ctx) {
         IndexDefinition def = ctx.def();
         if (ctx.obs().builderBackend().isPresent()) {
             int pid = ctx.obs().builderBackend().get().pid();
@@ -103,7 +103,7 @@ public final class DeletionStep {
     }
 
     /** The Secret or the database is unusable: keep trying until deleteGracePeriod, then let go with a warning. */
-    public static Decision unreachable(Context ctx, Instant deletionRequested, String why) {
+    public static Decision unreachable(DecisionContext ctx, Instant deletionRequested, String why) {
         Duration grace = ctx.settings().deleteGracePeriod();
         Instant deadline = deletionRequested.plus(grace);
         if (ctx.now().isAfter(deadline)) {
@@ -116,15 +116,15 @@ public final class DeletionStep {
                 Duration.ofSeconds(Math.max(1, Math.min(10, Duration.between(ctx.now(), deadline).toSeconds() + 1))));
     }
 
-    private static Decision retryLater(Context ctx, String message) {
+    private static Decision retryLater(DecisionContext ctx, String message) {
         return ctx.waitFor(Phase.Deleting, Reason.Deleting, message, ctx.settings().buildPollInterval().multipliedBy(4));
     }
 
-    private static boolean retain(Context ctx) {
+    private static boolean retain(DecisionContext ctx) {
         return ctx.spec().getReclaimPolicy() != ReclaimPolicy.Delete;
     }
 
-    private static void deleting(Context ctx, String message) {
+    private static void deleting(DecisionContext ctx, String message) {
         dev.pgindex.operator.status.Conditions.reconciling(ctx.status(), ctx.gen(), Phase.Deleting, Reason.Deleting,
                 message, ctx.now());
     }

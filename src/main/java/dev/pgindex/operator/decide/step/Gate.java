@@ -1,7 +1,7 @@
 package dev.pgindex.operator.decide.step;
 
-import dev.pgindex.operator.decide.Context;
 import dev.pgindex.operator.decide.Decision;
+import dev.pgindex.operator.decide.DecisionContext;
 import dev.pgindex.operator.decide.JobPlan;
 
 import java.util.Optional;
@@ -14,5 +14,5 @@ import java.util.Optional;
  */
 public interface Gate {
     /** Empty: the job may start as far as this gate is concerned; otherwise what to do instead. */
-    Optional<Decision> hold(Context ctx, JobPlan job);
+    Optional<Decision> hold(DecisionContext ctx, JobPlan job);
 }

@@ -1,7 +1,7 @@
 package dev.pgindex.operator.decide.step;
 
-import dev.pgindex.operator.decide.Context;
 import dev.pgindex.operator.decide.Decision;
+import dev.pgindex.operator.decide.DecisionContext;
 import dev.pgindex.operator.decide.JobKind;
 import dev.pgindex.operator.postgres.IndexBuilder;
 import dev.pgindex.operator.postgres.Observation;
@@ -16,7 +16,8 @@ public final class InFlightJobStep {
     private InFlightJobStep() {
     }
 
-    public static Decision decide(Context ctx, IndexBuilder.Job<JobKind> job, Optional<Observation.Watch> watch) {
+    public static Decision decide(DecisionContext ctx, IndexBuilder.Job<JobKind> job,
+            Optional<Observation.Watch> watch) {
         return job.kind().inFlight(ctx, job, watch);
     }
 }

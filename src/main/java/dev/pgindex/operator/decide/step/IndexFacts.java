@@ -1,7 +1,7 @@
 package dev.pgindex.operator.decide.step;
 
 import dev.pgindex.operator.api.v1alpha1.IndexInfo;
-import dev.pgindex.operator.decide.Context;
+import dev.pgindex.operator.decide.DecisionContext;
 import dev.pgindex.operator.postgres.Catalog;
 import dev.pgindex.operator.postgres.OwnershipMark;
 
@@ -11,7 +11,7 @@ final class IndexFacts {
     }
 
     /** Records the index and returns whether it was adopted. */
-    static boolean record(Context ctx) {
+    static boolean record(DecisionContext ctx) {
         Catalog.IndexState idx = ctx.obs().index().orElseThrow();
         boolean adopted = ctx.obs().mark().map(OwnershipMark::adopted).orElse(false);
         IndexInfo info = new IndexInfo();

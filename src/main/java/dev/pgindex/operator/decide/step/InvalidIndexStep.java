@@ -1,8 +1,8 @@
 package dev.pgindex.operator.decide.step;
 
 import dev.pgindex.operator.api.v1alpha1.Reason;
-import dev.pgindex.operator.decide.Context;
 import dev.pgindex.operator.decide.Decision;
+import dev.pgindex.operator.decide.DecisionContext;
 import dev.pgindex.operator.decide.DropJob;
 import dev.pgindex.operator.decide.Jobs;
 import dev.pgindex.operator.decide.Ownership;
@@ -14,7 +14,7 @@ import java.util.Optional;
 /** The index is INVALID (a failed build's leftover): ours is dropped concurrently and rebuilt; anyone else's stays. */
 public final class InvalidIndexStep implements Step {
     @Override
-    public Optional<Decision> decide(Context ctx) {
+    public Optional<Decision> decide(DecisionContext ctx) {
         Catalog.IndexState idx = ctx.obs().index().orElseThrow();
         if (idx.healthy()) {
             return Optional.empty();

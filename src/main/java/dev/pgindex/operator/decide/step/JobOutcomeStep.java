@@ -1,6 +1,6 @@
 package dev.pgindex.operator.decide.step;
 
-import dev.pgindex.operator.decide.Context;
+import dev.pgindex.operator.decide.DecisionContext;
 import dev.pgindex.operator.decide.JobKind;
 import dev.pgindex.operator.postgres.IndexBuilder;
 
@@ -13,7 +13,7 @@ public final class JobOutcomeStep {
     }
 
     /** Records the outcome into {@code ctx}'s status and events. */
-    public static void record(Context ctx, IndexBuilder.Job<JobKind> job, IndexBuilder.Result r) {
+    public static void record(DecisionContext ctx, IndexBuilder.Job<JobKind> job, IndexBuilder.Result r) {
         job.kind().recordOutcome(ctx, job, r);
     }
 }

@@ -1,8 +1,8 @@
 package dev.pgindex.operator.decide.step;
 
 import dev.pgindex.operator.api.v1alpha1.Reason;
-import dev.pgindex.operator.decide.Context;
 import dev.pgindex.operator.decide.Decision;
+import dev.pgindex.operator.decide.DecisionContext;
 import dev.pgindex.operator.postgres.IndexDefinition;
 import dev.pgindex.operator.postgres.OwnershipMark;
 import dev.pgindex.operator.postgres.Quoting;
@@ -12,7 +12,7 @@ import java.util.Optional;
 /** The index carries the mark of another PostgresIndex: never touched. */
 public final class OtherOwnerStep implements Step {
     @Override
-    public Optional<Decision> decide(Context ctx) {
+    public Optional<Decision> decide(DecisionContext ctx) {
         Optional<OwnershipMark> mark = ctx.obs().mark();
         if (mark.isPresent() && !mark.get().ownerUid().equals(ctx.req().uid())) {
             return Optional.of(ctx.stallWithBackoff(Reason.OwnedByOther, message(ctx.def(), mark.get())));

@@ -5,8 +5,8 @@ import dev.pgindex.operator.api.v1alpha1.Phase;
 import dev.pgindex.operator.api.v1alpha1.PostgresIndexStatus;
 import dev.pgindex.operator.api.v1alpha1.Reason;
 import dev.pgindex.operator.decide.BuildWatch;
-import dev.pgindex.operator.decide.Context;
 import dev.pgindex.operator.decide.Decision;
+import dev.pgindex.operator.decide.DecisionContext;
 import dev.pgindex.operator.decide.DropJob;
 import dev.pgindex.operator.decide.Jobs;
 import dev.pgindex.operator.decide.Ownership;
@@ -33,7 +33,7 @@ import java.util.Optional;
  */
 public final class PartitionedStep implements Step {
     @Override
-    public Optional<Decision> decide(Context ctx) {
+    public Optional<Decision> decide(DecisionContext ctx) {
         Observation obs = ctx.obs();
         if (!obs.table().map(Catalog.TableInfo::partitioned).orElse(false)) {
             return Optional.empty();
@@ -86,12 +86,12 @@ public final class PartitionedStep implements Step {
         return Optional.of(nextPartitionStep(ctx, myMark, leaves));
     }
 
-    private static Decision createParent(Context ctx, String myMark) {
+    private static Decision createParent(DecisionContext ctx, String myMark) {
         IndexDefinition def = ctx.def();
         Observation obs = ctx.obs();
         String step = "creating " + def.qualifiedName() + " ON ONLY the partitioned table";
         if (obs.missingPrivilege() != null) {
-            Context.recordFailure(ctx.status(), Reason.InsufficientPrivilege, "42501",
+            DecisionContext.recordFailure(ctx.status(), Reason.InsufficientPrivilege, "42501",
                     obs.missingPrivilege(), false, ctx.now());
             return ctx.stallWithBackoff(Reason.InsufficientPrivilege, obs.missingPrivilege());
         }
@@ -105,7 +105,7 @@ public final class PartitionedStep implements Step {
     }
 
     /** The parent exists, is ours and not valid yet: the next sub-partition, leaf build or ATTACH. */
-    private static Decision nextPartitionStep(Context ctx, String myMark, int leaves) {
+    private static Decision nextPartitionStep(DecisionContext ctx, String myMark, int leaves) {
         IndexDefinition def = ctx.def();
         List<Observation.PartitionNode> nodes = ctx.obs().partitions();
         for (Observation.PartitionNode n : nodes) {
@@ -173,7 +173,7 @@ public final class PartitionedStep implements Step {
                 + "their index; attaching them to " + def.qualifiedName(), Duration.ofMillis(200));
     }
 
-    private static Decision attach(Context ctx, Observation.PartitionNode n) {
+    private static Decision attach(DecisionContext ctx, Observation.PartitionNode n) {
         String parentSchema = ctx.def().schema();
         String parentIndex = ctx.def().name();
         for (Observation.PartitionNode up : ctx.obs().partitions()) {

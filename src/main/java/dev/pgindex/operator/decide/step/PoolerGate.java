@@ -1,8 +1,8 @@
 package dev.pgindex.operator.decide.step;
 
 import dev.pgindex.operator.api.v1alpha1.Reason;
-import dev.pgindex.operator.decide.Context;
 import dev.pgindex.operator.decide.Decision;
+import dev.pgindex.operator.decide.DecisionContext;
 import dev.pgindex.operator.decide.JobPlan;
 import dev.pgindex.operator.postgres.GuardObservation;
 
@@ -15,7 +15,7 @@ import java.util.Optional;
  */
 public final class PoolerGate implements Gate {
     @Override
-    public Optional<Decision> hold(Context ctx, JobPlan job) {
+    public Optional<Decision> hold(DecisionContext ctx, JobPlan job) {
         return refuse(ctx);
     }
 
@@ -24,7 +24,7 @@ public final class PoolerGate implements Gate {
      * its first observation of an endpoint, because the observation's own statements (the definition check's
      * transaction, the driver's named prepared statements) are what a transaction pooler breaks.
      */
-    public static Optional<Decision> refuse(Context ctx) {
+    public static Optional<Decision> refuse(DecisionContext ctx) {
         GuardObservation seen = ctx.guards().seen();
         if (!seen.read() || seen.sessionStable()) {
             return Optional.empty();
@@ -34,7 +34,7 @@ public final class PoolerGate implements Gate {
                 + "between the operator and the database, and the advisory locks that keep two builds off one "
                 + "table would leak or land on another backend. Point the Secret at the database itself (for "
                 + "CloudNativePG, the -rw service, not the Pooler) or at a session-mode pool";
-        Context.recordFailure(ctx.status(), Reason.PoolerNotSupported, null, message, false, ctx.now());
+        DecisionContext.recordFailure(ctx.status(), Reason.PoolerNotSupported, null, message, false, ctx.now());
         return Optional.of(ctx.stallWithBackoff(Reason.PoolerNotSupported, message));
     }
 }

@@ -2,8 +2,8 @@ package dev.pgindex.operator.decide.step;
 
 import dev.pgindex.operator.api.v1alpha1.Phase;
 import dev.pgindex.operator.api.v1alpha1.Reason;
-import dev.pgindex.operator.decide.Context;
 import dev.pgindex.operator.decide.Decision;
+import dev.pgindex.operator.decide.DecisionContext;
 import dev.pgindex.operator.decide.DropJob;
 import dev.pgindex.operator.decide.Jobs;
 import dev.pgindex.operator.decide.Ownership;
@@ -19,7 +19,7 @@ import java.util.Optional;
  */
 public final class RebuildStep implements Step {
     @Override
-    public Optional<Decision> decide(Context ctx) {
+    public Optional<Decision> decide(DecisionContext ctx) {
         Catalog.IndexState idx = ctx.obs().index().orElseThrow();
         Ownership.pinLeftovers(ctx.status(), ctx.obs().reindexLeftovers());
         for (Catalog.IndexState leftover : ctx.obs().reindexLeftovers()) {

@@ -2,8 +2,8 @@ package dev.pgindex.operator.decide.step;
 
 import dev.pgindex.operator.api.v1alpha1.Phase;
 import dev.pgindex.operator.api.v1alpha1.Reason;
-import dev.pgindex.operator.decide.Context;
 import dev.pgindex.operator.decide.Decision;
+import dev.pgindex.operator.decide.DecisionContext;
 import dev.pgindex.operator.decide.Durations;
 import dev.pgindex.operator.decide.Guards;
 import dev.pgindex.operator.decide.JobPlan;
@@ -23,7 +23,7 @@ import java.util.Optional;
  */
 public final class ReplicaLagGate implements Gate {
     @Override
-    public Optional<Decision> hold(Context ctx, JobPlan job) {
+    public Optional<Decision> hold(DecisionContext ctx, JobPlan job) {
         LagLimits limits = ctx.parsed().replicaLag(ctx.guards().defaultReplicaLag());
         GuardObservation.ReplicaLag lag = ctx.guards().seen().lag();
         if (limits == null || !lag.read()) {
@@ -33,7 +33,7 @@ public final class ReplicaLagGate implements Gate {
             return Optional.empty();
         }
         if (lag.missingPrivilege() != null) {
-            Context.recordFailure(ctx.status(), Reason.InsufficientPrivilege, "42501",
+            DecisionContext.recordFailure(ctx.status(), Reason.InsufficientPrivilege, "42501",
                     lag.missingPrivilege(), false, ctx.now());
             return Optional.of(ctx.stallWithBackoff(Reason.InsufficientPrivilege, lag.missingPrivilege()));
         }

@@ -4,8 +4,8 @@ import dev.pgindex.operator.api.v1alpha1.Phase;
 import dev.pgindex.operator.api.v1alpha1.Reason;
 import dev.pgindex.operator.decide.BuildEta;
 import dev.pgindex.operator.decide.BuildWatch;
-import dev.pgindex.operator.decide.Context;
 import dev.pgindex.operator.decide.Decision;
+import dev.pgindex.operator.decide.DecisionContext;
 import dev.pgindex.operator.decide.Ownership;
 import dev.pgindex.operator.postgres.Catalog;
 
@@ -17,7 +17,7 @@ import java.util.Optional;
  */
 public final class RunningBuildStep implements Step {
     @Override
-    public Optional<Decision> decide(Context ctx) {
+    public Optional<Decision> decide(DecisionContext ctx) {
         Catalog.IndexState idx = ctx.obs().index().orElseThrow();
         if (idx.buildingPid() == null) {
             return Optional.empty();

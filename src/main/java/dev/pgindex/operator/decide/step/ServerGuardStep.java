@@ -1,15 +1,15 @@
 package dev.pgindex.operator.decide.step;
 
 import dev.pgindex.operator.api.v1alpha1.Reason;
-import dev.pgindex.operator.decide.Context;
 import dev.pgindex.operator.decide.Decision;
+import dev.pgindex.operator.decide.DecisionContext;
 
 import java.util.Optional;
 
 /** Server versions and features the spec cannot be built on: 14.0-14.3, and NULLS NOT DISTINCT before 15. */
 public final class ServerGuardStep implements Step {
     @Override
-    public Optional<Decision> decide(Context ctx) {
+    public Optional<Decision> decide(DecisionContext ctx) {
         int version = ctx.obs().serverVersion();
         if (version >= 140000 && version < 140004) {
             return Optional.of(ctx.stall(Reason.UnsupportedServerVersion, "PostgreSQL " + text(version)

@@ -1,7 +1,7 @@
 package dev.pgindex.operator.decide.step;
 
-import dev.pgindex.operator.decide.Context;
 import dev.pgindex.operator.decide.Decision;
+import dev.pgindex.operator.decide.DecisionContext;
 
 import java.util.Optional;
 
@@ -11,5 +11,5 @@ import java.util.Optional;
  * A new capability is a new step in {@link Steps}, with its rows in the decision table test.
  */
 public interface Step {
-    Optional<Decision> decide(Context ctx);
+    Optional<Decision> decide(DecisionContext ctx);
 }

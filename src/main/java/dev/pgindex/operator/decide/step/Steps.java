@@ -1,7 +1,7 @@
 package dev.pgindex.operator.decide.step;
 
-import dev.pgindex.operator.decide.Context;
 import dev.pgindex.operator.decide.Decision;
+import dev.pgindex.operator.decide.DecisionContext;
 import dev.pgindex.operator.decide.JobPlan;
 import dev.pgindex.operator.decide.Ownership;
 
@@ -49,7 +49,7 @@ public final class Steps {
      * the OID of our recorded build is pinned wherever the observation shows it ({@link Ownership#pinObserved});
      * after them, an observation that shows the build over closes its crash window ({@link Ownership#closeWindow}).
      */
-    public static Decision decide(Context ctx) {
+    public static Decision decide(DecisionContext ctx) {
         Ownership.pinObserved(ctx);
         for (Step step : ORDER) {
             Optional<Decision> d = step.decide(ctx);
@@ -62,7 +62,7 @@ public final class Steps {
     }
 
     /** The decision, or what the first of the {@link #GATES} decides instead when it would start work. */
-    static Decision gate(Context ctx, Decision d) {
+    static Decision gate(DecisionContext ctx, Decision d) {
         if (!startsWork(d)) {
             return d;
         }

@@ -7,8 +7,8 @@ import dev.pgindex.operator.api.v1alpha1.PostgresIndexSpec;
 import dev.pgindex.operator.api.v1alpha1.PostgresIndexStatus;
 import dev.pgindex.operator.api.v1alpha1.Reason;
 import dev.pgindex.operator.api.v1alpha1.VerificationStatus;
-import dev.pgindex.operator.decide.Context;
 import dev.pgindex.operator.decide.Decision;
+import dev.pgindex.operator.decide.DecisionContext;
 import dev.pgindex.operator.decide.Jobs;
 import dev.pgindex.operator.decide.Verifications;
 import dev.pgindex.operator.postgres.Amcheck;
@@ -43,7 +43,7 @@ public final class VerificationStep implements Step {
     }
 
     @Override
-    public Optional<Decision> decide(Context ctx) {
+    public Optional<Decision> decide(DecisionContext ctx) {
         Catalog.IndexState idx = ctx.obs().index().orElseThrow();
         if (idx.relkind() != 'i' || !enabled(ctx.spec())) {
             return Optional.empty();

@@ -2,8 +2,8 @@ package dev.pgindex.operator.decide.step;
 
 import dev.pgindex.operator.api.v1alpha1.Phase;
 import dev.pgindex.operator.api.v1alpha1.Reason;
-import dev.pgindex.operator.decide.Context;
 import dev.pgindex.operator.decide.Decision;
+import dev.pgindex.operator.decide.DecisionContext;
 import dev.pgindex.operator.decide.Durations;
 import dev.pgindex.operator.decide.Guards;
 import dev.pgindex.operator.decide.JobPlan;
@@ -22,7 +22,7 @@ import java.util.Optional;
  */
 public final class WindowGate implements Gate {
     @Override
-    public Optional<Decision> hold(Context ctx, JobPlan job) {
+    public Optional<Decision> hold(DecisionContext ctx, JobPlan job) {
         Windows windows = ctx.parsed().windows(ctx.guards().defaultWindows());
         if (windows.isEmpty()) {
             Guards.update(ctx.status(), g -> {
@@ -60,7 +60,7 @@ public final class WindowGate implements Gate {
                 + Durations.human(Duration.between(now, next)) + ")"));
     }
 
-    private static Decision wait(Context ctx, Instant next, Instant closes, String message) {
+    private static Decision wait(DecisionContext ctx, Instant next, Instant closes, String message) {
         Guards.update(ctx.status(), g -> {
             g.setWaiting(Reason.WaitingForWindow + (next == null ? "" : " until " + rfc(next)));
             g.setNextWindow(next == null ? null : rfc(next));
@@ -72,7 +72,7 @@ public final class WindowGate implements Gate {
     }
 
     /** Table bytes / measured bytes per second, when both are known. */
-    static Duration estimate(Context ctx) {
+    static Duration estimate(DecisionContext ctx) {
         Double rate = ctx.guards().bytesPerSecond();
         long bytes = ctx.guards().seen().tableBytes();
         if (rate == null || rate <= 0 || bytes < 0) {

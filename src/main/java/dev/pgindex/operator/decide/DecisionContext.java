@@ -23,7 +23,7 @@ import java.util.List;
  * a private copy that the steps fill in. The helpers turn it into the {@link Decision} values every step returns,
  * so conditions and events are set the same way everywhere.
  */
-public final class Context {
+public final class DecisionContext {
     final Request req;
     final ParsedSpec parsed;
     final IndexDefinition def;
@@ -35,7 +35,7 @@ public final class Context {
     private Guards guards = Guards.NONE;
     private HealthObservation health = HealthObservation.NONE;
 
-    public Context(Request req, ParsedSpec parsed, PostgresIndexStatus status, Observation obs,
+    public DecisionContext(Request req, ParsedSpec parsed, PostgresIndexStatus status, Observation obs,
             Instant now, Settings settings) {
         this.req = req;
         this.parsed = parsed;
@@ -80,7 +80,7 @@ public final class Context {
         return guards;
     }
 
-    public Context withGuards(Guards g) {
+    public DecisionContext withGuards(Guards g) {
         this.guards = g;
         return this;
     }
@@ -90,7 +90,7 @@ public final class Context {
         return health;
     }
 
-    public Context withHealth(HealthObservation h) {
+    public DecisionContext withHealth(HealthObservation h) {
         this.health = h;
         return this;
     }
@@ -218,7 +218,7 @@ public final class Context {
      * its spec is unchanged (an outage does not change the index). Permanent: Stalled with the failure's reason.
      */
     public Decision unreachable(dev.pgindex.operator.postgres.SqlErrors.Failure f) {
-        Context.recordFailure(st, Reasons.of(f.kind()), f.sqlState(), f.message(), f.isTransient(), now);
+        DecisionContext.recordFailure(st, Reasons.of(f.kind()), f.sqlState(), f.message(), f.isTransient(), now);
         if (!f.isTransient()) {
             return stallWithBackoff(Reasons.of(f.kind()), f.message());
         }
