@@ -53,6 +53,7 @@ public final class IndexEngine {
     private final EngineMetrics metrics;
     private final Actor actor;
     private final SlotQueue slots;
+    private final IndexDeletion deletion;
     private volatile GuardReading guards = new GuardReading(Windows.NONE, null);
     private volatile HealthReading health = HealthReading.DEFAULT;
     private volatile java.time.Clock clock = java.time.Clock.systemUTC();
@@ -69,6 +70,7 @@ public final class IndexEngine {
         this.metrics = metrics;
         this.slots = new SlotQueue(settings.buildsPerDatabase());
         this.actor = new Actor(builder, settings, metrics, slots);
+        this.deletion = new IndexDeletion(databases, builder, settings, actor);
     }
 
     /** The operator's defaults for the guards: maintenance windows and the replication lag limit (may be null). */
@@ -263,6 +265,6 @@ public final class IndexEngine {
             Events events) {
         slots.forget(req.uid());
         metrics.health(req.uid(), req.namespace(), req.name(), null);
-        return new IndexDeletion(databases, builder, settings, actor).cleanup(req, current, deletionRequested, events);
+        return deletion.cleanup(req, current, deletionRequested, events);
     }
 }

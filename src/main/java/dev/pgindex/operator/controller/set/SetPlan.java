@@ -155,7 +155,7 @@ public record SetPlan(List<Start> starts, List<Removal> removals, List<PostgresI
         return schemas.getNames() == null ? List.of() : schemas.getNames();
     }
 
-    static String secretOf(PostgresIndex c) {
+    private static String secretOf(PostgresIndex c) {
         return c.getSpec() == null || c.getSpec().getConnection() == null ? null
                 : c.getSpec().getConnection().getSecretName();
     }
