@@ -11,6 +11,7 @@ public final class Reasons {
     public static Reason of(ErrorKind kind) {
         return switch (kind) {
             case UniqueViolation -> Reason.UniqueViolation;
+            case ConstraintViolation -> Reason.ViolationsFound;
             case TableNotFound -> Reason.TableNotFound;
             case ColumnNotFound -> Reason.ColumnNotFound;
             case InvalidDefinition -> Reason.InvalidDefinition;

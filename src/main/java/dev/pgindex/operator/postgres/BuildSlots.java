@@ -32,6 +32,34 @@ public final class BuildSlots {
         return false;
     }
 
+    /**
+     * Takes the table locks of {@code tableOids} on a monitor session, for a short-lock step that must not run
+     * while a build, a VALIDATE or another constraint's step holds one of the tables; false (holding nothing) if
+     * one is busy. The caller releases them with {@link #unlockTables} in a finally block.
+     */
+    public static boolean tryLockTables(Connection c, java.util.List<Long> tableOids) throws SQLException {
+        java.util.List<Long> taken = new java.util.ArrayList<>();
+        for (long oid : tableOids) {
+            if (!tryLock(c, TABLE_KEY_BASE | oid)) {
+                unlockTables(c, taken);
+                return false;
+            }
+            taken.add(oid);
+        }
+        return true;
+    }
+
+    public static void unlockTables(Connection c, java.util.List<Long> tableOids) throws SQLException {
+        for (long oid : tableOids) {
+            unlock(c, TABLE_KEY_BASE | oid);
+        }
+    }
+
+    /** Takes the table lock only (no database slot): a read job that shares the table with no other job. */
+    public static boolean tryLockTable(Connection c, long tableOid) throws SQLException {
+        return tryLock(c, TABLE_KEY_BASE | tableOid);
+    }
+
     private static boolean tryLock(Connection c, long key) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT pg_try_advisory_lock(?)")) {
             ps.setLong(1, key);

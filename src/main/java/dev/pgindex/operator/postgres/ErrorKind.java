@@ -6,6 +6,8 @@ package dev.pgindex.operator.postgres;
 public enum ErrorKind {
     // permanent: nothing changes until the data, the schema, the privileges or the spec change
     UniqueViolation(false),
+    /** Rows violate a foreign key, CHECK or NOT NULL being added or validated (23503, 23514, 23502). */
+    ConstraintViolation(false),
     TableNotFound(false),
     ColumnNotFound(false),
     InvalidDefinition(false),

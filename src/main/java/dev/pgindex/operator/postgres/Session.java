@@ -124,6 +124,69 @@ public final class Session implements AutoCloseable {
         }
     }
 
+    /** The catalog state of one PostgresConstraint (see {@link ConstraintObservation}). */
+    public ConstraintObservation observeConstraint(ConstraintDefinition def, String ownerUid)
+            throws DatabaseException {
+        try {
+            return ConstraintCatalog.observe(c, def, ownerUid);
+        } catch (SQLException e) {
+            throw DatabaseException.of(e);
+        }
+    }
+
+    /**
+     * {@link #shortLock} while holding the operator's advisory locks of {@code tableOids} (see {@link BuildSlots}),
+     * so it never runs beside a build, a VALIDATE or another constraint's step on those tables. False when one of
+     * them is busy: nothing was sent.
+     */
+    public boolean shortLockOnTables(java.util.List<Long> tableOids, java.util.List<String> statements)
+            throws DatabaseException {
+        try {
+            if (!BuildSlots.tryLockTables(c, tableOids)) {
+                return false;
+            }
+        } catch (SQLException e) {
+            throw DatabaseException.of(e);
+        }
+        try {
+            shortLock(statements);
+            return true;
+        } finally {
+            try {
+                BuildSlots.unlockTables(c, tableOids);
+            } catch (SQLException e) {
+                close(); // a session that may still hold the locks is not reused: closing releases them
+            }
+        }
+    }
+
+    /** Sessions holding locks on the tables, one line each (what a short-lock step that timed out waited for). */
+    public java.util.List<String> lockHolders(java.util.List<Long> tableOids) throws DatabaseException {
+        try {
+            return ConstraintCatalog.lockHolders(c, tableOids);
+        } catch (SQLException e) {
+            throw DatabaseException.of(e);
+        }
+    }
+
+    /** The sessions a running statement of ours waits for, one line each. */
+    public java.util.List<String> blockersOf(int pid) throws DatabaseException {
+        try {
+            return Blocker.of(c, pid, 200, 5).stream().map(Blocker::summary).toList();
+        } catch (SQLException e) {
+            throw DatabaseException.of(e);
+        }
+    }
+
+    /** Runs one quick statement (a COMMENT) on this session under its monitor lock_timeout. */
+    public void execute(String sql) throws DatabaseException {
+        try (Statement s = c.createStatement()) {
+            s.execute(sql);
+        } catch (SQLException e) {
+            throw DatabaseException.of(e);
+        }
+    }
+
     /** Asks our own backend (same role) to cancel its current statement. */
     public boolean cancel(int pid) throws DatabaseException {
         try {

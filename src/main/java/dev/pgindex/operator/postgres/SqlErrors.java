@@ -44,6 +44,10 @@ public final class SqlErrors {
         switch (state) {
             case "23505":
                 return ErrorKind.UniqueViolation;
+            case "23503":
+            case "23514":
+            case "23502":
+                return ErrorKind.ConstraintViolation;
             case "42P01":
                 return ErrorKind.TableNotFound;
             case "42703":

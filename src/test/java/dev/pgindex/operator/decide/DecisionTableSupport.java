@@ -79,6 +79,7 @@ final class DecisionTableSupport {
     static SqlErrors.Failure failure(ErrorKind kind) {
         String state = switch (kind) {
             case UniqueViolation -> "23505";
+            case ConstraintViolation -> "23514";
             case TableNotFound -> "42P01";
             case ColumnNotFound -> "42703";
             case InvalidDefinition -> "42883";

@@ -24,6 +24,12 @@ public final class Identifiers {
             + "'$'; the operator also checks that parentheses and quotes balance (otherwise the resource is Stalled "
             + "with reason InvalidSpec and nothing is sent to the database).";
 
+    /** A list of column names: each an identifier of at most 63 characters, none twice. */
+    public static final String COLUMN_LIST_RULE = "self.all(c, size(c) <= 63 && c.matches('^[A-Za-z_][A-Za-z0-9_$]*$')) "
+            + "&& self.all(c, self.exists_one(d, d == c))";
+    public static final String COLUMN_LIST_MESSAGE = "column names are identifiers (letters, digits, '_' and '$', not "
+            + "starting with a digit; at most 63 bytes), each listed once";
+
     private Identifiers() {
     }
 }

@@ -75,5 +75,21 @@ public enum Reason {
     VerificationFailed,
     // spec.health.bloat: events when pgstatindex starts and when a rebuild for bloat is decided
     MeasuringBloat,
-    Bloated
+    Bloated,
+    // PostgresConstraint: Ready=True when PostgreSQL holds it validated (Adopted when it was there before)
+    ConstraintValid,
+    // PostgresConstraint: Reconciling=True while a step runs or waits (AddingConstraint, WaitingForWindow,
+    // WaitingForBuildSlot and DatabaseUnreachable too)
+    CheckingViolations,
+    ValidatingConstraint,
+    SettingNotNull,
+    WaitingForIndex,
+    // PostgresConstraint: Stalled=True while rows violate it (re-counted on spec.recheckInterval)
+    ViolationsFound,
+    // PostgresConstraint: events
+    ConstraintAdded,
+    ConstraintValidated,
+    NoSupportingIndex,
+    ConstraintDropped,
+    ConstraintRetained
 }

@@ -1,0 +1,177 @@
+package dev.pgindex.operator.decide.constraint;
+
+import dev.pgindex.operator.api.v1alpha1.ConditionType;
+import dev.pgindex.operator.api.v1alpha1.ConstraintKind;
+import dev.pgindex.operator.api.v1alpha1.ConstraintStep;
+import dev.pgindex.operator.api.v1alpha1.ErrorInfo;
+import dev.pgindex.operator.api.v1alpha1.PostgresConstraintStatus;
+import dev.pgindex.operator.api.v1alpha1.Reason;
+import dev.pgindex.operator.api.v1alpha1.SupportingIndexInfo;
+import dev.pgindex.operator.api.v1alpha1.ValidationInfo;
+import dev.pgindex.operator.api.v1alpha1.ViolationsInfo;
+import dev.pgindex.operator.postgres.SqlErrors;
+import dev.pgindex.operator.postgres.Violations;
+import dev.pgindex.operator.status.Conditions;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Optional;
+
+/**
+ * The PostgresConstraint status being decided: a copy of the last one, and the only code that changes it. The
+ * three conditions follow the PostgresIndex rules (one reason on all three, the message on Ready and on the True
+ * one, lastTransitionTime moves only on a flip, status.observedGeneration follows the conditions).
+ */
+public final class ConstraintDraft {
+    private final PostgresConstraintStatus st;
+    private final long generation;
+    private final Instant now;
+
+    ConstraintDraft(PostgresConstraintStatus last, long generation, Instant now, ConstraintKind kind) {
+        this.st = ConstraintStatuses.copy(last);
+        this.generation = generation;
+        this.now = now;
+        st.setKind(kind);
+    }
+
+    /** The status as decided so far (the engine writes it; nobody changes it after the decision). */
+    PostgresConstraintStatus status() {
+        return st;
+    }
+
+    void ready(Reason reason, String message) {
+        st.setStep(ConstraintStep.Done);
+        st.setLastError(null);
+        st.setNextAttemptAt(null);
+        conditions(true, false, false, reason, message);
+    }
+
+    void reconciling(ConstraintStep step, Reason reason, String message) {
+        st.setStep(step);
+        conditions(false, true, false, reason, message);
+    }
+
+    void stalled(Reason reason, String message, Duration recheck) {
+        st.setNextAttemptAt(recheck == null ? null : now.plus(recheck).truncatedTo(ChronoUnit.SECONDS).toString());
+        conditions(false, false, true, reason, message);
+    }
+
+    /** Whether Stalled is True with {@code reason} already (its Warning event was raised then). */
+    boolean stalledWith(Reason reason) {
+        return st.getConditions().stream().anyMatch(c -> ConditionType.STALLED.equals(c.getType())
+                && Conditions.TRUE.equals(c.getStatus()) && reason.name().equals(c.getReason()));
+    }
+
+    boolean isReady() {
+        return st.getConditions().stream().anyMatch(c -> ConditionType.READY.equals(c.getType())
+                && Conditions.TRUE.equals(c.getStatus()) && c.getObservedGeneration() != null
+                && c.getObservedGeneration() == generation);
+    }
+
+    private void conditions(boolean ready, boolean reconciling, boolean stalled, Reason reason, String message) {
+        set(ConditionType.READY, ready, reason, message);
+        set(ConditionType.RECONCILING, reconciling, reason, reconciling ? message : "");
+        set(ConditionType.STALLED, stalled, reason, stalled ? message : "");
+        st.setObservedGeneration(generation);
+    }
+
+    private void set(String type, boolean value, Reason reason, String message) {
+        st.setConditions(Conditions.merged(st.getConditions(), type, value ? Conditions.TRUE : Conditions.FALSE,
+                reason.name(), message, generation, now));
+    }
+
+    /** Records a failure (occurrences count consecutive failures of the same reason); returns the count. */
+    int failure(Reason reason, SqlErrors.Failure f, String message) {
+        ErrorInfo prev = st.getLastError();
+        ErrorInfo e = new ErrorInfo();
+        e.setReason(reason);
+        e.setSqlState(f == null ? null : f.sqlState());
+        e.setMessage(message);
+        e.setTransientError(f != null && f.isTransient());
+        e.setTime(now.toString());
+        e.setOccurrences(prev != null && reason == prev.getReason() && prev.getOccurrences() != null
+                ? prev.getOccurrences() + 1 : 1);
+        st.setLastError(e);
+        return e.getOccurrences();
+    }
+
+    void clearFailure() {
+        st.setLastError(null);
+        st.setNextAttemptAt(null);
+    }
+
+    void nextAttemptIn(Duration d) {
+        st.setNextAttemptAt(now.plus(d).truncatedTo(ChronoUnit.SECONDS).toString());
+    }
+
+    void violations(Violations v) {
+        ViolationsInfo i = new ViolationsInfo();
+        i.setCount(v.count());
+        i.setSample(v.sample().isEmpty() ? null : v.sample());
+        i.setCheckedAt(now.truncatedTo(ChronoUnit.SECONDS).toString());
+        st.setViolations(i);
+    }
+
+    /** Forgets the count (VALIDATE found a violation the count did not see): the next look counts again. */
+    void violationsUnknown() {
+        st.setViolations(null);
+    }
+
+    Optional<ViolationsInfo> lastViolations() {
+        return Optional.ofNullable(st.getViolations());
+    }
+
+    void existing(String definition, boolean validated, Boolean adopted) {
+        st.setDefinition(definition);
+        st.setValidated(validated);
+        if (adopted != null) {
+            st.setAdopted(adopted);
+        }
+    }
+
+    /** Returns whether this changes what was known: an absent index is warned about once, not on every look. */
+    boolean supportingIndex(String name, String resource) {
+        SupportingIndexInfo prev = st.getSupportingIndex();
+        boolean found = name != null;
+        boolean changed = prev == null || !Boolean.valueOf(found).equals(prev.getFound());
+        SupportingIndexInfo i = new SupportingIndexInfo();
+        i.setName(name);
+        i.setResource(resource);
+        i.setFound(found);
+        st.setSupportingIndex(i);
+        return changed;
+    }
+
+    void validationStarted(int pid) {
+        ValidationInfo v = new ValidationInfo();
+        v.setPid(pid);
+        v.setStartedAt(now.truncatedTo(ChronoUnit.SECONDS).toString());
+        st.setValidation(v);
+    }
+
+    void validationBlockedBy(String blockers) {
+        if (st.getValidation() != null) {
+            st.getValidation().setBlockedBy(blockers);
+        }
+    }
+
+    void validationEnded(Instant at) {
+        if (st.getValidation() != null) {
+            st.getValidation().setFinishedAt(at.truncatedTo(ChronoUnit.SECONDS).toString());
+            st.getValidation().setBlockedBy(null);
+        }
+    }
+
+    boolean adopted() {
+        return Boolean.TRUE.equals(st.getAdopted());
+    }
+
+    ConstraintStep step() {
+        return st.getStep();
+    }
+
+    Instant now() {
+        return now;
+    }
+}
