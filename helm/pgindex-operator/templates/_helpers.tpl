@@ -98,6 +98,17 @@ list only with indexSet.secretSelector.enabled (a PostgresIndexSet's spec.databa
 - apiGroups: ["pgindex.dev"]
   resources: ["postgresindexsets/finalizers"]
   verbs: ["update"]
+# PostgresConstraints: foreign keys, CHECKs and NOT NULLs added online; a foreign key may wait for the
+# PostgresIndex it names (read above)
+- apiGroups: ["pgindex.dev"]
+  resources: ["postgresconstraints"]
+  verbs: ["get", "list", "watch", "patch", "update"]
+- apiGroups: ["pgindex.dev"]
+  resources: ["postgresconstraints/status"]
+  verbs: ["get", "patch", "update"]
+- apiGroups: ["pgindex.dev"]
+  resources: ["postgresconstraints/finalizers"]
+  verbs: ["update"]
 # Events about the resources
 - apiGroups: ["", "events.k8s.io"]
   resources: ["events"]

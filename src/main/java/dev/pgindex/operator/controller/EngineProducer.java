@@ -4,6 +4,7 @@ import dev.pgindex.operator.api.v1alpha1.ReplicaLagLimit;
 import dev.pgindex.operator.config.OperatorConfig;
 import dev.pgindex.operator.decide.JobKind;
 import dev.pgindex.operator.decide.Settings;
+import dev.pgindex.operator.engine.ConstraintEngine;
 import dev.pgindex.operator.engine.EngineMetrics;
 import dev.pgindex.operator.engine.IndexEngine;
 import dev.pgindex.operator.postgres.Databases;
@@ -35,13 +36,16 @@ public class EngineProducer {
     @Produces
     @Singleton
     IndexEngine engine(OperatorConfig config, EngineMetrics metrics) {
-        return new IndexEngine(databases, builder, new Settings(
-                config.buildsPerDatabase(), config.resyncInterval(), config.buildPollInterval(),
-                config.retryBackoffBase(), config.retryBackoffMax(), config.permanentRecheckBase(),
-                config.permanentRecheckMax(), config.deleteGracePeriod(), config.blockedEventThreshold()), metrics)
+        return new IndexEngine(databases, builder, settings(config), metrics)
                 .guardDefaults(Windows.parseDefault(config.maintenanceWindows().orElse(null)), lagDefault(config))
                 .usageDefaults(config.usageInterval(), config.unusedAfter())
                 .healthDefaults(config.collationCheckInterval());
+    }
+
+    static Settings settings(OperatorConfig config) {
+        return new Settings(config.buildsPerDatabase(), config.resyncInterval(), config.buildPollInterval(),
+                config.retryBackoffBase(), config.retryBackoffMax(), config.permanentRecheckBase(),
+                config.permanentRecheckMax(), config.deleteGracePeriod(), config.blockedEventThreshold());
     }
 
     /** pgindex.replica-lag-max-lag / -max-bytes, checked at start (a malformed value stops the operator). */
@@ -54,6 +58,17 @@ public class EngineProducer {
         l.setMaxBytes(config.replicaLagMaxBytes().orElse(null));
         LagLimits.of(l, null);
         return l;
+    }
+
+    /** The PostgresConstraint engine: the same settings, its own job runner (its jobs hold the same table locks). */
+    @Produces
+    @Singleton
+    ConstraintEngine constraintEngine(OperatorConfig config) {
+        return new ConstraintEngine(databases, new IndexBuilder<>(databases), settings(config));
+    }
+
+    void closeConstraints(@Disposes ConstraintEngine engine) {
+        engine.builder().close();
     }
 
     void close(@Disposes IndexEngine engine) {

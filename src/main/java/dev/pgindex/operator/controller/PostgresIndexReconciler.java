@@ -12,12 +12,10 @@ import dev.pgindex.operator.engine.IndexEngine;
 import dev.pgindex.operator.engine.Outcome;
 import dev.pgindex.operator.kube.HeldEvents;
 import dev.pgindex.operator.kube.Resources;
-import dev.pgindex.operator.kube.Secrets;
 import dev.pgindex.operator.kube.StatusPatch;
 import dev.pgindex.operator.postgres.ConnectionInfo;
 import dev.pgindex.operator.status.StatusCopies;
 import dev.pgindex.operator.status.StatusWrites;
-import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
@@ -171,40 +169,9 @@ public class PostgresIndexReconciler implements Reconciler<PostgresIndex>, Clean
         String ns = r.getMetadata().getNamespace();
         long generation = Resources.generation(r);
         var spec = r.getSpec();
-        ConnectionInfo info = null;
-        Reason problem = null;
-        String message = null;
-        String secretName = spec == null || spec.getConnection() == null ? null : spec.getConnection().getSecretName();
-        if (secretName == null) {
-            problem = Reason.SecretInvalid;
-            message = "spec.connection.secretName is missing";
-        } else {
-            try {
-                Secret secret = secrets.get(client, ns, secretName);
-                if (secret == null) {
-                    problem = Reason.SecretNotFound;
-                    message = "Secret " + ns + "/" + secretName + " not found; the operator checks again with "
-                            + "backoff and continues once it exists";
-                } else {
-                    String ssl = spec.getConnection().getSslMode() == null ? null
-                            : spec.getConnection().getSslMode().value();
-                    info = ConnectionInfo.fromSecret(Secrets.decode(secret), ssl);
-                }
-            } catch (ConnectionInfo.IncompleteSecretException e) {
-                problem = Reason.SecretInvalid;
-                message = "Secret " + ns + "/" + secretName + ": " + e.getMessage();
-            } catch (KubernetesClientException e) {
-                if (e.getCode() == 403) {
-                    problem = Reason.SecretNotFound;
-                    message = "the operator may not read Secret " + ns + "/" + secretName + " (" + e.getMessage()
-                            + "); grant it get on secrets in this namespace";
-                } else {
-                    throw e; // transient API trouble: let the framework retry with backoff
-                }
-            }
-        }
+        Connections.Resolved c = Connections.resolve(client, secrets, ns, spec == null ? null : spec.getConnection());
         return new Request(r.getMetadata().getUid(), ns, r.getMetadata().getName(), generation, spec,
-                info, problem, message);
+                c.info(), c.problem(), c.message());
     }
 
     /**

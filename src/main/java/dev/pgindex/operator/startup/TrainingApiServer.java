@@ -110,6 +110,7 @@ public final class TrainingApiServer {
         return switch (plural) {
             case "postgresindexes" -> "PostgresIndexList";
             case "postgresindexsets" -> "PostgresIndexSetList";
+            case "postgresconstraints" -> "PostgresConstraintList";
             default -> "List";
         };
     }

@@ -61,6 +61,8 @@ final class E2eEnvironment {
             kubectl("apply", "-k", "deploy/").check();
             kubectl("wait", "--for=condition=Established", "crd/postgresindexes.pgindex.dev", "--timeout=60s").check();
             kubectl("wait", "--for=condition=Established", "crd/postgresindexsets.pgindex.dev", "--timeout=60s").check();
+            kubectl("wait", "--for=condition=Established", "crd/postgresconstraints.pgindex.dev", "--timeout=60s")
+                    .check();
             operatorKubeconfig = controlPlane.serviceAccountKubeconfig(OPERATOR_NS, OPERATOR_SA);
             TestPostgres.server();
             operator = new OperatorProcess(operatorKubeconfig, logDir, Map.of());

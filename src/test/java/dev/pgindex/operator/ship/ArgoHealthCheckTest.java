@@ -34,6 +34,9 @@ class ArgoHealthCheckTest {
             07-ready-for-an-older-generation.yaml  | Progressing | Waiting for the operator to observe generation 2
             08-stalled-for-an-older-generation.yaml| Progressing | Waiting for the operator to observe generation 3
             09-deleting.yaml                       | Progressing | Deleting: dropping public.users_email_uniq with DROP INDEX CONCURRENTLY (reclaimPolicy Delete)
+            10-constraint-violations.yaml          | Degraded    | ViolationsFound: 2 rows of public.orders violate orders_customer_fk; for example (999), (999); fix them, the operator counts again at 2026-12-08T03:10:00Z
+            11-constraint-validating.yaml          | Progressing | ValidatingConstraint: VALIDATE CONSTRAINT orders_customer_fk is scanning public.orders (running for 12s, pid 4242; reads and writes go on; PostgreSQL reports no progress for it)
+            12-constraint-valid.yaml               | Healthy     | ConstraintValid: constraint orders_customer_fk is valid: FOREIGN KEY (customer_id) REFERENCES customers(id)
             """)
     void shouldJudgeHealthFromConditionsAndGenerations(String file, String status, String message) throws IOException {
         ArgoHealth.Health health = ArgoHealth.of(fixture(file));
@@ -60,9 +63,11 @@ class ArgoHealthCheckTest {
         assertThat(Helm.<String>at(cm, "metadata.name")).isEqualTo("argocd-cm");
         Map<String, Object> data = Helm.at(cm, "data");
         // Argo CD's key for a custom health check: resource.customizations.health.<group>_<kind>
-        assertThat(data).containsOnlyKeys("resource.customizations.health.pgindex.dev_PostgresIndex");
-        assertThat(data.get("resource.customizations.health.pgindex.dev_PostgresIndex"))
-                .as("deploy/argocd/argocd-cm-patch.yaml must embed deploy/argocd/health.lua verbatim")
-                .isEqualTo(ArgoHealth.script());
+        assertThat(data).containsOnlyKeys("resource.customizations.health.pgindex.dev_PostgresIndex",
+                "resource.customizations.health.pgindex.dev_PostgresConstraint");
+        for (Object script : data.values()) {
+            assertThat(script).as("deploy/argocd/argocd-cm-patch.yaml must embed deploy/argocd/health.lua verbatim")
+                    .isEqualTo(ArgoHealth.script());
+        }
     }
 }

@@ -28,7 +28,8 @@ class DeployDriftTest {
      * deploy/ files that do not come from the templates: the namespace, and the CRDs (checked by CrdGenerationTest
      * and IndexSetCrdGenerationTest).
      */
-    static final List<String> NOT_RENDERED = List.of("00-namespace.yaml", "01-crd.yaml", "01-crd-indexset.yaml");
+    static final List<String> NOT_RENDERED = List.of("00-namespace.yaml", "01-crd.yaml", "01-crd-indexset.yaml",
+            "01-crd-constraint.yaml");
     /** The number of the first rendered file (after 00-namespace and the 01-crd files). */
     static final int FIRST_RENDERED = 2;
     static final String HEADER = """
@@ -118,5 +119,7 @@ class DeployDriftTest {
                 .isEqualTo(Files.readString(Helm.CHART.resolve("crds").resolve("postgresindexes.pgindex.dev-v1.yml")));
         assertThat(Files.readString(DEPLOY.resolve("01-crd-indexset.yaml")))
                 .isEqualTo(Files.readString(Helm.CHART.resolve("crds").resolve("postgresindexsets.pgindex.dev-v1.yml")));
+        assertThat(Files.readString(DEPLOY.resolve("01-crd-constraint.yaml"))).isEqualTo(Files.readString(
+                Helm.CHART.resolve("crds").resolve("postgresconstraints.pgindex.dev-v1.yml")));
     }
 }

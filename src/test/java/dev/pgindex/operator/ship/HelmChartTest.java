@@ -119,16 +119,20 @@ class HelmChartTest {
                 }
             }
         }
-        assertThat(verbs).isEqualTo(Map.of(
-                "pgindex.dev/postgresindexes", List.of("get", "list", "watch", "patch", "update", "create", "delete"),
-                "pgindex.dev/postgresindexsets", List.of("get", "list", "watch", "patch", "update"),
-                "pgindex.dev/postgresindexsets/status", List.of("get", "patch", "update"),
-                "pgindex.dev/postgresindexsets/finalizers", List.of("update"),
-                "pgindex.dev/postgresindexes/status", List.of("get", "patch", "update"),
-                "pgindex.dev/postgresindexes/finalizers", List.of("update"),
-                "/secrets", List.of("get"),
-                "/events", List.of("create", "patch"),
-                "events.k8s.io/events", List.of("create", "patch")));
+        assertThat(verbs).isEqualTo(Map.ofEntries(
+                Map.entry("pgindex.dev/postgresindexes", List.of("get", "list", "watch", "patch", "update", "create",
+                        "delete")),
+                Map.entry("pgindex.dev/postgresindexsets", List.of("get", "list", "watch", "patch", "update")),
+                Map.entry("pgindex.dev/postgresindexsets/status", List.of("get", "patch", "update")),
+                Map.entry("pgindex.dev/postgresindexsets/finalizers", List.of("update")),
+                Map.entry("pgindex.dev/postgresindexes/status", List.of("get", "patch", "update")),
+                Map.entry("pgindex.dev/postgresconstraints", List.of("get", "list", "watch", "patch", "update")),
+                Map.entry("pgindex.dev/postgresconstraints/status", List.of("get", "patch", "update")),
+                Map.entry("pgindex.dev/postgresconstraints/finalizers", List.of("update")),
+                Map.entry("pgindex.dev/postgresindexes/finalizers", List.of("update")),
+                Map.entry("/secrets", List.of("get")),
+                Map.entry("/events", List.of("create", "patch")),
+                Map.entry("events.k8s.io/events", List.of("create", "patch"))));
     }
 
     @Test
@@ -302,13 +306,15 @@ class HelmChartTest {
                 .noneMatch(id -> id.startsWith("CustomResourceDefinition"));
         try (var files = Files.list(Helm.CHART.resolve("crds"))) {
             assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder(
-                    "postgresindexes.pgindex.dev-v1.yml", "postgresindexsets.pgindex.dev-v1.yml");
+                    "postgresindexes.pgindex.dev-v1.yml", "postgresindexsets.pgindex.dev-v1.yml",
+                    "postgresconstraints.pgindex.dev-v1.yml");
         }
         assertThat(Files.readString(Helm.CHART.resolve("crds/postgresindexes.pgindex.dev-v1.yml")))
                 .isEqualTo(Files.readString(Path.of("crds", "postgresindexes.pgindex.dev-v1.yml")));
         Cli.Result withCrds = Helm.template("pgindex-operator", NS, "--include-crds").check();
         assertThat(ids(Helm.objects(withCrds.out()))).contains("CustomResourceDefinition postgresindexes.pgindex.dev",
-                "CustomResourceDefinition postgresindexsets.pgindex.dev");
+                "CustomResourceDefinition postgresindexsets.pgindex.dev",
+                "CustomResourceDefinition postgresconstraints.pgindex.dev");
     }
 
     @Test

@@ -107,10 +107,7 @@ public final class ConstraintPlan extends ConstraintContext implements Constrain
                 return stall(Reason.TableNotFound, "the referenced table " + fk.refSchema() + "." + fk.refTable()
                         + " does not exist", permanentBackoff());
             }
-            Optional<ConstraintDecision> index = supportingIndex(fk, o);
-            if (index.isPresent()) {
-                return index.get();
-            }
+            supportingIndex(fk, o);
         }
         if (o.refused() != null) {
             SqlErrors.Failure refused = o.refused().isTransient() ? o.refused() : new SqlErrors.Failure(
@@ -178,20 +175,16 @@ public final class ConstraintPlan extends ConstraintContext implements Constrain
                 : ConstraintStep.Preflight, validate ? Reason.ValidatingConstraint : Reason.CheckingViolations));
     }
 
-    private Optional<ConstraintDecision> supportingIndex(ConstraintDefinition.ForeignKey fk, ConstraintObservation o) {
+    /** Records the foreign key's index, and warns once when there is none. */
+    private void supportingIndex(ConstraintDefinition.ForeignKey fk, ConstraintObservation o) {
         String named = in.spec().getForeignKey().getIndex();
         boolean changed = draft.supportingIndex(o.supportingIndex(), named);
-        if (named != null && !Boolean.TRUE.equals(in.namedIndexReady())) {
-            return Optional.of(waitFor(ConstraintStep.Preflight, Reason.WaitingForIndex, "waiting for PostgresIndex "
-                    + named + " (spec.foreignKey.index) to be Ready", in.settings().buildPollInterval()));
-        }
         if (o.supportingIndex() == null && changed) {
             events.add(ConstraintDecision.Event.warning(Reason.NoSupportingIndex, "no index on " + fk.columns()
                     + " of " + in.parsed().definition().schema() + "." + in.parsed().definition().table()
                     + ": every DELETE or key UPDATE on " + fk.refSchema() + "." + fk.refTable() + " will scan it; "
                     + "add a PostgresIndex on these columns and name it in spec.foreignKey.index"));
         }
-        return Optional.empty();
     }
 
     private ConstraintDecision existing(ConstraintObservation.Existing e, ConstraintObservation o,
@@ -251,8 +244,18 @@ public final class ConstraintPlan extends ConstraintContext implements Constrain
                 ConstraintDecision.ConstraintJob.Kind.VALIDATE, obs.tableOid(), d.validate(), Map.of()));
     }
 
-    /** Absent: count, then ADD ... NOT VALID with the ownership mark in the same transaction. */
+    /**
+     * Absent: wait for the PostgresIndex named in spec.foreignKey.index, count, then ADD ... NOT VALID with the
+     * ownership mark in the same transaction.
+     */
     private ConstraintDecision absent(ConstraintObservation o, ConstraintDefinition d) {
+        String named = d.shape() instanceof ConstraintDefinition.ForeignKey ? in.spec().getForeignKey().getIndex()
+                : null;
+        if (named != null && !Boolean.TRUE.equals(in.namedIndexReady())) {
+            return waitFor(ConstraintStep.Preflight, Reason.WaitingForIndex, "waiting for PostgresIndex " + named
+                    + " (spec.foreignKey.index) to be Ready before adding " + d.name(),
+                    in.settings().buildPollInterval());
+        }
         Optional<ConstraintDecision> counted = violations(d);
         if (counted.isPresent()) {
             return counted.get();
