@@ -52,6 +52,11 @@ public final class ConstraintDraft {
         conditions(false, true, false, reason, message);
     }
 
+    /** Where the protocol stands when it stalls there (the count, the ADD): the step that waits for a person. */
+    void at(ConstraintStep step) {
+        st.setStep(step);
+    }
+
     void stalled(Reason reason, String message, Duration recheck) {
         st.setNextAttemptAt(recheck == null ? null : now.plus(recheck).truncatedTo(ChronoUnit.SECONDS).toString());
         conditions(false, false, true, reason, message);

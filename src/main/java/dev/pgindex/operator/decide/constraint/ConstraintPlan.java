@@ -281,6 +281,7 @@ public final class ConstraintPlan extends ConstraintContext implements Constrain
             if (in.now().isBefore(due)) {
                 String sample = last.get().getSample() == null ? "" : "; for example " + String.join(", ",
                         last.get().getSample());
+                draft.at(ConstraintStep.Preflight);
                 return Optional.of(stall(Reason.ViolationsFound, last.get().getCount() + " rows of " + d.schema()
                         + "." + d.table() + " violate " + d.name() + sample + "; fix them, the operator counts "
                         + "again at " + due, Duration.between(in.now(), due)));
