@@ -1,7 +1,7 @@
 package dev.pgindex.operator.decide.draft;
 
 import dev.pgindex.operator.api.v1alpha1.BloatStatus;
-import dev.pgindex.operator.api.v1alpha1.PostgresIndexStatus;
+import dev.pgindex.operator.api.v1alpha1.HealthStatus;
 import dev.pgindex.operator.postgres.Bloat;
 
 import java.time.Instant;
@@ -10,18 +10,13 @@ import java.time.temporal.ChronoUnit;
 /** status.health.bloat: a pgstatindex() measurement's intent and outcome, an estimate, and what it means. */
 public final class BloatDraft {
     private final HealthDraft health;
-    private final PostgresIndexStatus st;
 
-    BloatDraft(HealthDraft health, PostgresIndexStatus st) {
+    BloatDraft(HealthDraft health) {
         this.health = health;
-        this.st = st;
     }
 
     private BloatStatus record() {
-        if (health.created().getBloat() == null) {
-            st.getHealth().setBloat(new BloatStatus());
-        }
-        return st.getHealth().getBloat();
+        return health.block(HealthStatus::getBloat, HealthStatus::setBloat, BloatStatus::new);
     }
 
     /** A measurement of {@code indexOid} started: no figure is taken for it until it ends. */

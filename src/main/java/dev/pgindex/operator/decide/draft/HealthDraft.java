@@ -13,7 +13,9 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -40,12 +42,21 @@ public final class HealthDraft {
         return st.getHealth();
     }
 
+    /** A block of status.health (verification, bloat), created with status.health when absent. */
+    <T> T block(Function<HealthStatus, T> get, BiConsumer<HealthStatus, T> set, Supplier<T> create) {
+        HealthStatus h = created();
+        if (get.apply(h) == null) {
+            set.accept(h, create.get());
+        }
+        return get.apply(h);
+    }
+
     public VerificationDraft verification() {
         return new VerificationDraft(this, st);
     }
 
     public BloatDraft bloat() {
-        return new BloatDraft(this, st);
+        return new BloatDraft(this);
     }
 
     /** status.analyze: the ANALYZE after build {@code forBuild} (its start), recorded before it runs. */

@@ -1,5 +1,6 @@
 package dev.pgindex.operator.decide.draft;
 
+import dev.pgindex.operator.api.v1alpha1.HealthStatus;
 import dev.pgindex.operator.api.v1alpha1.PostgresIndexStatus;
 import dev.pgindex.operator.api.v1alpha1.VerificationStatus;
 
@@ -17,10 +18,7 @@ public final class VerificationDraft {
     }
 
     private VerificationStatus record() {
-        if (health.created().getVerification() == null) {
-            st.getHealth().setVerification(new VerificationStatus());
-        }
-        return st.getHealth().getVerification();
+        return health.block(HealthStatus::getVerification, HealthStatus::setVerification, VerificationStatus::new);
     }
 
     /** A new record: the check of {@code indexOid} by {@code statement} on backend {@code pid} started. */

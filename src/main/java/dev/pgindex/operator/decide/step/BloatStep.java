@@ -11,6 +11,7 @@ import dev.pgindex.operator.decide.Decision;
 import dev.pgindex.operator.decide.DecisionContext;
 import dev.pgindex.operator.decide.Jobs;
 import dev.pgindex.operator.decide.Ownership;
+import dev.pgindex.operator.decide.draft.BloatDraft;
 import dev.pgindex.operator.postgres.Bloat;
 import dev.pgindex.operator.postgres.Catalog;
 import dev.pgindex.operator.spec.ParsedSpec;
@@ -56,24 +57,25 @@ public final class BloatStep implements Step {
             return Optional.empty();
         }
         String figure = b.getPercent() + "% by " + b.getMethod();
+        BloatDraft record = ctx.draft().health().bloat();
         if (policy.getRebuildAbovePercent() == null) {
-            ctx.draft().health().bloat().message(figure + "; measured only (no rebuildAbovePercent)");
+            record.message(figure + "; measured only (no rebuildAbovePercent)");
             return Optional.empty();
         }
         if (b.getPercent() < policy.getRebuildAbovePercent()) {
-            ctx.draft().health().bloat().message(figure + ", under the threshold of " + policy.getRebuildAbovePercent() + "%");
+            record.message(figure + ", under the threshold of " + policy.getRebuildAbovePercent() + "%");
             return Optional.empty();
         }
         Long minSize = ctx.parsed().bloatMinSize();
         if (minSize != null && (b.getSizeBytes() == null || b.getSizeBytes() < minSize)) {
-            ctx.draft().health().bloat().message(figure + ", over the threshold of " + policy.getRebuildAbovePercent() + "%, but the index "
+            record.message(figure + ", over the threshold of " + policy.getRebuildAbovePercent() + "%, but the index "
                     + "is smaller than minSize " + policy.getMinSize());
             return Optional.empty();
         }
         Instant last = lastBuild(st.getBuild());
         Duration minInterval = ctx.parsed().bloatMinInterval();
         if (last != null && minInterval != null && ctx.now().isBefore(last.plus(minInterval))) {
-            ctx.draft().health().bloat().message(figure + ", over the threshold of " + policy.getRebuildAbovePercent() + "%; not rebuilt "
+            record.message(figure + ", over the threshold of " + policy.getRebuildAbovePercent() + "%; not rebuilt "
                     + "before " + last.plus(minInterval).truncatedTo(ChronoUnit.SECONDS) + " (minInterval "
                     + policy.getMinInterval()
                     + " after the last build or rebuild)");
@@ -85,7 +87,7 @@ public final class BloatStep implements Step {
             ctx.event(Decision.Event.normal(Reason.Bloated, "index " + ctx.def().qualifiedName() + " is "
                     + b.getPercent() + "% bloated (" + b.getMethod() + "); " + message));
         }
-        ctx.draft().health().bloat().message(message);
+        record.message(message);
         return Optional.of(AfterReady.rebuild(ctx, idx, why));
     }
 

@@ -28,7 +28,6 @@ import java.util.stream.Collectors;
  * depends on the old versions.
  */
 public final class CollationDriftStep implements Step {
-
     @Override
     public Optional<Decision> decide(DecisionContext ctx) {
         Catalog.IndexState idx = ctx.obs().index().orElseThrow();
@@ -70,8 +69,8 @@ public final class CollationDriftStep implements Step {
         }
         boolean adopted = IndexFacts.record(ctx);
         Decision.Ready ready = ctx.ready(adopted, "", "index " + name + " is valid and ready");
-        ctx.draft().conditions().ready(ctx.gen(), Reason.CollationDrift, "index " + name + " is valid, but its collations "
-                + "changed version since it was built (" + drift + "); it needs REINDEX (spec.health.collationDrift: "
+        ctx.draft().conditions().ready(ctx.gen(), Reason.CollationDrift, "index " + name + " is valid, but its "
+                + "collations changed version since it was built (" + drift + "); it needs REINDEX (spec.health.collationDrift: "
                 + "Rebuild does it concurrently)", ctx.now());
         return Optional.of(ready);
     }
