@@ -1,10 +1,14 @@
 package dev.pgindex.operator;
 
+import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaMethodCall;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import dev.pgindex.operator.api.v1alpha1.Identifiers;
 import dev.pgindex.operator.postgres.Quoting;
+import dev.pgindex.operator.status.Conditions;
+import dev.pgindex.operator.status.StatusCopies;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -12,8 +16,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
@@ -152,6 +158,62 @@ class ArchitectureTest {
                         "java.sql..")
                 .check(main);
     }
+
+    @Test
+    void onlyTheDraftChangesTheStatus() {
+        // the last status is read-only and the next one a draft (docs/design.md): every change of a
+        // PostgresIndex's status is made by decide/draft/ (StatusDraft and its concerns), so what a decision,
+        // a job kind or the engine writes is found in one package. Allowed besides, each for a reason:
+        //  - api/v1alpha1: the types themselves;
+        //  - status.Conditions: the draft's implementation of the three conditions (it also merges the
+        //    PostgresIndexSet's, which are out of scope); only the draft calls its mutators (below);
+        //  - status.StatusCopies: the write path's deep copy of a whole status, and a copy stripped of progress
+        //    to compare two statuses; it never changes the status being decided.
+        // PostgresIndexSetStatus (controller/set/) is not a PostgresIndex status and not covered.
+        classes().that().resideOutsideOfPackages("..operator.api..", "..operator.decide.draft..")
+                .and().doNotHaveFullyQualifiedName(Conditions.class.getName())
+                .and().doNotHaveFullyQualifiedName(StatusCopies.class.getName())
+                .should(new StatusMutations()).check(main);
+    }
+
+    @Test
+    void onlyTheDraftSetsTheConditions() {
+        // status.Conditions sets Ready, Reconciling and Stalled together; for a PostgresIndex it is called by the
+        // draft alone (ConditionsDraft), so no step, job kind or engine class sets a condition behind its back
+        noClasses().that().resideOutsideOfPackages("..operator.decide.draft..", "..operator.status..")
+                .should().callMethodWhere(DescribedPredicate.describe("a mutator of status.Conditions",
+                        (JavaMethodCall c) -> c.getTargetOwner().isEquivalentTo(Conditions.class)
+                                && CONDITION_MUTATORS.contains(c.getName())))
+                .check(main);
+    }
+
+    @Test
+    void theStatusRuleKnowsEveryTypeNestedInTheStatus() {
+        // a new block of status (a class under PostgresIndexStatus) is covered by onlyTheDraftChangesTheStatus
+        Set<String> nested = new java.util.TreeSet<>();
+        nestedTypes(dev.pgindex.operator.api.v1alpha1.PostgresIndexStatus.class, nested);
+        assertThat(StatusMutations.STATUS_TYPES).containsAll(nested);
+    }
+
+    private static void nestedTypes(Class<?> type, Set<String> into) {
+        if (type.isEnum() || !type.getPackageName().equals(Identifiers.class.getPackageName())
+                || !into.add(type.getName())) {
+            return;
+        }
+        for (java.lang.reflect.Field f : type.getDeclaredFields()) {
+            nestedTypes(f.getType(), into);
+            if (f.getGenericType() instanceof java.lang.reflect.ParameterizedType pt) {
+                for (java.lang.reflect.Type arg : pt.getActualTypeArguments()) {
+                    if (arg instanceof Class<?> c) {
+                        nestedTypes(c, into);
+                    }
+                }
+            }
+        }
+    }
+
+    private static final Set<String> CONDITION_MUTATORS = Set.of("ready", "reconciling", "stalled", "set",
+            "settleObservedGeneration");
 
     private static long lines(Path p) {
         try (Stream<String> l = Files.lines(p)) {

@@ -16,14 +16,14 @@ public final class BuildEta {
     }
 
     public static void record(DecisionContext ctx, Instant startedAt) {
-        ProgressInfo p = ctx.status().getProgress();
+        ProgressInfo p = ctx.draft().status().getProgress();
         Integer pct = p == null ? null : p.getPercent();
         if (pct == null || pct < 1 || pct > 99 || startedAt == null || !ctx.now().isAfter(startedAt)) {
-            Guards.update(ctx.status(), g -> g.setEta(null));
+            ctx.draft().guards().eta(null);
             return;
         }
         Duration spent = Duration.between(startedAt, ctx.now());
         Instant eta = startedAt.plus(spent.multipliedBy(100).dividedBy(pct));
-        Guards.update(ctx.status(), g -> g.setEta(eta.truncatedTo(ChronoUnit.SECONDS).toString()));
+        ctx.draft().guards().eta(eta.truncatedTo(ChronoUnit.SECONDS).toString());
     }
 }

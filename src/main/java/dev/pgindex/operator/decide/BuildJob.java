@@ -65,6 +65,6 @@ public record BuildJob(boolean countsAttempt) implements WritingJob {
 
     @Override
     public void succeeded(DecisionContext ctx, IndexBuilder.Job<JobKind> job, IndexBuilder.Result r) {
-        ctx.status().setLastError(null);
+        ctx.draft().failure().clear();
     }
 }

@@ -1,33 +1,36 @@
 package dev.pgindex.operator.decide;
 
 import dev.pgindex.operator.api.v1alpha1.ConditionType;
-import dev.pgindex.operator.api.v1alpha1.ErrorInfo;
 import dev.pgindex.operator.api.v1alpha1.Phase;
 import dev.pgindex.operator.api.v1alpha1.PostgresIndexSpec;
 import dev.pgindex.operator.api.v1alpha1.PostgresIndexStatus;
 import dev.pgindex.operator.api.v1alpha1.Reason;
+import dev.pgindex.operator.decide.draft.StatusDraft;
 import dev.pgindex.operator.postgres.HealthObservation;
 import dev.pgindex.operator.postgres.IndexDefinition;
 import dev.pgindex.operator.postgres.Observation;
 import dev.pgindex.operator.spec.ParsedSpec;
 import dev.pgindex.operator.status.Conditions;
+import dev.pgindex.operator.status.StatusCopies;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The inputs of one decision (spec, observation, clock, settings) and the status being decided,
- * a private copy that the steps fill in. The helpers turn it into the {@link Decision} values every step returns,
- * so conditions and events are set the same way everywhere.
+ * The inputs of one decision (spec, last status, observation, clock, settings) and the next status, a
+ * {@link StatusDraft} that the steps fill in: {@link #last()} is the status as the decision found it, read-only;
+ * {@link #draft()} the only way to change the next one. The helpers turn the draft into the {@link Decision} values
+ * every step returns, so conditions and events are set the same way everywhere.
  */
 public final class DecisionContext {
     final Request req;
     final ParsedSpec parsed;
     final IndexDefinition def;
-    final PostgresIndexStatus st;
+    final PostgresIndexStatus last;
+    final StatusDraft draft;
+    private final PostgresIndexStatus st; // the draft's status, which the helpers read and hand to decisions
     final Observation obs;
     final Instant now;
     final Settings settings;
@@ -35,11 +38,17 @@ public final class DecisionContext {
     private Guards guards = Guards.NONE;
     private HealthObservation health = HealthObservation.NONE;
 
+    /**
+     * A decision that drafts into {@code status} (the caller's own copy, edited in place); {@link #last()} is a copy
+     * of it as it is now.
+     */
     public DecisionContext(Request req, ParsedSpec parsed, PostgresIndexStatus status, Observation obs,
             Instant now, Settings settings) {
         this.req = req;
         this.parsed = parsed;
         this.def = parsed == null ? null : parsed.definition();
+        this.last = StatusCopies.copy(status);
+        this.draft = new StatusDraft(status);
         this.st = status;
         this.obs = obs;
         this.now = now;
@@ -59,8 +68,14 @@ public final class DecisionContext {
         return parsed;
     }
 
-    public PostgresIndexStatus status() {
-        return st;
+    /** The status as this decision found it (what the last reconcile wrote, or an earlier pass left): read only. */
+    public PostgresIndexStatus last() {
+        return last;
+    }
+
+    /** The next status, being decided: read it with {@code draft().status()}, change it only through the draft. */
+    public StatusDraft draft() {
+        return draft;
     }
 
     public Observation obs() {
@@ -118,15 +133,15 @@ public final class DecisionContext {
     }
 
     public Decision.Wait waitFor(Phase phase, Reason reason, String message, Duration requeue) {
-        Conditions.reconciling(st, gen(), phase, reason, message, now);
+        draft.conditions().reconciling(gen(), phase, reason, message, now);
         return new Decision.Wait(st, List.copyOf(events), requeue);
     }
 
     /** Stalled with a Warning event when the reason is new; re-checked after {@code recheck} (null: never). */
     public Decision.Stall stall(Reason reason, String message, Duration recheck) {
-        boolean changed = Conditions.trueReason(st, ConditionType.STALLED).filter(reason::equals).isEmpty();
-        st.setNextAttemptAt(recheck == null ? null : now.plus(recheck).truncatedTo(ChronoUnit.SECONDS).toString());
-        Conditions.stalled(st, gen(), reason, message, now);
+        boolean changed = Conditions.trueReason(last, ConditionType.STALLED).filter(reason::equals).isEmpty();
+        draft.failure().nextAttemptAt(recheck == null ? null : now.plus(recheck));
+        draft.conditions().stalled(gen(), reason, message, now);
         if (changed) {
             events.add(Decision.Event.warning(reason, message));
         }
@@ -140,21 +155,13 @@ public final class DecisionContext {
 
     /** The index is what the spec asks for: clear what belonged to the work, set Ready, resync later. */
     public Decision.Ready ready(boolean adopted, String message, String event) {
-        st.setLastError(null);
-        st.setNextAttemptAt(null);
-        BuildWatch.clearBlockers(st);
-        Guards.update(st, g -> {
-            g.setEta(null);
-            g.setBlockingSessions(null);
-            g.setNotEnded(null);
-        });
-        if (st.getProgress() != null) {
-            st.getProgress().setPhase("done");
-            st.getProgress().setPercent(100);
-            st.getProgress().setDisplay("100%");
-        }
-        boolean wasReady = Conditions.isTrue(st, ConditionType.READY);
-        Conditions.ready(st, gen(), adopted ? Reason.Adopted : Reason.IndexReady, message, now);
+        draft.failure().clear();
+        draft.failure().nextAttemptAt(null);
+        draft.progress().clearBlockers();
+        draft.guards().workDone();
+        draft.progress().done();
+        boolean wasReady = Conditions.isTrue(last, ConditionType.READY);
+        draft.conditions().ready(gen(), adopted ? Reason.Adopted : Reason.IndexReady, message, now);
         if (!wasReady) {
             events.add(Decision.Event.normal(Reason.IndexReady, event));
         }
@@ -175,10 +182,10 @@ public final class DecisionContext {
             return new Decision.Wait(st, d.events(), settings.resyncInterval());
         }
         if (kind.forDeletion()) {
-            Conditions.reconciling(st, gen(), Phase.Deleting, Reason.WaitingForBuildSlot, "waiting for another "
+            draft.conditions().reconciling(gen(), Phase.Deleting, Reason.WaitingForBuildSlot, "waiting for another "
                     + "build on this table to end before dropping " + def.qualifiedName(), now);
         } else {
-            Conditions.reconciling(st, gen(), Phase.Pending, Reason.WaitingForBuildSlot, "another index build is "
+            draft.conditions().reconciling(gen(), Phase.Pending, Reason.WaitingForBuildSlot, "another index build is "
                     + "running on this table or uses this database's build slots (limit "
                     + settings.buildsPerDatabase() + "); waiting", now);
         }
@@ -202,7 +209,8 @@ public final class DecisionContext {
      */
     public Decision stepFailed(Reason retryReason, Reason stallReason, String step,
             dev.pgindex.operator.postgres.SqlErrors.Failure f) {
-        recordFailure(st, Reasons.of(f.kind()), f.sqlState(), step + " failed: " + f.message(), f.isTransient(), now);
+        draft.failure().record(Reasons.of(f.kind()), f.sqlState(), step + " failed: " + f.message(), f.isTransient(),
+                now);
         if (f.isTransient()) {
             Duration wait = RetryGate.backoff(settings.retryBackoffBase(), settings.retryBackoffMax(),
                     st.getLastError().getOccurrences());
@@ -218,33 +226,17 @@ public final class DecisionContext {
      * its spec is unchanged (an outage does not change the index). Permanent: Stalled with the failure's reason.
      */
     public Decision unreachable(dev.pgindex.operator.postgres.SqlErrors.Failure f) {
-        DecisionContext.recordFailure(st, Reasons.of(f.kind()), f.sqlState(), f.message(), f.isTransient(), now);
+        draft.failure().record(Reasons.of(f.kind()), f.sqlState(), f.message(), f.isTransient(), now);
         if (!f.isTransient()) {
             return stallWithBackoff(Reasons.of(f.kind()), f.message());
         }
         Duration wait = RetryGate.backoff(settings.retryBackoffBase(), settings.retryBackoffMax(),
                 st.getLastError().getOccurrences());
-        st.setNextAttemptAt(now.plus(wait).truncatedTo(ChronoUnit.SECONDS).toString());
-        if (st.getPhase() == Phase.Ready && Conditions.observedGeneration(st) == gen()) {
+        draft.failure().nextAttemptAt(now.plus(wait));
+        if (last.getPhase() == Phase.Ready && Conditions.observedGeneration(last) == gen()) {
             return new Decision.Wait(st, java.util.List.of(), wait);
         }
         return waitFor(Phase.Pending, Reason.DatabaseUnreachable, "cannot reach the database: " + f.message()
                 + "; retrying in " + Durations.human(wait), wait);
-    }
-
-    /** Records a failure in status.lastError (occurrences count consecutive failures of the same reason). */
-    public static void recordFailure(PostgresIndexStatus st, Reason reason, String sqlState, String message,
-            boolean transientError, Instant when) {
-        ErrorInfo prev = st.getLastError();
-        ErrorInfo e = new ErrorInfo();
-        e.setReason(reason);
-        e.setSqlState(sqlState);
-        e.setMessage(message);
-        e.setTransientError(transientError);
-        e.setTime(when.toString());
-        e.setOccurrences(prev != null && reason.equals(prev.getReason()) && prev.getOccurrences() != null
-                ? prev.getOccurrences() + 1 : 1);
-        st.setLastError(e);
-        st.setNextAttemptAt(null);
     }
 }

@@ -58,8 +58,11 @@ public sealed interface JobKind permits WritingJob, ReadingJob {
         return false;
     }
 
-    /** Writes the intent into status before the statement is sent (its session and slot are held by then). */
-    void recordIntent(PostgresIndexStatus st, DecisionContext ctx, JobPlan job, int pid, Instant now);
+    /**
+     * Writes the intent into {@code ctx}'s draft before the statement is sent (its session and slot are held by
+     * then).
+     */
+    void recordIntent(DecisionContext ctx, JobPlan job, int pid, Instant now);
 
     /** The Normal event of a job that started. */
     Decision.Event started(DecisionContext ctx, JobPlan job, int pid, PostgresIndexStatus st);
@@ -67,6 +70,6 @@ public sealed interface JobKind permits WritingJob, ReadingJob {
     /** What a reconcile reports while the job of this process runs ({@code watch}: empty when unreadable). */
     Decision inFlight(DecisionContext ctx, IndexBuilder.Job<JobKind> job, Optional<Observation.Watch> watch);
 
-    /** Records the job's outcome into {@code ctx}'s status and events (not trusted: the catalog decides next). */
+    /** Records the job's outcome into {@code ctx}'s draft and events (not trusted: the catalog decides next). */
     void recordOutcome(DecisionContext ctx, IndexBuilder.Job<JobKind> job, IndexBuilder.Result r);
 }

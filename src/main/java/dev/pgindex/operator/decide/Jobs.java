@@ -68,4 +68,9 @@ public final class Jobs {
         Duration d = ctx.parsed().buildDeadline();
         return d == null ? 0 : Math.max(1, d.toMillis());
     }
+
+    /** How long a job ran, in seconds to two decimals (status.build.durationSeconds and the like). */
+    static double seconds(java.time.Instant startedAt, java.time.Instant finishedAt) {
+        return Math.round(Duration.between(startedAt, finishedAt).toMillis() / 10.0) / 100.0;
+    }
 }

@@ -2,11 +2,11 @@ package dev.pgindex.operator.decide;
 
 import dev.pgindex.operator.api.v1alpha1.BuildInfo;
 import dev.pgindex.operator.api.v1alpha1.PostgresIndexStatus;
+import dev.pgindex.operator.decide.draft.StatusDraft;
 import dev.pgindex.operator.postgres.Catalog;
 import dev.pgindex.operator.postgres.Observation;
 import dev.pgindex.operator.postgres.OwnershipMark;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -38,7 +38,7 @@ public final class Ownership {
 
     /** Ours: marked with our UID, or unmarked inside the crash window ({@link #launched}). */
     public static boolean ours(DecisionContext ctx, Catalog.IndexState idx, Observation.Comparison comparison) {
-        return marked(idx, ctx.req.uid()) || launched(ctx.st, idx, comparison);
+        return marked(idx, ctx.req.uid()) || launched(ctx.draft().status(), idx, comparison);
     }
 
     /**
@@ -70,7 +70,7 @@ public final class Ownership {
      * (the database down right after the build) closes nothing.
      */
     public static void closeWindow(DecisionContext ctx) {
-        BuildInfo b = ctx.st.getBuild();
+        BuildInfo b = ctx.draft().status().getBuild();
         Observation obs = ctx.obs;
         if (b == null || obs == null || !Operation.of(b).builds() || Boolean.TRUE.equals(b.getCatalogChecked())) {
             return;
@@ -79,7 +79,7 @@ public final class Ownership {
                 && obs.index().map(i -> i.buildingPid() == null).orElse(true)
                 && obs.partitions().stream().allMatch(n -> n.index().map(i -> i.buildingPid() == null).orElse(true));
         if (over) {
-            b.setCatalogChecked(true);
+            ctx.draft().intent().catalogChecked();
         }
     }
 
@@ -101,7 +101,7 @@ public final class Ownership {
      * answer and none has to remember to pin.
      */
     public static void pinObserved(DecisionContext ctx) {
-        BuildInfo b = ctx.st.getBuild();
+        BuildInfo b = ctx.draft().status().getBuild();
         if (b == null || ctx.obs == null) {
             return;
         }
@@ -113,19 +113,19 @@ public final class Ownership {
     }
 
     private static void pinIfOurs(DecisionContext ctx, Catalog.IndexState idx, Observation.Comparison comparison) {
-        BuildInfo b = ctx.st.getBuild();
+        BuildInfo b = ctx.draft().status().getBuild();
         boolean ourBuilder = idx.buildingPid() != null && idx.buildingPid().equals(b.getBuilderPid());
-        if (marked(idx, ctx.req.uid()) || ourBuilder || launched(ctx.st, idx, comparison)) {
-            pin(ctx.st, idx);
+        if (marked(idx, ctx.req.uid()) || ourBuilder || launched(ctx.draft().status(), idx, comparison)) {
+            pin(ctx.draft(), idx);
         }
     }
 
     /** Records the OID of the index our build of this target produced: from now on only that OID is ours. */
-    public static void pin(PostgresIndexStatus st, Catalog.IndexState idx) {
-        BuildInfo b = st.getBuild();
+    public static void pin(StatusDraft draft, Catalog.IndexState idx) {
+        BuildInfo b = draft.status().getBuild();
         if (b != null && b.getIndexOid() == null && Operation.of(b).builds()
                 && (idx.tableSchema() + "." + idx.name()).equals(b.getTarget())) {
-            b.setIndexOid(idx.oid());
+            draft.intent().pinIndexOid(idx.oid());
         }
     }
 
@@ -135,7 +135,8 @@ public final class Ownership {
      * checked since it ended, see {@link #closeWindow}), their OIDs go into {@code status.reindexLeftovers}. OIDs
      * that no longer exist are forgotten.
      */
-    public static void pinLeftovers(PostgresIndexStatus st, List<Catalog.IndexState> leftovers) {
+    public static void pinLeftovers(StatusDraft draft, List<Catalog.IndexState> leftovers) {
+        PostgresIndexStatus st = draft.status();
         BuildInfo b = st.getBuild();
         boolean reindexWindow = Operation.of(b) == Operation.REINDEX && windowOpen(b);
         Set<Long> owned = new TreeSet<>();
@@ -147,7 +148,7 @@ public final class Ownership {
         if (reindexWindow) {
             owned.addAll(present);
         }
-        st.setReindexLeftovers(owned.isEmpty() ? null : new ArrayList<>(owned));
+        draft.facts().reindexLeftovers(List.copyOf(owned));
     }
 
     public static boolean ownedLeftover(PostgresIndexStatus st, Catalog.IndexState leftover) {

@@ -24,6 +24,6 @@ public sealed interface ReadingJob extends JobKind permits VerifyJob, MeasureJob
     /** Nothing to report while it runs: Ready stays as it is, looked at again at the poll interval. */
     @Override
     default Decision inFlight(DecisionContext ctx, IndexBuilder.Job<JobKind> job, Optional<Observation.Watch> watch) {
-        return new Decision.Wait(ctx.status(), List.of(), ctx.settings().buildPollInterval());
+        return new Decision.Wait(ctx.draft().status(), List.of(), ctx.settings().buildPollInterval());
     }
 }

@@ -68,8 +68,8 @@ public record ReindexJob(boolean countsAttempt, String why) implements WritingJo
 
     @Override
     public void succeeded(DecisionContext ctx, IndexBuilder.Job<JobKind> job, IndexBuilder.Result r) {
-        ctx.status().setRebuiltToken(ctx.spec().getRebuild());
-        ctx.status().setLastError(null);
+        ctx.draft().facts().rebuilt(ctx.spec().getRebuild());
+        ctx.draft().failure().clear();
         ctx.event(Decision.Event.normal(Reason.Rebuilding, "REINDEX INDEX CONCURRENTLY " + ctx.def().qualifiedName()
                 + " finished in " + Durations.human(Duration.between(job.startedAt(), r.finishedAt()))));
     }

@@ -5,11 +5,11 @@ import dev.pgindex.operator.api.v1alpha1.ErrorInfo;
 import dev.pgindex.operator.api.v1alpha1.Phase;
 import dev.pgindex.operator.api.v1alpha1.PostgresIndexStatus;
 import dev.pgindex.operator.api.v1alpha1.Reason;
+import dev.pgindex.operator.decide.draft.StatusDraft;
 import dev.pgindex.operator.status.Conditions;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 
 /**
@@ -34,7 +34,7 @@ public final class RetryGate {
 
     /** Empty when the work may start now; otherwise the Wait or Stall that says why not. */
     public static Optional<Decision> check(DecisionContext ctx, Work work) {
-        PostgresIndexStatus st = ctx.st;
+        PostgresIndexStatus st = ctx.draft().status();
         ErrorInfo last = st.getLastError();
         if (last == null) {
             return Optional.empty();
@@ -69,7 +69,7 @@ public final class RetryGate {
             return Optional.empty();
         }
         Duration remaining = Duration.between(ctx.now, next);
-        st.setNextAttemptAt(next.truncatedTo(ChronoUnit.SECONDS).toString());
+        ctx.draft().failure().nextAttemptAt(next);
         if (transientError || work == Work.REBUILD) {
             String what = switch (work) {
                 case BUILD -> "build";
@@ -90,11 +90,9 @@ public final class RetryGate {
      * REINDEX, a cleanup) is a new episode with the whole retry budget: attempts and the last failure of the
      * previous episode, which stayed visible while Ready, are reset here and nowhere else.
      */
-    public static void beginEpisodeIfReady(PostgresIndexStatus st) {
-        if (Conditions.isTrue(st, ConditionType.READY)) {
-            st.setAttempts(null);
-            st.setLastError(null);
-            st.setNextAttemptAt(null);
+    public static void beginEpisodeIfReady(StatusDraft draft) {
+        if (Conditions.isTrue(draft.status(), ConditionType.READY)) {
+            draft.failure().resetBudget();
         }
     }
 

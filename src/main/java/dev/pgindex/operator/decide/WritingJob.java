@@ -1,18 +1,13 @@
 package dev.pgindex.operator.decide;
 
-import dev.pgindex.operator.api.v1alpha1.BuildInfo;
 import dev.pgindex.operator.api.v1alpha1.Phase;
-import dev.pgindex.operator.api.v1alpha1.PostgresIndexStatus;
-import dev.pgindex.operator.api.v1alpha1.ProgressInfo;
 import dev.pgindex.operator.api.v1alpha1.Reason;
+import dev.pgindex.operator.decide.draft.StatusDraft;
 import dev.pgindex.operator.postgres.IndexBuilder;
 import dev.pgindex.operator.postgres.Observation;
 import dev.pgindex.operator.postgres.SqlErrors;
-import dev.pgindex.operator.status.Conditions;
 
-import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 
 /**
@@ -57,50 +52,39 @@ public sealed interface WritingJob extends JobKind permits BuildJob, ReindexJob,
     }
 
     @Override
-    default void recordIntent(PostgresIndexStatus st, DecisionContext ctx, JobPlan job, int pid, Instant now) {
-        RetryGate.beginEpisodeIfReady(st);
-        BuildInfo b = new BuildInfo();
-        b.setOperation(operation().text);
-        b.setTarget(job.qualifiedTarget());
-        b.setBuilderPid(pid);
-        b.setStatement(job.sql());
-        b.setStartedAt(Instant.now().toString());
+    default void recordIntent(DecisionContext ctx, JobPlan job, int pid, Instant now) {
+        StatusDraft draft = ctx.draft();
+        RetryGate.beginEpisodeIfReady(draft);
         // the OID of what a build or REINDEX produces is pinned at the first look after it (Ownership.pin)
-        b.setIndexOid(builds() ? null : job.indexOid());
-        st.setBuild(b);
-        st.setNextAttemptAt(null);
-        BuildWatch.clearBlockers(st);
+        draft.intent().begin(operation().text, job.qualifiedTarget(), pid, job.sql(), builds() ? null : job.indexOid());
+        draft.failure().nextAttemptAt(null);
+        draft.progress().clearBlockers();
         if (builds()) {
-            ProgressInfo progress = new ProgressInfo();
-            progress.setPhase("starting");
-            progress.setPercent(0);
-            progress.setDisplay("0%");
-            progress.setUpdatedAt(now.truncatedTo(ChronoUnit.SECONDS).toString());
-            st.setProgress(progress);
+            draft.progress().starting(now);
         }
         if (builds() && countsAttempt()) {
-            st.setAttempts((st.getAttempts() == null ? 0 : st.getAttempts()) + 1);
+            draft.intent().countAttempt();
         }
-        String attempt = countsAttempt() ? ", attempt " + st.getAttempts() : "";
-        Conditions.reconciling(st, ctx.gen(), Phase.Building, reason(), intentMessage(ctx, job, pid, attempt), now);
+        String attempt = countsAttempt() ? ", attempt " + draft.status().getAttempts() : "";
+        draft.conditions().reconciling(ctx.gen(), Phase.Building, reason(), intentMessage(ctx, job, pid, attempt), now);
     }
 
     @Override
     default Decision inFlight(DecisionContext ctx, IndexBuilder.Job<JobKind> job, Optional<Observation.Watch> watch) {
         Reason reason = reason();
-        var build = ctx.status().getBuild();
+        var build = ctx.draft().status().getBuild();
         String target = build != null && build.getTarget() != null ? build.getTarget() : ctx.def().qualifiedName();
         String what = running() + target + " concurrently (backend " + job.pid() + ", running for "
                 + Durations.human(job.elapsed()) + ")";
         if (watch.isPresent()) {
             if (pinsOidWhileRunning() && build != null && build.getIndexOid() == null) {
-                watch.get().buildingIndexOid().ifPresent(build::setIndexOid);
+                watch.get().buildingIndexOid().ifPresent(oid -> ctx.draft().intent().pinIndexOid(oid));
             }
             Reason blocked = BuildWatch.record(ctx, watch.get(), job.role());
             BuildEta.record(ctx, job.startedAt());
             if (blocked != null) {
                 reason = blocked;
-                what = what + "; waiting for " + ctx.status().getBlockedBy();
+                what = what + "; waiting for " + ctx.draft().status().getBlockedBy();
             }
         }
         return ctx.waitFor(Phase.Building, reason, what, ctx.settings().buildPollInterval());
@@ -108,24 +92,19 @@ public sealed interface WritingJob extends JobKind permits BuildJob, ReindexJob,
 
     @Override
     default void recordOutcome(DecisionContext ctx, IndexBuilder.Job<JobKind> job, IndexBuilder.Result r) {
-        PostgresIndexStatus st = ctx.status();
+        StatusDraft draft = ctx.draft();
         if (r.success()) {
             succeeded(ctx, job, r);
         }
-        BuildWatch.clearBlockers(st);
-        BuildInfo b = st.getBuild();
-        if (b != null && Integer.valueOf(job.pid()).equals(b.getBuilderPid())) {
-            b.setFinishedAt(r.finishedAt().toString());
-            // the name was taken by someone else (nothing of ours exists), or a REINDEX finished (the mark moved
-            // to the rebuilt index with it): no crash window is left to look at
-            boolean nameTaken = !r.success() && "42P07".equals(r.failure().sqlState());
-            b.setCatalogChecked(nameTaken || (r.success() && closesCrashWindowOnSuccess()));
-            b.setDurationSeconds(Math.round(Duration.between(job.startedAt(), r.finishedAt()).toMillis() / 10.0) / 100.0);
-        }
+        draft.progress().clearBlockers();
+        // the name was taken by someone else (nothing of ours exists), or a REINDEX finished (the mark moved
+        // to the rebuilt index with it): no crash window is left to look at
+        boolean nameTaken = !r.success() && "42P07".equals(r.failure().sqlState());
+        draft.intent().finished(job.pid(), r.finishedAt(), nameTaken || (r.success() && closesCrashWindowOnSuccess()),
+                Jobs.seconds(job.startedAt(), r.finishedAt()));
         if (!r.success()) {
             SqlErrors.Failure f = r.failure();
-            DecisionContext.recordFailure(st, Reasons.of(f.kind()), f.sqlState(), f.message(), f.isTransient(),
-                    r.finishedAt());
+            draft.failure().record(Reasons.of(f.kind()), f.sqlState(), f.message(), f.isTransient(), r.finishedAt());
             ctx.event(Decision.Event.warning(Reasons.of(f.kind()), failed() + ctx.def().qualifiedName() + " failed"
                     + (f.sqlState() == null ? "" : " (SQLSTATE " + f.sqlState() + ")") + ": " + f.message()
                     + (f.isTransient() ? "; it will be cleaned up and retried" : "")));

@@ -5,10 +5,10 @@ import dev.pgindex.operator.api.v1alpha1.PostgresIndexStatus;
 import dev.pgindex.operator.api.v1alpha1.Reason;
 import dev.pgindex.operator.decide.Decision;
 import dev.pgindex.operator.decide.DecisionContext;
-import dev.pgindex.operator.decide.Guards;
 import dev.pgindex.operator.decide.JobKind;
 import dev.pgindex.operator.decide.JobPlan;
 import dev.pgindex.operator.decide.Settings;
+import dev.pgindex.operator.decide.draft.StatusDraft;
 import dev.pgindex.operator.postgres.DatabaseException;
 import dev.pgindex.operator.postgres.ErrorKind;
 import dev.pgindex.operator.postgres.IndexBuilder;
@@ -81,8 +81,8 @@ final class Actor {
         }
         if (d instanceof Decision.EndSessions e) {
             // the sessions block this process's own job, whose session read the role
-            return endSessions(e, session, events, builder.job(ctx.req().uid()).map(IndexBuilder.Job::role)
-                    .orElse(null));
+            return endSessions(e, ctx.draft(), session, events, builder.job(ctx.req().uid())
+                    .map(IndexBuilder.Job::role).orElse(null));
         }
         if (d instanceof Decision.Release r) {
             return new Acted(r.status(), null, false, true);
@@ -110,7 +110,11 @@ final class Actor {
     private Acted startJob(Decision.StartJob d, DecisionContext ctx, StatusSink sink, Events events,
             Runnable wakeUp) throws Exception {
         JobPlan job = d.job();
+        StatusDraft draft = ctx.draft();
         PostgresIndexStatus st = d.status();
+        if (st != draft.status()) {
+            throw new IllegalStateException("a decision carries the draft of the context that made it");
+        }
         String db = ctx.req().connection().databaseKey();
         String uid = ctx.req().uid();
         // Deletions never queue (their own requeue brings them back); builds wait in line without a connection
@@ -130,8 +134,8 @@ final class Actor {
         }
         IndexBuilder.Prepared<JobKind> p = prepared.get();
         if (!deleting) {
-            job.kind().recordIntent(st, ctx, job, p.pid(), ctx.now());
-            Conditions.settleObservedGeneration(st);
+            job.kind().recordIntent(ctx, job, p.pid(), ctx.now());
+            draft.conditions().settleObservedGeneration();
             try {
                 sink.persist(st); // intent first
             } catch (Exception e) {
@@ -172,7 +176,7 @@ final class Actor {
     }
 
     /** Ends each session; its event once done, or a Warning and status.guards when the role may not. */
-    private static Acted endSessions(Decision.EndSessions e, Session session, Events events,
+    private static Acted endSessions(Decision.EndSessions e, StatusDraft draft, Session session, Events events,
             String role) {
         PostgresIndexStatus st = e.status();
         for (Decision.EndSessions.SessionToEnd t : e.targets()) {
@@ -184,12 +188,7 @@ final class Actor {
                 String msg = "could not " + (t.terminate() ? "terminate" : "cancel") + " pid " + t.pid() + ": "
                         + ex.failure().message() + (ex.failure().kind() == ErrorKind.InsufficientPrivilege
                                 ? "; grant pg_signal_backend to " + SqlErrors.operatorsRole(role) : "");
-                Guards.update(st, g -> {
-                    List<Integer> pids = new ArrayList<>(g.getNotEnded() == null ? List.of() : g.getNotEnded());
-                    pids.add(t.pid());
-                    g.setNotEnded(pids);
-                    g.setBlockingSessions(msg);
-                });
+                draft.guards().notEnded(t.pid(), msg);
                 events.warning(Reason.InsufficientPrivilege, msg);
             }
         }

@@ -11,6 +11,7 @@ import dev.pgindex.operator.decide.Guards;
 import dev.pgindex.operator.decide.JobKind;
 import dev.pgindex.operator.decide.Request;
 import dev.pgindex.operator.decide.Settings;
+import dev.pgindex.operator.decide.draft.StatusDraft;
 import dev.pgindex.operator.decide.step.BlockingSessionsStep;
 import dev.pgindex.operator.decide.step.DeletionStep;
 import dev.pgindex.operator.decide.step.InFlightJobStep;
@@ -109,11 +110,13 @@ public final class IndexEngine {
     public Outcome reconcile(Request req, PostgresIndexStatus current, StatusSink sink, Events events,
             Runnable wakeUp) throws Exception {
         Instant now = Instant.now(clock);
-        PostgresIndexStatus st = newGeneration(StatusCopies.copy(current), req.generation());
+        StatusDraft draft = new StatusDraft(StatusCopies.copy(current));
+        draft.forGeneration(req.generation());
+        PostgresIndexStatus st = draft.status();
         Outcome o;
         try {
             ParsedSpec parsed = ParsedSpec.of(req.spec()); // the only place spec text is parsed
-            st.setSpecHash(parsed.definition().hash());
+            draft.facts().specHash(parsed.definition().hash());
             try {
                 o = reconcileDefinition(req, parsed, st, sink, events, wakeUp, now);
             } finally {
@@ -125,7 +128,7 @@ public final class IndexEngine {
             o = finish(actor, context(req, null, st, null, now).stall(Reason.InvalidSpec,
                     "invalid spec: " + e.getMessage(), null), events);
         }
-        Conditions.settleObservedGeneration(o.status());
+        new StatusDraft(o.status()).conditions().settleObservedGeneration(); // the reconcile's own copy
         metrics.health(req.uid(), req.namespace(), req.name(), o.status().getHealth());
         return o;
     }
@@ -134,9 +137,9 @@ public final class IndexEngine {
             Events events, Runnable wakeUp, Instant now) throws Exception {
         IndexDefinition def = parsed.definition();
         if (req.connection() == null) {
-            DecisionContext.recordFailure(st, req.connectionProblem(), null, req.connectionMessage(), false, now);
-            return finish(actor, context(req, parsed, st, null, now).stallWithBackoff(req.connectionProblem(),
-                    req.connectionMessage()), events);
+            DecisionContext ctx = context(req, parsed, st, null, now);
+            ctx.draft().failure().record(req.connectionProblem(), null, req.connectionMessage(), false, now);
+            return finish(actor, ctx.stallWithBackoff(req.connectionProblem(), req.connectionMessage()), events);
         }
         Optional<IndexBuilder.Job<JobKind>> job = builder.job(req.uid());
         if (job.isPresent() && !job.get().done()) {
@@ -180,8 +183,8 @@ public final class IndexEngine {
                             .withHealth(checks);
                     d = Steps.decide(ctx);
                 }
-                if (d instanceof Decision.Ready ready) { // size and scans, at most once per usage interval
-                    usage.record(ready.status(), session, databases, req, parsed, now);
+                if (d instanceof Decision.Ready) { // size and scans, at most once per usage interval
+                    usage.record(ctx.draft(), session, databases, req, parsed, now);
                 }
                 Actor.Acted acted = actor.act(d, ctx, session, sink, events, wakeUp);
                 st = acted.status();
@@ -202,16 +205,6 @@ public final class IndexEngine {
     private boolean stillQueued(Request req, PostgresIndexStatus st) {
         return slots.queuedBehindOwnJobs(req.connection().databaseKey(), req.uid())
                 && Conditions.observedGeneration(st) == req.generation() && Actor.saysWaitingForSlot(st);
-    }
-
-    /** A new spec (or a new resource, -1): failures and attempts of the old one no longer count. */
-    private static PostgresIndexStatus newGeneration(PostgresIndexStatus st, long gen) {
-        if (st.getObservedGeneration() != null && st.getObservedGeneration() != gen) {
-            st.setAttempts(null);
-            st.setLastError(null);
-            st.setNextAttemptAt(null);
-        }
-        return st;
     }
 
     /** Records the outcome of this process's job (not trusted: the catalog decides next). */

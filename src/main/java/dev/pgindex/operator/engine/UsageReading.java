@@ -5,8 +5,9 @@ import dev.pgindex.operator.api.v1alpha1.PostgresIndexStatus;
 import dev.pgindex.operator.api.v1alpha1.UsageStatus;
 import dev.pgindex.operator.decide.Ownership;
 import dev.pgindex.operator.decide.Request;
-import dev.pgindex.operator.decide.Usage;
+import dev.pgindex.operator.decide.draft.Usage;
 import dev.pgindex.operator.decide.UsageReplica;
+import dev.pgindex.operator.decide.draft.StatusDraft;
 import dev.pgindex.operator.postgres.DatabaseException;
 import dev.pgindex.operator.postgres.Databases;
 import dev.pgindex.operator.postgres.IndexDefinition;
@@ -49,9 +50,10 @@ final class UsageReading {
                 || !now.isBefore(Instant.parse(u.getReadAt()).plus(defaults.interval()));
     }
 
-    /** Reads and records usage into {@code st} (the status of a Ready decision) when it is due. */
-    void record(PostgresIndexStatus st, Session session, Databases databases, Request req,
+    /** Reads and records usage into {@code draft} (the status of a Ready decision) when it is due. */
+    void record(StatusDraft draft, Session session, Databases databases, Request req,
             ParsedSpec parsed, Instant now) {
+        PostgresIndexStatus st = draft.status();
         IndexDefinition def = parsed.definition();
         if (st.getPartitions() != null || !due(st, now)) {
             return; // a partitioned index has no size or scans of its own: nothing to read
@@ -70,7 +72,8 @@ final class UsageReading {
         for (UsageReplica r : req.replicas().get()) {
             replicas.add(replica(databases, r, def));
         }
-        st.setUsage(Usage.next(st.getUsage(), primary.get(), replicas, now, parsed.unusedAfter() != null ? parsed.unusedAfter() : defaults.unusedAfter(), builtAt(st)));
+        draft.health().usage(primary.get(), replicas, now, parsed.unusedAfter() != null ? parsed.unusedAfter()
+                : defaults.unusedAfter(), builtAt(st));
     }
 
     private static Usage.Seen replica(Databases databases, UsageReplica r, IndexDefinition def) {

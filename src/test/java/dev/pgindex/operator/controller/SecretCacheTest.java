@@ -111,10 +111,10 @@ class SecretCacheTest {
     void shouldTreatALoginFailureAsAReasonToReadTheSecretAgain() {
         var st = new dev.pgindex.operator.api.v1alpha1.PostgresIndexStatus();
         assertThat(PostgresIndexReconciler.connectionRefused(st)).isFalse();
-        dev.pgindex.operator.decide.DecisionContext.recordFailure(st, Reason.AuthenticationFailed, "28P01",
+        new dev.pgindex.operator.decide.draft.StatusDraft(st).failure().record(Reason.AuthenticationFailed, "28P01",
                 "password authentication failed", false, now.get());
         assertThat(PostgresIndexReconciler.connectionRefused(st)).isTrue();
-        dev.pgindex.operator.decide.DecisionContext.recordFailure(st, Reason.UniqueViolation, "23505", "duplicate",
+        new dev.pgindex.operator.decide.draft.StatusDraft(st).failure().record(Reason.UniqueViolation, "23505", "duplicate",
                 false, now.get());
         assertThat(PostgresIndexReconciler.connectionRefused(st)).isFalse();
     }

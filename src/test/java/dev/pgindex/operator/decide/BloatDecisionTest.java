@@ -57,7 +57,11 @@ public class BloatDecisionTest {
     }
 
     static void measured(PostgresIndexStatus s, double percent, long bytes, long minutesAgo) {
-        BloatStatus b = BloatRecords.of(s);
+        if (s.getHealth() == null) {
+            s.setHealth(new dev.pgindex.operator.api.v1alpha1.HealthStatus());
+        }
+        BloatStatus b = s.getHealth().getBloat() == null ? new BloatStatus() : s.getHealth().getBloat();
+        s.getHealth().setBloat(b);
         b.setMethod("pgstatindex");
         b.setPercent(percent);
         b.setSizeBytes(bytes);
@@ -129,7 +133,7 @@ public class BloatDecisionTest {
             Decision d = Steps.decide(ctx);
             JobPlan plan = ((Decision.StartJob) d).job();
             PostgresIndexStatus st = d.status();
-            plan.kind().recordIntent(st, ctx, plan, 77, x.now);
+            plan.kind().recordIntent(ctx, plan, 77, x.now);
             return new Outcome(null, st, List.of(plan.kind().started(ctx, plan, 77, st)), null, null);
         };
         return g;

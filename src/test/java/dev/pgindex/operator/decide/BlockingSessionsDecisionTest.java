@@ -145,7 +145,12 @@ public class BlockingSessionsDecisionTest {
                         waits(Building, Reason.WaitingForTransactions)),
                 row("blockers: Terminate, a pid the operator already failed to end -> not tried again",
                         running(terminateReports(), 60, blocked(idle(7001, "nightly-report")))
-                                .status(s -> Guards.update(s, g -> g.setNotEnded(new ArrayList<>(List.of(7001))))),
+                                .status(s -> {
+                                    if (s.getGuards() == null) {
+                                        s.setGuards(new dev.pgindex.operator.api.v1alpha1.GuardStatus());
+                                    }
+                                    s.getGuards().setNotEnded(new ArrayList<>(List.of(7001)));
+                                }),
                         waits(Building, Reason.WaitingForTransactions)));
     }
 

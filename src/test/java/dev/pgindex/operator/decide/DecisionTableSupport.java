@@ -721,7 +721,7 @@ final class DecisionTableSupport {
                 assertThat(d).as("the steps decide to start a job").isInstanceOf(Decision.StartJob.class);
                 JobPlan plan = ((Decision.StartJob) d).job();
                 PostgresIndexStatus st = d.status();
-                plan.kind().recordIntent(st, ctx, plan, 77, g.now);
+                plan.kind().recordIntent(ctx, plan, 77, g.now);
                 return new Outcome(d, st, List.of(plan.kind().started(ctx, plan, 77, st)), null, null);
             };
             deterministic = false; // build.startedAt is the wall clock
@@ -777,7 +777,7 @@ final class DecisionTableSupport {
         }
 
         static Outcome recorded(DecisionContext ctx) {
-            return new Outcome(null, ctx.status(), List.copyOf(ctx.events), null, null);
+            return new Outcome(null, ctx.draft().status(), List.copyOf(ctx.events), null, null);
         }
     }
 

@@ -1438,7 +1438,7 @@ class DecisionTableTest {
             DecisionContext ctx = g.context();
             Decision d = Steps.decide(ctx);
             assertThat(d).as("build %d is started", build).isInstanceOf(Decision.StartJob.class);
-            ((Decision.StartJob) d).job().kind().recordIntent(d.status(), ctx, ((Decision.StartJob) d).job(), 77, g.now);
+            ((Decision.StartJob) d).job().kind().recordIntent(ctx, ((Decision.StartJob) d).job(), 77, g.now);
             g.status = d.status();
             SqlErrors.Failure f = build < 5 ? UNIQUE : failure(ErrorKind.Cancelled);
             g.jobEnded(BUILD, new IndexBuilder.Result(false, f, g.now.plusSeconds(1)));

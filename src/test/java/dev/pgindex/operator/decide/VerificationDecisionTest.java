@@ -1,5 +1,6 @@
 package dev.pgindex.operator.decide;
 
+import dev.pgindex.operator.decide.draft.Verifications;
 import dev.pgindex.operator.api.v1alpha1.ConditionType;
 import dev.pgindex.operator.api.v1alpha1.CorruptionPolicy;
 import dev.pgindex.operator.api.v1alpha1.HealthPolicy;
@@ -67,7 +68,12 @@ public class VerificationDecisionTest {
     }
 
     static void last(PostgresIndexStatus s, String result, long oid, long minutesAgo) {
-        VerificationStatus v = Verifications.of(s);
+        if (s.getHealth() == null) {
+            s.setHealth(new dev.pgindex.operator.api.v1alpha1.HealthStatus());
+        }
+        VerificationStatus v = s.getHealth().getVerification() == null ? new VerificationStatus()
+                : s.getHealth().getVerification();
+        s.getHealth().setVerification(v);
         v.setResult(result);
         v.setIndexOid(oid);
         v.setMessage(result.equals(Verifications.FAILED) ? CORRUPT.message() : "fine");
@@ -165,7 +171,7 @@ public class VerificationDecisionTest {
             assertThat(d).isInstanceOf(Decision.StartJob.class);
             JobPlan plan = ((Decision.StartJob) d).job();
             PostgresIndexStatus st = d.status();
-            plan.kind().recordIntent(st, ctx, plan, 77, x.now);
+            plan.kind().recordIntent(ctx, plan, 77, x.now);
             assertThat(Conditions.isTrue(st, ConditionType.READY)).isTrue();
             return new Outcome(null, st, List.of(plan.kind().started(ctx, plan, 77, st)), null, null);
         };

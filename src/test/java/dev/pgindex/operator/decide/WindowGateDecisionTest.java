@@ -1,5 +1,6 @@
 package dev.pgindex.operator.decide;
 
+import dev.pgindex.operator.decide.draft.StatusDraft;
 import dev.pgindex.operator.api.v1alpha1.BuildSchedule;
 import dev.pgindex.operator.api.v1alpha1.MaintenanceWindow;
 import dev.pgindex.operator.api.v1alpha1.PostgresIndexSpec;
@@ -195,7 +196,7 @@ public class WindowGateDecisionTest {
     @Test
     void aReadyIndexKeepsNoEta() {
         var status = DecisionTableTest.check(row("ready clears the eta",
-                given().wasBuilding().status(s -> Guards.update(s, gs -> gs.setEta("2026-12-01T12:10:00Z")))
+                given().wasBuilding().status(s -> new StatusDraft(s).guards().eta("2026-12-01T12:10:00Z"))
                         .index(Idx.valid().marked(Mark.OURS)).same(),
                 DecisionTableSupport.Expect.ready(Reason.IndexReady).events("Normal IndexReady"))).status();
         assertThat(Optional.ofNullable(status.getGuards())).isEmpty();

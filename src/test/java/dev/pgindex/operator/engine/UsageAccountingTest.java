@@ -1,7 +1,7 @@
 package dev.pgindex.operator.engine;
 
 import dev.pgindex.operator.api.v1alpha1.UsageStatus;
-import dev.pgindex.operator.decide.Usage;
+import dev.pgindex.operator.decide.draft.Usage;
 import dev.pgindex.operator.postgres.UsageReads;
 import org.junit.jupiter.api.Test;
 

@@ -25,7 +25,7 @@ public final class AbsentIndexStep implements Step {
         if (obs.index().isPresent()) {
             return Optional.empty();
         }
-        ctx.status().setIndex(null);
+        ctx.draft().facts().noIndex();
         if (obs.builderBackend().isPresent()) {
             return Optional.of(ctx.waitFor(Phase.Building, Reason.BuildInProgress, "a build started earlier (backend "
                     + obs.builderBackend().get().pid() + ") is still waiting to start; waiting for it",
@@ -33,29 +33,29 @@ public final class AbsentIndexStep implements Step {
         }
         if (obs.table().isEmpty()) {
             String table = ctx.def().schema() + "." + ctx.def().table();
-            DecisionContext.recordFailure(ctx.status(), Reason.TableNotFound, "42P01", "table " + table
+            ctx.draft().failure().record(Reason.TableNotFound, "42P01", "table " + table
                     + " does not exist", false, ctx.now());
             return Optional.of(ctx.stallWithBackoff(Reason.TableNotFound, "table " + table + " does not exist; the "
                     + "operator checks again with backoff (up to every "
                     + Durations.human(ctx.settings().permanentRecheckMax()) + ") and builds the index once it appears"));
         }
-        RetryGate.beginEpisodeIfReady(ctx.status());
+        RetryGate.beginEpisodeIfReady(ctx.draft());
         Optional<Decision> gate = RetryGate.check(ctx, RetryGate.Work.BUILD);
         if (gate.isPresent()) {
             return gate;
         }
         if (obs.missingPrivilege() != null) {
-            DecisionContext.recordFailure(ctx.status(), Reason.InsufficientPrivilege, "42501",
+            ctx.draft().failure().record(Reason.InsufficientPrivilege, "42501",
                     obs.missingPrivilege(), false, ctx.now());
             return Optional.of(ctx.stallWithBackoff(Reason.InsufficientPrivilege, obs.missingPrivilege()));
         }
         if (obs.candidateProblem() != null) {
             SqlErrors.Failure f = obs.candidateProblem();
-            DecisionContext.recordFailure(ctx.status(), Reasons.of(f.kind()), f.sqlState(),
+            ctx.draft().failure().record(Reasons.of(f.kind()), f.sqlState(),
                     "the definition was rejected by PostgreSQL: " + f.message(), false, ctx.now());
-            return Optional.of(ctx.stallWithBackoff(Reasons.of(f.kind()), ctx.status().getLastError().getMessage()));
+            return Optional.of(ctx.stallWithBackoff(Reasons.of(f.kind()), ctx.draft().status().getLastError().getMessage()));
         }
         return Optional.of(ctx.start(Jobs.build(ctx, ctx.def(), obs.table().get().oid(),
-                !RetryGate.isRecheck(ctx.status()))));
+                !RetryGate.isRecheck(ctx.draft().status()))));
     }
 }

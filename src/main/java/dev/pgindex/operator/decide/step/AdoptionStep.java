@@ -21,7 +21,7 @@ public final class AdoptionStep implements Step {
         Catalog.IndexState idx = ctx.obs().index().orElseThrow();
         Optional<OwnershipMark> mark = ctx.obs().mark();
         boolean ours = Ownership.marked(idx, ctx.req().uid());
-        boolean intent = !ours && Ownership.launched(ctx.status(), idx, ctx.obs().comparison());
+        boolean intent = !ours && Ownership.launched(ctx.draft().status(), idx, ctx.obs().comparison());
         if (ours && ctx.def().isHashOf(mark.get().specHash())) {
             return Optional.empty();
         }

@@ -22,7 +22,7 @@ final class AfterReady {
      * the build slot apply to it like to any rebuild).
      */
     static Decision rebuild(DecisionContext ctx, Catalog.IndexState idx, String why) {
-        RetryGate.beginEpisodeIfReady(ctx.status());
+        RetryGate.beginEpisodeIfReady(ctx.draft());
         if (ctx.obs().builderBackend().isPresent()) {
             return ctx.waitFor(Phase.Building, Reason.BuildInProgress, "a REINDEX started earlier (backend "
                     + ctx.obs().builderBackend().get().pid() + ") is still running; waiting for it",
@@ -32,7 +32,7 @@ final class AfterReady {
         if (gate.isPresent()) {
             return gate.get();
         }
-        return ctx.start(Jobs.reindex(ctx, idx.tableOid(), !RetryGate.isRecheck(ctx.status()), why));
+        return ctx.start(Jobs.reindex(ctx, idx.tableOid(), !RetryGate.isRecheck(ctx.draft().status()), why));
     }
 
     /**

@@ -1,6 +1,5 @@
 package dev.pgindex.operator.decide.step;
 
-import dev.pgindex.operator.api.v1alpha1.AnalyzeInfo;
 import dev.pgindex.operator.api.v1alpha1.BuildInfo;
 import dev.pgindex.operator.api.v1alpha1.Phase;
 import dev.pgindex.operator.api.v1alpha1.Reason;
@@ -10,7 +9,6 @@ import dev.pgindex.operator.decide.Ownership;
 import dev.pgindex.operator.postgres.Analyze;
 import dev.pgindex.operator.spec.BuildSettingsPlan;
 
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
 
@@ -23,11 +21,11 @@ import java.util.Optional;
 public final class AnalyzeStep implements Step {
     @Override
     public Optional<Decision> decide(DecisionContext ctx) {
-        BuildInfo b = ctx.status().getBuild();
+        BuildInfo b = ctx.draft().status().getBuild();
         if (b == null || b.getStartedAt() == null || b.getFinishedAt() == null
                 || !Ownership.Operation.of(b).builds()
                 || !ctx.def().qualifiedName().equals(b.getTarget())
-                || (ctx.status().getAnalyze() != null && b.getStartedAt().equals(ctx.status().getAnalyze().getForBuild()))) {
+                || (ctx.draft().status().getAnalyze() != null && b.getStartedAt().equals(ctx.draft().status().getAnalyze().getForBuild()))) {
             return Optional.empty();
         }
         String why = BuildSettingsPlan.analyzeReason(ctx.spec(), ctx.def());
@@ -35,14 +33,11 @@ public final class AnalyzeStep implements Step {
             return Optional.empty();
         }
         String table = ctx.def().schema() + "." + ctx.def().table();
-        AnalyzeInfo info = new AnalyzeInfo();
-        info.setForBuild(b.getStartedAt());
-        info.setAt(ctx.now().truncatedTo(ChronoUnit.SECONDS).toString());
-        info.setResult("analyzed " + table + " (" + why + ")");
-        ctx.status().setAnalyze(info);
+        ctx.draft().health().analyzed(b.getStartedAt(), ctx.now(), "analyzed " + table + " (" + why + ")");
         return Optional.of(ctx.shortLock(List.of(Analyze.statement(ctx.def().schema(), ctx.def().table())),
                 Decision.Event.normal(Reason.Analyzed, "analyzed " + table + " after the build: " + why), f -> {
-                    info.setResult("ANALYZE " + table + " did not run: " + f.message() + "; not retried");
+                    ctx.draft().health().analyzeFailed("ANALYZE " + table + " did not run: " + f.message()
+                            + "; not retried");
                     return ctx.waitFor(Phase.Building, Reason.Building, "the build of " + ctx.def().qualifiedName()
                             + " is done; ANALYZE of " + table + " did not run (" + f.message() + ")",
                             ctx.settings().buildPollInterval());

@@ -7,11 +7,11 @@ import dev.pgindex.operator.api.v1alpha1.ConditionType;
 import dev.pgindex.operator.api.v1alpha1.PostgresIndexSpec;
 import dev.pgindex.operator.api.v1alpha1.PostgresIndexStatus;
 import dev.pgindex.operator.api.v1alpha1.Reason;
-import dev.pgindex.operator.decide.BloatRecords;
 import dev.pgindex.operator.decide.Decision;
 import dev.pgindex.operator.decide.DecisionContext;
 import dev.pgindex.operator.decide.Jobs;
 import dev.pgindex.operator.decide.Ownership;
+import dev.pgindex.operator.decide.draft.BloatDraft;
 import dev.pgindex.operator.postgres.Bloat;
 import dev.pgindex.operator.postgres.Catalog;
 import dev.pgindex.operator.spec.ParsedSpec;
@@ -37,15 +37,15 @@ public final class BloatStep implements Step {
         if (idx.relkind() != 'i' || policy == null) {
             return Optional.empty();
         }
-        PostgresIndexStatus st = ctx.status();
+        PostgresIndexStatus st = ctx.draft().status();
         if (due(st, idx, ctx.spec(), ctx.parsed(), ctx.now()) && ctx.health().bloat().isPresent()) {
             Bloat.Reading reading = ctx.health().bloat().get();
             if (reading.pgstattupleSchema() == null) {
-                BloatRecords.recordEstimate(BloatRecords.of(st), idx.oid(), reading.estimate(), ctx.now());
+                ctx.draft().health().bloat().estimated(idx.oid(), reading.estimate(), ctx.now());
             } else if (Conditions.isTrue(st, ConditionType.READY)) { // a first measurement never delays Ready
                 Optional<String> outside = AfterReady.outsideWindows(ctx);
                 if (outside.isPresent()) {
-                    BloatRecords.of(st).setMessage("measuring waits: " + outside.get());
+                    ctx.draft().health().bloat().message("measuring waits: " + outside.get());
                     return Optional.empty();
                 }
                 return Optional.of(ctx.start(Jobs.measure(ctx, idx.tableOid(), idx.oid(),
@@ -57,24 +57,25 @@ public final class BloatStep implements Step {
             return Optional.empty();
         }
         String figure = b.getPercent() + "% by " + b.getMethod();
+        BloatDraft record = ctx.draft().health().bloat();
         if (policy.getRebuildAbovePercent() == null) {
-            b.setMessage(figure + "; measured only (no rebuildAbovePercent)");
+            record.message(figure + "; measured only (no rebuildAbovePercent)");
             return Optional.empty();
         }
         if (b.getPercent() < policy.getRebuildAbovePercent()) {
-            b.setMessage(figure + ", under the threshold of " + policy.getRebuildAbovePercent() + "%");
+            record.message(figure + ", under the threshold of " + policy.getRebuildAbovePercent() + "%");
             return Optional.empty();
         }
         Long minSize = ctx.parsed().bloatMinSize();
         if (minSize != null && (b.getSizeBytes() == null || b.getSizeBytes() < minSize)) {
-            b.setMessage(figure + ", over the threshold of " + policy.getRebuildAbovePercent() + "%, but the index "
+            record.message(figure + ", over the threshold of " + policy.getRebuildAbovePercent() + "%, but the index "
                     + "is smaller than minSize " + policy.getMinSize());
             return Optional.empty();
         }
         Instant last = lastBuild(st.getBuild());
         Duration minInterval = ctx.parsed().bloatMinInterval();
         if (last != null && minInterval != null && ctx.now().isBefore(last.plus(minInterval))) {
-            b.setMessage(figure + ", over the threshold of " + policy.getRebuildAbovePercent() + "%; not rebuilt "
+            record.message(figure + ", over the threshold of " + policy.getRebuildAbovePercent() + "%; not rebuilt "
                     + "before " + last.plus(minInterval).truncatedTo(ChronoUnit.SECONDS) + " (minInterval "
                     + policy.getMinInterval()
                     + " after the last build or rebuild)");
@@ -86,7 +87,7 @@ public final class BloatStep implements Step {
             ctx.event(Decision.Event.normal(Reason.Bloated, "index " + ctx.def().qualifiedName() + " is "
                     + b.getPercent() + "% bloated (" + b.getMethod() + "); " + message));
         }
-        b.setMessage(message);
+        record.message(message);
         return Optional.of(AfterReady.rebuild(ctx, idx, why));
     }
 

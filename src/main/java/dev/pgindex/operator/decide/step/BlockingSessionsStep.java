@@ -7,7 +7,6 @@ import dev.pgindex.operator.api.v1alpha1.Reason;
 import dev.pgindex.operator.decide.Decision;
 import dev.pgindex.operator.decide.DecisionContext;
 import dev.pgindex.operator.decide.Durations;
-import dev.pgindex.operator.decide.Guards;
 import dev.pgindex.operator.postgres.Blocker;
 import dev.pgindex.operator.postgres.Observation;
 
@@ -69,7 +68,7 @@ public final class BlockingSessionsStep {
                     + ") that had blocked the build of " + ctx.def().qualifiedName() + " for "
                     + Durations.human(blocked) + " (spec.blockingSessions); its query: " + b.query())));
         }
-        Guards.update(st, g -> g.setBlockingSessions(notes.isEmpty() ? g.getBlockingSessions() : String.join("; ", notes)));
+        ctx.draft().guards().blockingSessions(notes.isEmpty() ? null : String.join("; ", notes));
         if (targets.isEmpty()) {
             return new Decision.Wait(st, w.events(), w.requeue());
         }

@@ -10,17 +10,11 @@ import dev.pgindex.operator.decide.Decision;
 import dev.pgindex.operator.decide.DecisionContext;
 import dev.pgindex.operator.decide.Ownership;
 import dev.pgindex.operator.postgres.Catalog;
-import dev.pgindex.operator.postgres.Collations;
-import dev.pgindex.operator.status.Conditions;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -34,22 +28,18 @@ import java.util.stream.Collectors;
  * depends on the old versions.
  */
 public final class CollationDriftStep implements Step {
-    static final String BUILT = "Built";
-    static final String CATALOG = "Catalog";
-
     @Override
     public Optional<Decision> decide(DecisionContext ctx) {
         Catalog.IndexState idx = ctx.obs().index().orElseThrow();
         if (idx.relkind() != 'i') {
             return Optional.empty();
         }
-        PostgresIndexStatus st = ctx.status();
-        HealthStatus h = st.getHealth() == null ? new HealthStatus() : st.getHealth();
         if (ctx.health().collations().isPresent()) {
-            record(ctx, h, idx, ctx.health().collations().get());
-            st.setHealth(h);
+            ctx.draft().health().collations(idx.oid(), ctx.health().collations().get(),
+                    builtByUs(ctx.draft().status().getBuild(), idx.oid()), ctx.now());
         }
-        if (h.getCollations() == null || !Long.valueOf(idx.oid()).equals(h.getCollationsIndexOid())) {
+        HealthStatus h = ctx.draft().status().getHealth();
+        if (h == null || h.getCollations() == null || !Long.valueOf(idx.oid()).equals(h.getCollationsIndexOid())) {
             return Optional.empty(); // not checked yet for this index
         }
         List<CollationVersion> drifted = h.getCollations().stream()
@@ -60,8 +50,7 @@ public final class CollationDriftStep implements Step {
                 String note = "index " + name + " was rebuilt and no longer depends on the old collation versions ("
                         + h.getCollationDrift() + "); ALTER COLLATION ... REFRESH VERSION (or ALTER DATABASE ... "
                         + "REFRESH COLLATION VERSION) is safe once every index that depends on them is rebuilt";
-                h.setCollationDrift(null);
-                h.setCollationNote(note);
+                ctx.draft().health().collationDrift(null, note);
                 ctx.event(Decision.Event.normal(Reason.CollationDriftResolved, note));
             }
             return Optional.empty();
@@ -74,15 +63,14 @@ public final class CollationDriftStep implements Step {
                     + (rebuilds(ctx) ? "rebuilding it with REINDEX INDEX CONCURRENTLY"
                     : "rebuild it (spec.health.collationDrift: Rebuild, or spec.rebuild)")));
         }
-        h.setCollationDrift(drift);
-        h.setCollationNote(null);
+        ctx.draft().health().collationDrift(drift, null);
         if (rebuilds(ctx)) {
             return Optional.of(AfterReady.rebuild(ctx, idx, "for a collation drift (" + drift + ")"));
         }
         boolean adopted = IndexFacts.record(ctx);
         Decision.Ready ready = ctx.ready(adopted, "", "index " + name + " is valid and ready");
-        Conditions.ready(st, ctx.gen(), Reason.CollationDrift, "index " + name + " is valid, but its collations "
-                + "changed version since it was built (" + drift + "); it needs REINDEX (spec.health.collationDrift: "
+        ctx.draft().conditions().ready(ctx.gen(), Reason.CollationDrift, "index " + name + " is valid, but its "
+                + "collations changed version since it was built (" + drift + "); it needs REINDEX (spec.health.collationDrift: "
                 + "Rebuild does it concurrently)", ctx.now());
         return Optional.of(ready);
     }
@@ -90,34 +78,6 @@ public final class CollationDriftStep implements Step {
     private static boolean rebuilds(DecisionContext ctx) {
         return ctx.spec().getHealth() != null
                 && ctx.spec().getHealth().getCollationDrift() == CollationDriftPolicy.Rebuild;
-    }
-
-    /**
-     * Records the versions read now: for a new index OID, the versions it depends on (Built: what the server
-     * reports, after our own build or REINDEX of exactly this OID; Catalog otherwise, or the actual version where the
-     * catalog has none); for the same OID, the actual versions next to the recorded ones.
-     */
-    private static void record(DecisionContext ctx, HealthStatus h, Catalog.IndexState idx,
-            List<Collations.Dependency> deps) {
-        Map<String, Collations.Dependency> now = deps.stream()
-                .collect(Collectors.toMap(Collations.Dependency::collation, Function.identity(), (a, b) -> a));
-        if (h.getCollations() == null || !Long.valueOf(idx.oid()).equals(h.getCollationsIndexOid())) {
-            boolean built = builtByUs(ctx.status().getBuild(), idx.oid());
-            List<CollationVersion> versions = new ArrayList<>();
-            for (Collations.Dependency d : deps) {
-                versions.add(new CollationVersion(d.collation(),
-                        built || d.recorded() == null ? d.actual() : d.recorded(), d.actual()));
-            }
-            h.setCollations(versions);
-            h.setCollationsIndexOid(idx.oid());
-            h.setCollationsSource(built ? BUILT : CATALOG);
-        } else {
-            for (CollationVersion v : h.getCollations()) {
-                Collations.Dependency d = now.get(v.getCollation());
-                v.setActual(d == null ? null : d.actual());
-            }
-        }
-        h.setCollationsCheckedAt(ctx.now().truncatedTo(ChronoUnit.SECONDS).toString());
     }
 
     /** Our own build or REINDEX produced exactly this index (its OID is pinned at the first look after it). */

@@ -1,7 +1,6 @@
 package dev.pgindex.operator.decide.step;
 
 import dev.pgindex.operator.api.v1alpha1.ConstraintSpec;
-import dev.pgindex.operator.api.v1alpha1.ConstraintStatus;
 import dev.pgindex.operator.api.v1alpha1.ConstraintType;
 import dev.pgindex.operator.api.v1alpha1.Reason;
 import dev.pgindex.operator.decide.Decision;
@@ -27,7 +26,7 @@ public final class ConstraintStep implements Step {
         Optional<Catalog.ConstraintInfo> existing = ctx.obs().constraint();
         IndexDefinition def = ctx.def();
         if (wanted == null || wanted.getType() == null) {
-            ctx.status().setConstraint(existing.map(ConstraintStep::status).orElse(null));
+            existing.ifPresentOrElse(ci -> record(ctx, ci), () -> ctx.draft().facts().noConstraint());
             return Optional.empty();
         }
         boolean primaryKey = wanted.getType() == ConstraintType.PrimaryKey;
@@ -37,7 +36,7 @@ public final class ConstraintStep implements Step {
                         + " already backs the constraint " + existing.get().name() + " (" + existing.get().definition()
                         + "), not the " + wanted.getType() + " constraint the spec asks for"));
             }
-            ctx.status().setConstraint(status(existing.get()));
+            record(ctx, existing.get());
             return Optional.empty();
         }
         List<String> nullable = ctx.obs().nullableKeyColumns();
@@ -59,11 +58,8 @@ public final class ConstraintStep implements Step {
                 + "valid; adding the " + wanted.getType() + " constraint " + def.name(), f)));
     }
 
-    static ConstraintStatus status(Catalog.ConstraintInfo ci) {
-        ConstraintStatus cs = new ConstraintStatus();
-        cs.setName(ci.name());
-        cs.setType(ci.type() == 'p' ? "PrimaryKey" : ci.type() == 'u' ? "Unique" : "Exclusion");
-        cs.setDefinition(ci.definition());
-        return cs;
+    private static void record(DecisionContext ctx, Catalog.ConstraintInfo ci) {
+        ctx.draft().facts().constraint(ci.name(), ci.type() == 'p' ? "PrimaryKey" : ci.type() == 'u' ? "Unique"
+                : "Exclusion", ci.definition());
     }
 }

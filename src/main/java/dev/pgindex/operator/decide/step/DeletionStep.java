@@ -36,7 +36,7 @@ public final class DeletionStep {
 
     /** Whether deletion needs the database at all: a Retain resource that never built anything does not. */
     public static boolean needsDatabase(DecisionContext ctx) {
-        boolean everBuilt = ctx.status().getBuild() != null || ctx.status().getIndex() != null;
+        boolean everBuilt = ctx.draft().status().getBuild() != null || ctx.draft().status().getIndex() != null;
         return !retain(ctx) || everBuilt;
     }
 
@@ -44,9 +44,9 @@ public final class DeletionStep {
     public static Decision whileJobRuns(DecisionContext ctx, IndexBuilder.Job<JobKind> job) {
         deleting(ctx, "waiting for backend " + job.pid() + " to end before deleting");
         if (job.kind().cancelledByDeletion()) {
-            return new Decision.Cancel(ctx.status(), List.of(), job.pid(), ctx.settings().buildPollInterval());
+            return new Decision.Cancel(ctx.draft().status(), List.of(), job.pid(), ctx.settings().buildPollInterval());
         }
-        return new Decision.Wait(ctx.status(), List.of(), ctx.settings().buildPollInterval());
+        return new Decision.Wait(ctx.draft().status(), List.of(), ctx.settings().buildPollInterval());
     }
 
     /** What to do with the index, from the observation. */
@@ -55,24 +55,24 @@ public final class DeletionStep {
         if (ctx.obs().builderBackend().isPresent()) {
             int pid = ctx.obs().builderBackend().get().pid();
             deleting(ctx, "cancelled the build in backend " + pid + "; waiting for it to end");
-            return new Decision.Cancel(ctx.status(), List.of(), pid, ctx.settings().buildPollInterval());
+            return new Decision.Cancel(ctx.draft().status(), List.of(), pid, ctx.settings().buildPollInterval());
         }
         Optional<Catalog.IndexState> found = ctx.obs().index().filter(Catalog.IndexState::isIndex);
         if (found.isEmpty() || !Ownership.ours(ctx, found.get(), ctx.obs().comparison())) {
-            return new Decision.Release(ctx.status(), List.of());
+            return new Decision.Release(ctx.draft().status(), List.of());
         }
         Catalog.IndexState idx = found.get();
         boolean adopted = ctx.obs().mark().map(OwnershipMark::adopted).orElse(false);
         boolean drop = !idx.healthy() || (!retain(ctx) && !adopted);
         if (!drop) {
-            return new Decision.Mark(ctx.status(), List.of(Decision.Event.normal(Reason.IndexRetained, "index "
+            return new Decision.Mark(ctx.draft().status(), List.of(Decision.Event.normal(Reason.IndexRetained, "index "
                     + def.qualifiedName() + " was kept" + (adopted ? " (adopted, never dropped)"
                     : " (reclaimPolicy Retain)"))), def.schema(), def.name(), null);
         }
         if (ctx.obs().constraint().isPresent()) {
             // DROP INDEX cannot remove an index a constraint needs; dropping the constraint drops both
             String name = ctx.obs().constraint().get().name();
-            return new Decision.ShortLockDdl(ctx.status(), List.of(), List.of(Ddl.dropConstraint(idx.tableSchema(),
+            return new Decision.ShortLockDdl(ctx.draft().status(), List.of(), List.of(Ddl.dropConstraint(idx.tableSchema(),
                     idx.tableName(), name)), List.of(Decision.Event.normal(Reason.IndexDropped, "dropped constraint "
                     + name + " and its index " + def.qualifiedName() + " (reclaimPolicy Delete)")),
                     f -> retryLater(ctx, "dropping constraint " + name + " failed (" + f.message() + "); retrying"));
@@ -86,19 +86,19 @@ public final class DeletionStep {
             for (Observation.PartitionNode n : ctx.obs().partitions()) {
                 Optional<Catalog.IndexState> child = n.index();
                 if (child.isPresent() && n.attachedTo().isEmpty() && (Ownership.marked(child.get(), ctx.req().uid())
-                        || Ownership.launched(ctx.status(), child.get(), n.comparison()))) {
+                        || Ownership.launched(ctx.draft().status(), child.get(), n.comparison()))) {
                     drops.add(Ddl.dropPartitionedIndex(n.partition().schema(), n.indexName()));
                 }
             }
             drops.add(Ddl.dropPartitionedIndex(def.schema(), def.name()));
-            return new Decision.ShortLockDdl(ctx.status(), List.of(), drops, List.of(Decision.Event.normal(
+            return new Decision.ShortLockDdl(ctx.draft().status(), List.of(), drops, List.of(Decision.Event.normal(
                     Reason.IndexDropped, "dropped partitioned index " + def.qualifiedName() + " and its partition "
                     + "indexes" + (retain(ctx) ? " (it was not valid yet)" : " (reclaimPolicy Delete)"))),
                     f -> retryLater(ctx, "dropping partitioned index " + def.qualifiedName() + " failed ("
                             + f.message() + "); retrying"));
         }
         deleting(ctx, "dropping " + def.qualifiedName() + " concurrently");
-        return new Decision.StartJob(ctx.status(), List.of(), Jobs.drop(def, def.name(), idx.tableOid(),
+        return new Decision.StartJob(ctx.draft().status(), List.of(), Jobs.drop(def, def.name(), idx.tableOid(),
                 idx.oid(), idx.healthy() ? DropJob.Purpose.DELETE : DropJob.Purpose.DELETE_INVALID));
     }
 
@@ -107,7 +107,7 @@ public final class DeletionStep {
         Duration grace = ctx.settings().deleteGracePeriod();
         Instant deadline = deletionRequested.plus(grace);
         if (ctx.now().isAfter(deadline)) {
-            return new Decision.Release(ctx.status(), List.of(Decision.Event.warning(Reason.DropAbandoned,
+            return new Decision.Release(ctx.draft().status(), List.of(Decision.Event.warning(Reason.DropAbandoned,
                     "gave up cleaning up " + ctx.def().qualifiedName() + " after " + Durations.human(grace) + " ("
                     + why + "); the index, if any, was left in the database with its ownership mark")));
         }
@@ -125,7 +125,6 @@ public final class DeletionStep {
     }
 
     private static void deleting(DecisionContext ctx, String message) {
-        dev.pgindex.operator.status.Conditions.reconciling(ctx.status(), ctx.gen(), Phase.Deleting, Reason.Deleting,
-                message, ctx.now());
+        ctx.draft().conditions().reconciling(ctx.gen(), Phase.Deleting, Reason.Deleting, message, ctx.now());
     }
 }

@@ -1,6 +1,5 @@
 package dev.pgindex.operator.decide.step;
 
-import dev.pgindex.operator.api.v1alpha1.IndexInfo;
 import dev.pgindex.operator.decide.DecisionContext;
 import dev.pgindex.operator.postgres.Catalog;
 import dev.pgindex.operator.postgres.OwnershipMark;
@@ -14,15 +13,8 @@ final class IndexFacts {
     static boolean record(DecisionContext ctx) {
         Catalog.IndexState idx = ctx.obs().index().orElseThrow();
         boolean adopted = ctx.obs().mark().map(OwnershipMark::adopted).orElse(false);
-        IndexInfo info = new IndexInfo();
-        info.setName(ctx.def().qualifiedName());
-        info.setOid(idx.oid());
-        info.setDefinition(idx.definition());
-        info.setAdopted(adopted);
-        if (idx.relkind() == 'i') {
-            info.setSizeBytes(idx.bytes());
-        }
-        ctx.status().setIndex(info);
+        ctx.draft().facts().index(ctx.def().qualifiedName(), idx.oid(), idx.definition(), adopted,
+                idx.relkind() == 'i' ? idx.bytes() : null); // a partitioned index has no size of its own
         return adopted;
     }
 }

@@ -15,7 +15,7 @@ public final class NameConflictStep implements Step {
                     + "already called " + ctx.def().qualifiedName() + "; pick another spec.name"));
         }
         if (!ctx.obs().table().map(t -> t.partitioned()).orElse(false)) {
-            ctx.status().setPartitions(null);
+            ctx.draft().facts().noPartitions();
         }
         return Optional.empty();
     }

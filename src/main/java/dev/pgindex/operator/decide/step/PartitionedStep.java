@@ -1,8 +1,6 @@
 package dev.pgindex.operator.decide.step;
 
-import dev.pgindex.operator.api.v1alpha1.PartitionsInfo;
 import dev.pgindex.operator.api.v1alpha1.Phase;
-import dev.pgindex.operator.api.v1alpha1.PostgresIndexStatus;
 import dev.pgindex.operator.api.v1alpha1.Reason;
 import dev.pgindex.operator.decide.BuildWatch;
 import dev.pgindex.operator.decide.Decision;
@@ -71,7 +69,7 @@ public final class PartitionedStep implements Step {
                 return Optional.of(ctx.mark(def.schema(), def.name(), new OwnershipMark(ctx.req().uid(),
                         ctx.req().resource(), def.hash(), true).render()));
             }
-            setPartitions(ctx.status(), leaves, leaves, null);
+            ctx.draft().facts().partitions(leaves, leaves, null);
             boolean adopted = IndexFacts.record(ctx);
             return Optional.of(ctx.ready(adopted, "partitioned index " + def.qualifiedName() + " is valid on all "
                     + leaves + " partitions", "partitioned index " + def.qualifiedName() + " is valid and ready"));
@@ -91,7 +89,7 @@ public final class PartitionedStep implements Step {
         Observation obs = ctx.obs();
         String step = "creating " + def.qualifiedName() + " ON ONLY the partitioned table";
         if (obs.missingPrivilege() != null) {
-            DecisionContext.recordFailure(ctx.status(), Reason.InsufficientPrivilege, "42501",
+            ctx.draft().failure().record(Reason.InsufficientPrivilege, "42501",
                     obs.missingPrivilege(), false, ctx.now());
             return ctx.stallWithBackoff(Reason.InsufficientPrivilege, obs.missingPrivilege());
         }
@@ -128,14 +126,14 @@ public final class PartitionedStep implements Step {
                 if (gate.isPresent()) {
                     return gate.get();
                 }
-                setPartitions(ctx.status(), leaves, done, where);
+                ctx.draft().facts().partitions(leaves, done, where);
                 return ctx.start(Jobs.build(ctx, childDef, n.partition().oid(), false));
             }
             Catalog.IndexState ci = n.index().get();
             boolean marked = Ownership.marked(ci, ctx.req().uid());
-            boolean ourBuilder = ci.buildingPid() != null && ctx.status().getBuild() != null
-                    && ci.buildingPid().equals(ctx.status().getBuild().getBuilderPid());
-            if (!marked && !ourBuilder && !Ownership.launched(ctx.status(), ci, n.comparison())) {
+            boolean ourBuilder = ci.buildingPid() != null && ctx.draft().status().getBuild() != null
+                    && ci.buildingPid().equals(ctx.draft().status().getBuild().getBuilderPid());
+            if (!marked && !ourBuilder && !Ownership.launched(ctx.draft().status(), ci, n.comparison())) {
                 return ctx.stallWithBackoff(Reason.NameConflict, "partition " + where + " already has an index "
                         + "named " + n.indexName() + " that this resource did not build; it was not touched");
             }
@@ -149,7 +147,7 @@ public final class PartitionedStep implements Step {
                 return ctx.mark(childDef.schema(), childDef.name(), myMark);
             }
             if (!ci.healthy()) {
-                setPartitions(ctx.status(), leaves, done, where);
+                ctx.draft().facts().partitions(leaves, done, where);
                 return ctx.start(Jobs.drop(childDef, childDef.name(), n.partition().oid(), ci.oid(),
                         DropJob.Purpose.LEFTOVER));
             }
@@ -167,8 +165,8 @@ public final class PartitionedStep implements Step {
                 return attach(ctx, n);
             }
         }
-        ctx.status().setLastError(null);
-        setPartitions(ctx.status(), leaves, done, null);
+        ctx.draft().failure().clear();
+        ctx.draft().facts().partitions(leaves, done, null);
         return ctx.waitFor(Phase.Building, Reason.AttachingPartitions, done + " of " + leaves + " partitions have "
                 + "their index; attaching them to " + def.qualifiedName(), Duration.ofMillis(200));
     }
@@ -189,14 +187,5 @@ public final class PartitionedStep implements Step {
 
     private static IndexDefinition onNode(IndexDefinition def, Observation.PartitionNode n) {
         return def.onPartition(n.partition().schema(), n.partition().name(), n.indexName());
-    }
-
-    static void setPartitions(PostgresIndexStatus st, int total, int done, String current) {
-        PartitionsInfo p = new PartitionsInfo();
-        p.setTotal(total);
-        p.setDone(done);
-        p.setDisplay(done + "/" + total);
-        p.setCurrent(current);
-        st.setPartitions(p);
     }
 }

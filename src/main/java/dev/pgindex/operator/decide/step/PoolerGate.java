@@ -34,7 +34,7 @@ public final class PoolerGate implements Gate {
                 + "between the operator and the database, and the advisory locks that keep two builds off one "
                 + "table would leak or land on another backend. Point the Secret at the database itself (for "
                 + "CloudNativePG, the -rw service, not the Pooler) or at a session-mode pool";
-        DecisionContext.recordFailure(ctx.status(), Reason.PoolerNotSupported, null, message, false, ctx.now());
+        ctx.draft().failure().record(Reason.PoolerNotSupported, null, message, false, ctx.now());
         return Optional.of(ctx.stallWithBackoff(Reason.PoolerNotSupported, message));
     }
 }

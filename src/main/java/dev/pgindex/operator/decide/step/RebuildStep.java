@@ -21,9 +21,9 @@ public final class RebuildStep implements Step {
     @Override
     public Optional<Decision> decide(DecisionContext ctx) {
         Catalog.IndexState idx = ctx.obs().index().orElseThrow();
-        Ownership.pinLeftovers(ctx.status(), ctx.obs().reindexLeftovers());
+        Ownership.pinLeftovers(ctx.draft(), ctx.obs().reindexLeftovers());
         for (Catalog.IndexState leftover : ctx.obs().reindexLeftovers()) {
-            if (!Ownership.ownedLeftover(ctx.status(), leftover)) {
+            if (!Ownership.ownedLeftover(ctx.draft().status(), leftover)) {
                 continue; // another session's REINDEX left it: not ours to drop
             }
             if (leftover.buildingPid() != null) {
@@ -35,10 +35,10 @@ public final class RebuildStep implements Step {
                     DropJob.Purpose.LEFTOVER)));
         }
         String token = ctx.spec().getRebuild();
-        if (token == null || token.equals(ctx.status().getRebuiltToken())) {
+        if (token == null || token.equals(ctx.draft().status().getRebuiltToken())) {
             return Optional.empty();
         }
-        RetryGate.beginEpisodeIfReady(ctx.status());
+        RetryGate.beginEpisodeIfReady(ctx.draft());
         if (ctx.obs().builderBackend().isPresent()) {
             return Optional.of(ctx.waitFor(Phase.Building, Reason.BuildInProgress, "a REINDEX started earlier "
                     + "(backend " + ctx.obs().builderBackend().get().pid() + ") is still running; waiting for it",
@@ -48,6 +48,6 @@ public final class RebuildStep implements Step {
         if (gate.isPresent()) {
             return gate;
         }
-        return Optional.of(ctx.start(Jobs.reindex(ctx, idx.tableOid(), !RetryGate.isRecheck(ctx.status()))));
+        return Optional.of(ctx.start(Jobs.reindex(ctx, idx.tableOid(), !RetryGate.isRecheck(ctx.draft().status()))));
     }
 }

@@ -5,7 +5,6 @@ import dev.pgindex.operator.api.v1alpha1.Reason;
 import dev.pgindex.operator.decide.Decision;
 import dev.pgindex.operator.decide.DecisionContext;
 import dev.pgindex.operator.decide.Durations;
-import dev.pgindex.operator.decide.Guards;
 import dev.pgindex.operator.decide.JobPlan;
 import dev.pgindex.operator.postgres.GuardObservation;
 import dev.pgindex.operator.spec.LagLimits;
@@ -28,17 +27,17 @@ public final class ReplicaLagGate implements Gate {
         GuardObservation.ReplicaLag lag = ctx.guards().seen().lag();
         if (limits == null || !lag.read()) {
             if (limits == null) {
-                Guards.update(ctx.status(), g -> g.setReplicaLag(null));
+                ctx.draft().guards().replicaLag(null);
             }
             return Optional.empty();
         }
         if (lag.missingPrivilege() != null) {
-            DecisionContext.recordFailure(ctx.status(), Reason.InsufficientPrivilege, "42501",
+            ctx.draft().failure().record(Reason.InsufficientPrivilege, "42501",
                     lag.missingPrivilege(), false, ctx.now());
             return Optional.of(ctx.stallWithBackoff(Reason.InsufficientPrivilege, lag.missingPrivilege()));
         }
         String measured = measured(lag);
-        Guards.update(ctx.status(), g -> g.setReplicaLag(measured));
+        ctx.draft().guards().replicaLag(measured);
         List<String> over = new ArrayList<>();
         if (limits.maxBytes() != null && lag.maxBytes() > limits.maxBytes()) {
             over.add(LagLimits.human(lag.maxBytes()) + " behind on " + lag.bytesWhere() + " (limit "
@@ -52,7 +51,7 @@ public final class ReplicaLagGate implements Gate {
             return Optional.empty();
         }
         Duration again = ctx.settings().retryBackoffBase();
-        Guards.update(ctx.status(), g -> g.setWaiting(Reason.WaitingForReplicaLag + ": " + String.join(", ", over)));
+        ctx.draft().guards().waiting(Reason.WaitingForReplicaLag + ": " + String.join(", ", over));
         return Optional.of(ctx.waitFor(Phase.Pending, Reason.WaitingForReplicaLag, "the build of "
                 + job.qualifiedTarget() + " waits for the standbys to catch up: " + String.join("; ", over)
                 + " (spec.replicaLag); measured again in " + Durations.human(again), again));

@@ -22,17 +22,17 @@ public final class RunningBuildStep implements Step {
         if (idx.buildingPid() == null) {
             return Optional.empty();
         }
-        boolean ourBuilder = ctx.status().getBuild() != null
-                && idx.buildingPid().equals(ctx.status().getBuild().getBuilderPid());
+        boolean ourBuilder = ctx.draft().status().getBuild() != null
+                && idx.buildingPid().equals(ctx.draft().status().getBuild().getBuilderPid());
         if (ourBuilder || Ownership.ours(ctx, idx, ctx.obs().comparison())) {
             Reason blocked = BuildWatch.record(ctx, ctx.obs().watched(), null); // not our job: role not read
-            if (ourBuilder && ctx.status().getBuild().getStartedAt() != null) {
-                BuildEta.record(ctx, java.time.Instant.parse(ctx.status().getBuild().getStartedAt()));
+            if (ourBuilder && ctx.draft().status().getBuild().getStartedAt() != null) {
+                BuildEta.record(ctx, java.time.Instant.parse(ctx.draft().status().getBuild().getStartedAt()));
             }
             Decision wait = ctx.waitFor(Phase.Building, blocked == null ? Reason.BuildInProgress : blocked,
                     "the build of " + ctx.def().qualifiedName() + " by backend " + idx.buildingPid() + " is still "
                     + "running; waiting for it (never started twice)"
-                    + (blocked == null ? "" : "; it waits for " + ctx.status().getBlockedBy()),
+                    + (blocked == null ? "" : "; it waits for " + ctx.draft().status().getBlockedBy()),
                     ctx.settings().buildPollInterval());
             // spec.blockingSessions for the build we recorded (from before a restart), never for another's
             return Optional.of(ourBuilder ? BlockingSessionsStep.decide(ctx, wait, Optional.of(ctx.obs().watched()))

@@ -10,7 +10,7 @@ import dev.pgindex.operator.api.v1alpha1.VerificationStatus;
 import dev.pgindex.operator.decide.Decision;
 import dev.pgindex.operator.decide.DecisionContext;
 import dev.pgindex.operator.decide.Jobs;
-import dev.pgindex.operator.decide.Verifications;
+import dev.pgindex.operator.decide.draft.Verifications;
 import dev.pgindex.operator.postgres.Amcheck;
 import dev.pgindex.operator.postgres.Catalog;
 import dev.pgindex.operator.spec.ParsedSpec;
@@ -18,7 +18,6 @@ import dev.pgindex.operator.status.Conditions;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 
 /**
@@ -48,7 +47,7 @@ public final class VerificationStep implements Step {
         if (idx.relkind() != 'i' || !enabled(ctx.spec())) {
             return Optional.empty();
         }
-        PostgresIndexStatus st = ctx.status();
+        PostgresIndexStatus st = ctx.draft().status();
         VerificationStatus last = st.getHealth() == null ? null : st.getHealth().getVerification();
         String name = ctx.def().qualifiedName();
         if (last != null && Verifications.FAILED.equals(last.getResult())
@@ -71,24 +70,16 @@ public final class VerificationStep implements Step {
             return Optional.empty(); // an adopted index is Ready first; only our own new build is verified before
         }
         if (!amcheck.get().present() || !"btree".equals(ctx.def().methodLower())) {
-            VerificationStatus v = new VerificationStatus();
-            v.setResult(Verifications.SKIPPED);
-            v.setIndexOid(idx.oid());
-            v.setFinishedAt(ctx.now().truncatedTo(ChronoUnit.SECONDS).toString());
-            v.setMessage(!amcheck.get().present() ? notInstalled(amcheck.get().role()) : "only b-tree indexes can "
-                    + "be verified (bt_index_check)");
-            Verifications.of(st);
-            st.getHealth().setVerification(v);
+            ctx.draft().health().verification().skipped(idx.oid(), ctx.now(), !amcheck.get().present()
+                    ? notInstalled(amcheck.get().role()) : "only b-tree indexes can be verified (bt_index_check)");
             return Optional.empty();
         }
         Optional<String> outside = AfterReady.outsideWindows(ctx);
         if (outside.isPresent()) {
-            Verifications.of(st).setWaiting(outside.get());
+            ctx.draft().health().verification().waiting(outside.get());
             return Optional.empty();
         }
-        if (last != null) {
-            last.setWaiting(null);
-        }
+        ctx.draft().health().verification().waiting(null);
         return Optional.of(ctx.start(Jobs.verify(ctx, idx.tableOid(), idx.oid(), amcheck.get().schema())));
     }
 

@@ -5,7 +5,6 @@ import dev.pgindex.operator.api.v1alpha1.Reason;
 import dev.pgindex.operator.decide.Decision;
 import dev.pgindex.operator.decide.DecisionContext;
 import dev.pgindex.operator.decide.Durations;
-import dev.pgindex.operator.decide.Guards;
 import dev.pgindex.operator.decide.JobPlan;
 import dev.pgindex.operator.spec.Windows;
 
@@ -25,23 +24,15 @@ public final class WindowGate implements Gate {
     public Optional<Decision> hold(DecisionContext ctx, JobPlan job) {
         Windows windows = ctx.parsed().windows(ctx.guards().defaultWindows());
         if (windows.isEmpty()) {
-            Guards.update(ctx.status(), g -> {
-                g.setWaiting(null);
-                g.setNextWindow(null);
-                g.setWindowClosesAt(null);
-            });
+            ctx.draft().guards().noWindowWait();
             return Optional.empty();
         }
         Instant now = ctx.now();
         Duration estimate = estimate(ctx);
-        Guards.update(ctx.status(), g -> g.setEstimatedBuildTime(estimate == null ? null : Durations.human(estimate)));
+        ctx.draft().guards().estimatedBuildTime(estimate == null ? null : Durations.human(estimate));
         Optional<Instant> closes = windows.openUntil(now);
         if (closes.isPresent() && (estimate == null || !now.plus(estimate).isAfter(closes.get()))) {
-            Guards.update(ctx.status(), g -> {
-                g.setWaiting(null);
-                g.setNextWindow(null);
-                g.setWindowClosesAt(null);
-            });
+            ctx.draft().guards().noWindowWait();
             return Optional.empty();
         }
         String what = job.qualifiedTarget();
@@ -61,11 +52,8 @@ public final class WindowGate implements Gate {
     }
 
     private static Decision wait(DecisionContext ctx, Instant next, Instant closes, String message) {
-        Guards.update(ctx.status(), g -> {
-            g.setWaiting(Reason.WaitingForWindow + (next == null ? "" : " until " + rfc(next)));
-            g.setNextWindow(next == null ? null : rfc(next));
-            g.setWindowClosesAt(closes == null ? null : rfc(closes));
-        });
+        ctx.draft().guards().waitingForWindow(Reason.WaitingForWindow + (next == null ? "" : " until " + rfc(next)),
+                next == null ? null : rfc(next), closes == null ? null : rfc(closes));
         Duration resync = ctx.settings().resyncInterval();
         Duration until = next == null ? resync : Duration.between(ctx.now(), next).plusSeconds(1);
         return ctx.waitFor(Phase.Pending, Reason.WaitingForWindow, message, until.compareTo(resync) < 0 ? until : resync);

@@ -1,4 +1,4 @@
-package dev.pgindex.operator.decide;
+package dev.pgindex.operator.decide.draft;
 
 import dev.pgindex.operator.api.v1alpha1.UsageSource;
 import dev.pgindex.operator.api.v1alpha1.UsageStatus;
