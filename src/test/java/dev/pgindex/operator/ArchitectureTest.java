@@ -192,6 +192,7 @@ class ArchitectureTest {
         // a new block of status (a class under PostgresIndexStatus) is covered by onlyTheDraftChangesTheStatus
         Set<String> nested = new java.util.TreeSet<>();
         nestedTypes(dev.pgindex.operator.api.v1alpha1.PostgresIndexStatus.class, nested);
+        nestedTypes(dev.pgindex.operator.api.v1alpha1.PostgresConstraintStatus.class, nested);
         assertThat(StatusMutations.STATUS_TYPES).containsAll(nested);
     }
 

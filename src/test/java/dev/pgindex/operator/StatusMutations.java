@@ -18,19 +18,23 @@ import java.util.Set;
  * copied first ({@code new ArrayList<>(st.getBlockers())}) and changed on a later line is a copy, not the status.
  */
 final class StatusMutations extends ArchCondition<JavaClass> {
-    /** PostgresIndex's status and every type nested in it (api/v1alpha1), and its conditions' type. */
+    /**
+     * PostgresIndex's and PostgresConstraint's status and every type nested in them (api/v1alpha1), and their
+     * conditions' type.
+     */
     static final Set<String> STATUS_TYPES = Set.of("PostgresIndexStatus", "ErrorInfo", "ProgressInfo",
             "GuardStatus", "HealthStatus", "BuildInfo", "IndexInfo", "PartitionsInfo", "ConstraintStatus",
             "BlockerInfo", "AnalyzeInfo", "BloatStatus", "UsageStatus", "UsageSource", "VerificationStatus",
-            "CollationVersion").stream().map(n -> "dev.pgindex.operator.api.v1alpha1." + n)
+            "CollationVersion", "PostgresConstraintStatus", "ViolationsInfo", "SupportingIndexInfo",
+            "ValidationInfo").stream().map(n -> "dev.pgindex.operator.api.v1alpha1." + n)
             .collect(java.util.stream.Collectors.toUnmodifiableSet());
     static final String CONDITION = "io.fabric8.kubernetes.api.model.Condition";
     private static final Set<String> LIST_MUTATORS = Set.of("add", "addAll", "remove", "removeAll", "removeIf",
             "retainAll", "set", "clear", "sort", "replaceAll");
 
     StatusMutations() {
-        super("not change PostgresIndex's status (no set* call on PostgresIndexStatus, a type nested in it or a "
-                + "Condition, and no list of theirs changed in place)");
+        super("not change a PostgresIndex's or PostgresConstraint's status (no set* call on their status, a type "
+                + "nested in it or a Condition, and no list of theirs changed in place)");
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.pgindex.operator.status;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pgindex.operator.api.v1alpha1.PostgresConstraintStatus;
 import dev.pgindex.operator.api.v1alpha1.PostgresIndexStatus;
 
 /** Deep copies and equality of status objects, so an unchanged status is never written. */
@@ -15,6 +16,18 @@ public final class StatusCopies {
             return new PostgresIndexStatus();
         }
         return MAPPER.convertValue(MAPPER.valueToTree(s), PostgresIndexStatus.class);
+    }
+
+    /** A PostgresConstraint's status, deeply copied (a draft starts from one; the writer keeps one). */
+    public static PostgresConstraintStatus copy(PostgresConstraintStatus s) {
+        return s == null ? new PostgresConstraintStatus() : MAPPER.convertValue(MAPPER.valueToTree(s),
+                PostgresConstraintStatus.class);
+    }
+
+    /** Whether two PostgresConstraint statuses are the same (nothing to write). */
+    public static boolean same(PostgresConstraintStatus a, PostgresConstraintStatus b) {
+        return java.util.Objects.equals(a == null ? null : MAPPER.valueToTree(a), b == null ? null
+                : MAPPER.valueToTree(b));
     }
 
     /**

@@ -11,7 +11,6 @@ import dev.pgindex.operator.controller.Connections;
 import dev.pgindex.operator.controller.SecretCache;
 import dev.pgindex.operator.decide.constraint.ConstraintDecision;
 import dev.pgindex.operator.decide.constraint.ConstraintInput;
-import dev.pgindex.operator.decide.constraint.ConstraintStatuses;
 import dev.pgindex.operator.engine.ConstraintEngine;
 import dev.pgindex.operator.kube.HeldEvents;
 import dev.pgindex.operator.kube.Resources;
@@ -20,6 +19,7 @@ import dev.pgindex.operator.postgres.InvalidDefinitionException;
 import dev.pgindex.operator.spec.ParsedConstraint;
 import dev.pgindex.operator.spec.Windows;
 import dev.pgindex.operator.status.Conditions;
+import dev.pgindex.operator.status.StatusCopies;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
@@ -37,7 +37,6 @@ import org.jboss.logging.Logger;
 
 import java.time.Instant;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * The Kubernetes side of a PostgresConstraint, on the same kit as the PostgresIndex's: the Secret through the
@@ -162,15 +161,11 @@ public class PostgresConstraintReconciler implements Reconciler<PostgresConstrai
         }
 
         void write(PostgresConstraintStatus status) {
-            if (Objects.equals(json(last), json(status))) {
+            if (StatusCopies.same(last, status)) {
                 return;
             }
-            resource = StatusPatch.write(resource, context, status, ConstraintStatuses::copy);
-            last = ConstraintStatuses.copy(status);
-        }
-
-        private static String json(PostgresConstraintStatus s) {
-            return s == null ? null : io.fabric8.kubernetes.client.utils.Serialization.asJson(s);
+            resource = StatusPatch.write(resource, context, status, StatusCopies::copy);
+            last = StatusCopies.copy(status);
         }
     }
 }

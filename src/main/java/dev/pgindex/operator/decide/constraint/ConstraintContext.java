@@ -5,6 +5,7 @@ import dev.pgindex.operator.api.v1alpha1.Reason;
 import dev.pgindex.operator.decide.Durations;
 import dev.pgindex.operator.decide.Reasons;
 import dev.pgindex.operator.decide.RetryGate;
+import dev.pgindex.operator.decide.draft.ConstraintDraft;
 import dev.pgindex.operator.postgres.ErrorKind;
 import dev.pgindex.operator.postgres.SqlErrors;
 

@@ -1,4 +1,4 @@
-package dev.pgindex.operator.decide.constraint;
+package dev.pgindex.operator.decide.draft;
 
 import dev.pgindex.operator.api.v1alpha1.ConditionType;
 import dev.pgindex.operator.api.v1alpha1.ConstraintKind;
@@ -11,6 +11,7 @@ import dev.pgindex.operator.api.v1alpha1.ValidationInfo;
 import dev.pgindex.operator.api.v1alpha1.ViolationsInfo;
 import dev.pgindex.operator.postgres.SqlErrors;
 import dev.pgindex.operator.postgres.Violations;
+import dev.pgindex.operator.status.StatusCopies;
 import dev.pgindex.operator.status.Conditions;
 
 import java.time.Duration;
@@ -28,47 +29,47 @@ public final class ConstraintDraft {
     private final long generation;
     private final Instant now;
 
-    ConstraintDraft(PostgresConstraintStatus last, long generation, Instant now, ConstraintKind kind) {
-        this.st = ConstraintStatuses.copy(last);
+    public ConstraintDraft(PostgresConstraintStatus last, long generation, Instant now, ConstraintKind kind) {
+        this.st = StatusCopies.copy(last);
         this.generation = generation;
         this.now = now;
         st.setKind(kind);
     }
 
     /** The status as decided so far (the engine writes it; nobody changes it after the decision). */
-    PostgresConstraintStatus status() {
+    public PostgresConstraintStatus status() {
         return st;
     }
 
-    void ready(Reason reason, String message) {
+    public void ready(Reason reason, String message) {
         st.setStep(ConstraintStep.Done);
         st.setLastError(null);
         st.setNextAttemptAt(null);
         conditions(true, false, false, reason, message);
     }
 
-    void reconciling(ConstraintStep step, Reason reason, String message) {
+    public void reconciling(ConstraintStep step, Reason reason, String message) {
         st.setStep(step);
         conditions(false, true, false, reason, message);
     }
 
     /** Where the protocol stands when it stalls there (the count, the ADD): the step that waits for a person. */
-    void at(ConstraintStep step) {
+    public void at(ConstraintStep step) {
         st.setStep(step);
     }
 
-    void stalled(Reason reason, String message, Duration recheck) {
+    public void stalled(Reason reason, String message, Duration recheck) {
         st.setNextAttemptAt(recheck == null ? null : now.plus(recheck).truncatedTo(ChronoUnit.SECONDS).toString());
         conditions(false, false, true, reason, message);
     }
 
     /** Whether Stalled is True with {@code reason} already (its Warning event was raised then). */
-    boolean stalledWith(Reason reason) {
+    public boolean stalledWith(Reason reason) {
         return st.getConditions().stream().anyMatch(c -> ConditionType.STALLED.equals(c.getType())
                 && Conditions.TRUE.equals(c.getStatus()) && reason.name().equals(c.getReason()));
     }
 
-    boolean isReady() {
+    public boolean isReady() {
         return st.getConditions().stream().anyMatch(c -> ConditionType.READY.equals(c.getType())
                 && Conditions.TRUE.equals(c.getStatus()) && c.getObservedGeneration() != null
                 && c.getObservedGeneration() == generation);
@@ -87,7 +88,7 @@ public final class ConstraintDraft {
     }
 
     /** Records a failure (occurrences count consecutive failures of the same reason); returns the count. */
-    int failure(Reason reason, SqlErrors.Failure f, String message) {
+    public int failure(Reason reason, SqlErrors.Failure f, String message) {
         ErrorInfo prev = st.getLastError();
         ErrorInfo e = new ErrorInfo();
         e.setReason(reason);
@@ -101,16 +102,16 @@ public final class ConstraintDraft {
         return e.getOccurrences();
     }
 
-    void clearFailure() {
+    public void clearFailure() {
         st.setLastError(null);
         st.setNextAttemptAt(null);
     }
 
-    void nextAttemptIn(Duration d) {
+    public void nextAttemptIn(Duration d) {
         st.setNextAttemptAt(now.plus(d).truncatedTo(ChronoUnit.SECONDS).toString());
     }
 
-    void violations(Violations v) {
+    public void violations(Violations v) {
         ViolationsInfo i = new ViolationsInfo();
         i.setCount(v.count());
         i.setSample(v.sample().isEmpty() ? null : v.sample());
@@ -119,15 +120,15 @@ public final class ConstraintDraft {
     }
 
     /** Forgets the count (VALIDATE found a violation the count did not see): the next look counts again. */
-    void violationsUnknown() {
+    public void violationsUnknown() {
         st.setViolations(null);
     }
 
-    Optional<ViolationsInfo> lastViolations() {
+    public Optional<ViolationsInfo> lastViolations() {
         return Optional.ofNullable(st.getViolations());
     }
 
-    void existing(String definition, boolean validated, Boolean adopted) {
+    public void existing(String definition, boolean validated, Boolean adopted) {
         st.setDefinition(definition);
         st.setValidated(validated);
         if (adopted != null) {
@@ -136,7 +137,7 @@ public final class ConstraintDraft {
     }
 
     /** Returns whether this changes what was known: an absent index is warned about once, not on every look. */
-    boolean supportingIndex(String name, String resource) {
+    public boolean supportingIndex(String name, String resource) {
         SupportingIndexInfo prev = st.getSupportingIndex();
         boolean found = name != null;
         boolean changed = prev == null || !Boolean.valueOf(found).equals(prev.getFound());
@@ -148,35 +149,35 @@ public final class ConstraintDraft {
         return changed;
     }
 
-    void validationStarted(int pid) {
+    public void validationStarted(int pid) {
         ValidationInfo v = new ValidationInfo();
         v.setPid(pid);
         v.setStartedAt(now.truncatedTo(ChronoUnit.SECONDS).toString());
         st.setValidation(v);
     }
 
-    void validationBlockedBy(String blockers) {
+    public void validationBlockedBy(String blockers) {
         if (st.getValidation() != null) {
             st.getValidation().setBlockedBy(blockers);
         }
     }
 
-    void validationEnded(Instant at) {
+    public void validationEnded(Instant at) {
         if (st.getValidation() != null) {
             st.getValidation().setFinishedAt(at.truncatedTo(ChronoUnit.SECONDS).toString());
             st.getValidation().setBlockedBy(null);
         }
     }
 
-    boolean adopted() {
+    public boolean adopted() {
         return Boolean.TRUE.equals(st.getAdopted());
     }
 
-    ConstraintStep step() {
+    public ConstraintStep step() {
         return st.getStep();
     }
 
-    Instant now() {
+    public Instant now() {
         return now;
     }
 }
