@@ -27,7 +27,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Function;
+import java.util.function.Supplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -87,13 +87,13 @@ class ConstraintPlanTest {
         return s;
     }
 
-    record Row(String name, Function<Void, ConstraintDecision> decide, Class<?> type, ConstraintStep step,
+    record Row(String name, Supplier<ConstraintDecision> decide, Class<?> type, ConstraintStep step,
             String conditionType, Reason reason) {
     }
 
     static Row row(String name, ConstraintLook look, Optional<ConstraintInput.Job> job, ConstraintObservation o,
             Class<?> type, ConstraintStep step, String conditionType, Reason reason) {
-        return new Row(name, v -> look.decide(job, o), type, step, conditionType, reason);
+        return new Row(name, () -> look.decide(job, o), type, step, conditionType, reason);
     }
 
     static final ConstraintInput.Finished PREFLIGHT_CLEAN = new ConstraintInput.Finished(
@@ -116,7 +116,25 @@ class ConstraintPlanTest {
         PostgresConstraintSpec deleting = check();
         deleting.setReclaimPolicy(ReclaimPolicy.Delete);
         Optional<ConstraintInput.Job> none = Optional.empty();
+        SqlErrors.Failure down = new SqlErrors.Failure(ErrorKind.ConnectionLost, "08006", "connection refused");
+        ConstraintInput badSpec = new ConstraintInput(UID, "shop/c", 1, check(), null, "check.expression may not "
+                + "contain ';'", null, null, null, NOW, S, null, DB);
         return List.of(
+                new Row("a spec that cannot be parsed: InvalidSpec", () -> new ConstraintPlan(badSpec)
+                        .beforeConnecting().orElseThrow(), ConstraintDecision.Wait.class, null,
+                        ConditionType.STALLED, Reason.InvalidSpec),
+                new Row("database down: retry with backoff", () -> new ConstraintPlan(input(check(), null, null))
+                        .unreachable(down), ConstraintDecision.Wait.class, ConstraintStep.Preflight,
+                        ConditionType.RECONCILING, Reason.DatabaseUnreachable),
+                new Row("deleting, database down past the grace period: let go", () -> new ConstraintDeletion(
+                        input(check(), null, null), NOW.minus(Duration.ofHours(1))).unreachable(down),
+                        ConstraintDecision.Released.class, null, null, null),
+                new Row("deleting, database down: retry", () -> new ConstraintDeletion(input(check(), null, null),
+                        NOW).unreachable(down), ConstraintDecision.Wait.class, ConstraintStep.Deleting,
+                        ConditionType.RECONCILING, Reason.Deleting),
+                row("NOT NULL on a missing column: ColumnNotFound", new ConstraintPlan(input(notNull(), null, null)),
+                        none, obs(170000, Optional.empty(), null, null), ConstraintDecision.Wait.class, null,
+                        ConditionType.STALLED, Reason.ColumnNotFound),
                 row("never counted: count first", new ConstraintPlan(input(check(), null, null)), none, absent(),
                         ConstraintDecision.RunJob.class, ConstraintStep.Preflight, ConditionType.RECONCILING,
                         Reason.CheckingViolations),
@@ -216,9 +234,9 @@ class ConstraintPlanTest {
     @Test
     void everyRowGivesItsDecision() {
         List<Row> rows = rows();
-        assertThat(rows).hasSizeGreaterThanOrEqualTo(25);
+        assertThat(rows).hasSizeGreaterThanOrEqualTo(30);
         for (Row r : rows) {
-            ConstraintDecision d = r.decide().apply(null);
+            ConstraintDecision d = r.decide().get();
             assertThat(d).as(r.name()).isInstanceOf(r.type());
             if (r.step() != null) {
                 assertThat(d.status().getStep()).as(r.name()).isEqualTo(r.step());
@@ -283,5 +301,50 @@ class ConstraintPlanTest {
         ConstraintDecision second = new ConstraintPlan(input(fk(), first.status(), null)).decide(Optional.empty(),
                 absent());
         assertThat(second.events()).noneMatch(e -> e.reason() == Reason.NoSupportingIndex);
+    }
+
+    /** The reasons the PostgresConstraint's deciding code names (DecisionTableTest leaves them to this table). */
+    static java.util.Set<Reason> reasonsInTheConstraintCode() throws java.io.IOException {
+        return DecisionTableTest.reasonsIn(DecisionTableTest.decidingCode().stream()
+                .filter(DecisionTableTest::constraintCode).toList());
+    }
+
+    /** The reasons a decision carries: its conditions, its events and those it raises once its action succeeded. */
+    static java.util.stream.Stream<Reason> reasonsOf(ConstraintDecision d) {
+        java.util.List<ConstraintDecision.Event> events = new java.util.ArrayList<>(d.events());
+        if (d instanceof ConstraintDecision.ShortLock q) {
+            events.addAll(q.onSuccess());
+        } else if (d instanceof ConstraintDecision.Execute x) {
+            events.addAll(x.onSuccess());
+        }
+        return java.util.stream.Stream.concat(d.status().getConditions().stream().map(c -> Reason.valueOf(c.getReason())),
+                events.stream().map(ConstraintDecision.Event::reason));
+    }
+
+    @Test
+    void everyReasonTheConstraintCodeNamesIsReachedByARow() throws java.io.IOException {
+        java.util.Set<Reason> reached = java.util.EnumSet.noneOf(Reason.class);
+        rows().forEach(r -> reasonsOf(r.decide().get()).forEach(reached::add));
+        // the situations the other tests of this class build step by step
+        ConstraintDecision.ShortLock add = (ConstraintDecision.ShortLock) new ConstraintPlan(input(check(),
+                counted(0, NOW), null)).decide(Optional.empty(), absent());
+        reasonsOf(add.onFailure().apply(new ConstraintDecision.Failed(null, List.of()))).forEach(reached::add);
+        PostgresConstraintStatus st = null;
+        for (int i = 0; i < 5; i++) {
+            ConstraintDecision.ShortLock again = (ConstraintDecision.ShortLock) new ConstraintPlan(input(check(),
+                    st == null ? counted(0, NOW) : st, null)).decide(Optional.empty(), absent());
+            ConstraintDecision d = again.onFailure().apply(new ConstraintDecision.Failed(new SqlErrors.Failure(
+                    ErrorKind.LockTimeout, "55P03", "lock timeout"), List.of()));
+            reasonsOf(d).forEach(reached::add);
+            st = d.status();
+        }
+        reasonsOf(new ConstraintPlan(input(check(), counted(0, NOW), null)).decide(Optional.of(
+                new ConstraintInput.Finished(ConstraintDecision.ConstraintJob.Kind.VALIDATE, null, null, NOW)),
+                obs(170000, existing(true, UID, false, null), null, null))).forEach(reached::add);
+        reasonsOf(new ConstraintPlan(input(fk(), null, null)).decide(Optional.empty(), absent())).forEach(reached::add);
+        reasonsOf(new ConstraintDeletion(input(check(), null, null), NOW).decide(Optional.empty(),
+                absent())).forEach(reached::add);
+        assertThat(reached).as("every reason the constraint code names is reached")
+                .containsAll(reasonsInTheConstraintCode());
     }
 }

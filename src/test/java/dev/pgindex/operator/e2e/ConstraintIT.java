@@ -100,6 +100,10 @@ class ConstraintIT {
                   column: email""", "")).check();
         env.awaitJsonPath(t.namespace(), "pgconstraint/orders-email-nn",
                 ".status.conditions[?(@.type==\"Stalled\")].reason", "ViolationsFound", WAIT);
+        String listed = env.kubectl("get", "pgconstraint", "-n", t.namespace()).check().out();
+        System.out.println(listed);
+        assertThat(listed.lines()).anyMatch(l -> l.matches(
+                "orders-email-nn\\s+NotNull\\s+orders\\s+orders_email_not_null\\s+Preflight\\s+2\\s+False\\s+\\S+"));
         assertThat(env.kubectl("get", "pgconstraint", "orders-email-nn", "-n", t.namespace(), "-o",
                 "jsonpath={.status.violations.count} {.status.violations.sample}").check().out())
                 .isEqualTo("2 [\"(17)\",\"(18)\"]");
