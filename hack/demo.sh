@@ -95,6 +95,7 @@ else
   say "installing the CRD"
   kubectl apply -f crds/
   kubectl wait --for=condition=Established crd/postgresindexes.pgindex.dev --timeout=60s
+  kubectl wait --for=condition=Established crd/postgresconstraints.pgindex.dev --timeout=60s
 
   say "starting the operator"
   KUBECONFIG="${KUBECONFIG:-$HOME/.kube/config}" QUARKUS_HTTP_PORT=0 PGINDEX_BUILD_POLL_INTERVAL=1s \
@@ -121,6 +122,10 @@ for _ in $(seq 1 300); do
   echo
 done
 kubectl -n "$NS" wait --for=condition=Ready pgindex --all --timeout=60s
+
+say "kubectl get pgconstraint (the foreign key waits for its index, counts, adds NOT VALID, validates)"
+kubectl -n "$NS" wait --for=condition=Ready pgconstraint --all --timeout=120s
+kubectl -n "$NS" get pgconstraint
 
 say "kubectl describe pgindex users-email"
 kubectl -n "$NS" describe pgindex users-email

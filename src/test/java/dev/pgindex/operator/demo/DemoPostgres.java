@@ -48,6 +48,8 @@ public final class DemoPostgres {
                         + "timestamptz NOT NULL DEFAULT now(), status text NOT NULL, total numeric NOT NULL)");
                 s.execute("INSERT INTO orders (customer_id, status, total) SELECT g % 50000, CASE WHEN g % 20 = 0 "
                         + "THEN 'open' ELSE 'closed' END, g % 1000 FROM generate_series(1, " + (rows / 2) + ") g");
+                s.execute("CREATE TABLE customers (id int PRIMARY KEY, name text)");
+                s.execute("INSERT INTO customers SELECT g, 'customer ' || g FROM generate_series(0, 49999) g");
                 s.execute("ANALYZE");
             }
             Files.writeString(portFile, Integer.toString(pg.getPort()));

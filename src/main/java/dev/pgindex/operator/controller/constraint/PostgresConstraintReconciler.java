@@ -13,6 +13,7 @@ import dev.pgindex.operator.decide.constraint.ConstraintDecision;
 import dev.pgindex.operator.decide.constraint.ConstraintInput;
 import dev.pgindex.operator.engine.ConstraintEngine;
 import dev.pgindex.operator.kube.HeldEvents;
+import dev.pgindex.operator.metrics.ConstraintMeters;
 import dev.pgindex.operator.kube.Resources;
 import dev.pgindex.operator.kube.StatusPatch;
 import dev.pgindex.operator.postgres.InvalidDefinitionException;
@@ -48,14 +49,16 @@ public class PostgresConstraintReconciler implements Reconciler<PostgresConstrai
     private static final Logger LOG = Logger.getLogger(PostgresConstraintReconciler.class);
 
     private final ConstraintEngine engine;
+    private final ConstraintMeters meters;
     private final SecretCache secrets;
     private final Windows defaultWindows;
     private final SimpleInboundEventSource<PostgresConstraint> jobEvents =
             new SimpleInboundEventSource<>("constraint-job-events");
 
     @Inject
-    public PostgresConstraintReconciler(ConstraintEngine engine, OperatorConfig config) {
+    public PostgresConstraintReconciler(ConstraintEngine engine, ConstraintMeters meters, OperatorConfig config) {
         this.engine = engine;
+        this.meters = meters;
         this.secrets = new SecretCache(config.secretCacheTtl(), Instant::now);
         this.defaultWindows = Windows.parseDefault(config.maintenanceWindows().orElse(null));
     }
@@ -80,6 +83,8 @@ public class PostgresConstraintReconciler implements Reconciler<PostgresConstrai
         } finally {
             events.flush(); // after the status write, which kubectl wait and GitOps tools watch
         }
+        meters.observed(resource.getMetadata().getUid(), resource.getMetadata().getNamespace(),
+                resource.getMetadata().getName(), r.status());
         LOG.debugf("reconciled: step %s, next look in %s", r.status().getStep(), r.requeueAfter());
         UpdateControl<PostgresConstraint> control = UpdateControl.noUpdate();
         if (r.requeueAfter() != null) {
@@ -101,6 +106,7 @@ public class PostgresConstraintReconciler implements Reconciler<PostgresConstrai
         }
         if (r.released()) {
             HeldEvents.forget(resource.getMetadata().getUid());
+            meters.forget(resource.getMetadata().getUid());
             return DeleteControl.defaultDelete();
         }
         try {
