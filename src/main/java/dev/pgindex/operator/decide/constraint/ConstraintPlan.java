@@ -123,6 +123,13 @@ public final class ConstraintPlan extends ConstraintContext implements Constrain
         if (o.existing().isPresent()) {
             return existing(o.existing().get(), o, d);
         }
+        if (o.notNullElsewhere() != null && !Boolean.TRUE.equals(o.columnNotNull())) {
+            return stall(Reason.DefinitionConflict, "column " + ((ConstraintDefinition.NotNull) d.shape()).column()
+                    + " of " + d.schema() + "." + d.table() + " already has the NOT NULL constraint "
+                    + o.notNullElsewhere() + ", NOT VALID; PostgreSQL keeps one NOT NULL constraint per column, so "
+                    + d.name() + " cannot be added beside it: set spec.name to " + o.notNullElsewhere() + " to adopt "
+                    + "and validate it, or validate or drop it yourself; it is never touched", permanentBackoff());
+        }
         if (Boolean.TRUE.equals(o.columnNotNull())) {
             boolean ours = !draft.adopted() && draft.step() != null && draft.step().compareTo(ConstraintStep.Validate) > 0;
             draft.existing(null, true, ours ? Boolean.FALSE : Boolean.TRUE);
