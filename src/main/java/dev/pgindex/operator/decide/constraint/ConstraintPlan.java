@@ -256,6 +256,15 @@ public final class ConstraintPlan extends ConstraintContext implements Constrain
      * ownership mark in the same transaction.
      */
     private ConstraintDecision absent(ConstraintObservation o, ConstraintDefinition d) {
+        if (d.shape() instanceof ConstraintDefinition.ForeignKey && o.partitioned()
+                && o.serverVersion() < ConstraintDefinition.PARTITIONED_NOT_VALID_FK_VERSION) {
+            return stall(Reason.UnsupportedFeature, "PostgreSQL before 18 cannot add a NOT VALID foreign key to a "
+                    + "partitioned table, and " + d.schema() + "." + d.table() + " is partitioned (this server is "
+                    + (o.serverVersion() / 10000) + "." + (o.serverVersion() % 100) + "); added in one step it would "
+                    + "scan every partition while writes to the table wait, so nothing is counted or added: add it "
+                    + "to each partition (a PostgresConstraint each), or upgrade to PostgreSQL 18",
+                    permanentBackoff());
+        }
         String named = d.shape() instanceof ConstraintDefinition.ForeignKey ? in.spec().getForeignKey().getIndex()
                 : null;
         if (named != null && !Boolean.TRUE.equals(in.namedIndexReady())) {
