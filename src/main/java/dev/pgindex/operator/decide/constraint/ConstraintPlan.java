@@ -123,12 +123,9 @@ public final class ConstraintPlan extends ConstraintContext implements Constrain
         if (o.existing().isPresent()) {
             return existing(o.existing().get(), o, d);
         }
-        if (o.notNullElsewhere() != null && !Boolean.TRUE.equals(o.columnNotNull())) {
-            return stall(Reason.DefinitionConflict, "column " + ((ConstraintDefinition.NotNull) d.shape()).column()
-                    + " of " + d.schema() + "." + d.table() + " already has the NOT NULL constraint "
-                    + o.notNullElsewhere() + ", NOT VALID; PostgreSQL keeps one NOT NULL constraint per column, so "
-                    + d.name() + " cannot be added beside it: set spec.name to " + o.notNullElsewhere() + " to adopt "
-                    + "and validate it, or validate or drop it yourself; it is never touched", permanentBackoff());
+        Optional<VersionLimits.Limit> limit = VersionLimits.of(d, o);
+        if (limit.isPresent()) {
+            return stall(limit.get().reason(), limit.get().message(), permanentBackoff());
         }
         if (Boolean.TRUE.equals(o.columnNotNull())) {
             boolean ours = !draft.adopted() && draft.step() != null && draft.step().compareTo(ConstraintStep.Validate) > 0;
@@ -256,15 +253,6 @@ public final class ConstraintPlan extends ConstraintContext implements Constrain
      * ownership mark in the same transaction.
      */
     private ConstraintDecision absent(ConstraintObservation o, ConstraintDefinition d) {
-        if (d.shape() instanceof ConstraintDefinition.ForeignKey && o.partitioned()
-                && o.serverVersion() < ConstraintDefinition.PARTITIONED_NOT_VALID_FK_VERSION) {
-            return stall(Reason.UnsupportedFeature, "PostgreSQL before 18 cannot add a NOT VALID foreign key to a "
-                    + "partitioned table, and " + d.schema() + "." + d.table() + " is partitioned (this server is "
-                    + (o.serverVersion() / 10000) + "." + (o.serverVersion() % 100) + "); added in one step it would "
-                    + "scan every partition while writes to the table wait, so nothing is counted or added: add it "
-                    + "to each partition (a PostgresConstraint each), or upgrade to PostgreSQL 18",
-                    permanentBackoff());
-        }
         String named = d.shape() instanceof ConstraintDefinition.ForeignKey ? in.spec().getForeignKey().getIndex()
                 : null;
         if (named != null && !Boolean.TRUE.equals(in.namedIndexReady())) {
