@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** Catalog reads of a PostgresConstraint, each with bind parameters, on a monitor session. */
@@ -48,7 +49,13 @@ final class ConstraintCatalog {
         if (d.shape() instanceof ConstraintDefinition.NotNull n) {
             notNull = attNotNull(c, oid, n.column());
             if (Boolean.TRUE.equals(notNull) && version >= ConstraintDefinition.NATIVE_NOT_NULL_VERSION) {
-                elsewhere = notNullConstraint(c, oid, n.column());
+                // 18: attnotnull is true from ADD ... NOT NULL ... NOT VALID on, before any row was checked; the
+                // column counts as NOT NULL only once its constraint is validated
+                Optional<Map.Entry<String, Boolean>> k = notNullConstraint(c, oid, n.column());
+                if (k.isPresent() && !k.get().getValue()) {
+                    notNull = false;
+                }
+                elsewhere = k.map(Map.Entry::getKey).filter(x -> !x.equals(d.name())).orElse(null);
             }
         }
         String index = d.shape() instanceof ConstraintDefinition.ForeignKey fk ? supportingIndex(c, oid, fk.columns())
@@ -165,8 +172,10 @@ final class ConstraintCatalog {
             s.execute("CREATE TEMPORARY TABLE " + SCRATCH_TABLE + " (LIKE " + Quoting.qualified(schema, table) + ")");
             s.execute("ALTER TABLE pg_temp." + SCRATCH_TABLE + " ADD CONSTRAINT " + SCRATCH_NAME + " CHECK ("
                     + expression + ") NOT VALID");
+            // by name: from PostgreSQL 18, LIKE copies the table's NOT NULLs as constraints of their own (contype n)
             try (ResultSet rs = s.executeQuery("SELECT pg_catalog.pg_get_constraintdef(oid) FROM "
-                    + "pg_catalog.pg_constraint WHERE conrelid = 'pg_temp." + SCRATCH_TABLE + "'::regclass")) {
+                    + "pg_catalog.pg_constraint WHERE conrelid = 'pg_temp." + SCRATCH_TABLE + "'::regclass "
+                    + "AND conname = '" + SCRATCH_NAME + "'")) {
                 rs.next();
                 return rs.getString(1);
             }
@@ -187,14 +196,16 @@ final class ConstraintCatalog {
         }
     }
 
-    private static String notNullConstraint(Connection c, long table, String column) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT k.conname FROM pg_catalog.pg_constraint k "
+    /** 18: the column's NOT NULL constraint (PostgreSQL keeps at most one per column), by name, and whether valid. */
+    private static Optional<Map.Entry<String, Boolean>> notNullConstraint(Connection c, long table, String column)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT k.conname, k.convalidated FROM pg_catalog.pg_constraint k "
                 + "JOIN pg_catalog.pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = k.conkey[1] "
-                + "WHERE k.conrelid = ? AND k.contype = 'n' AND a.attname = ? AND k.convalidated")) {
+                + "WHERE k.conrelid = ? AND k.contype = 'n' AND a.attname = ?")) {
             ps.setLong(1, table);
             ps.setString(2, column);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getString(1) : null;
+                return rs.next() ? Optional.of(Map.entry(rs.getString(1), rs.getBoolean(2))) : Optional.empty();
             }
         }
     }

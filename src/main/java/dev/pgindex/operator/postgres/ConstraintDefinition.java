@@ -15,6 +15,12 @@ public record ConstraintDefinition(String schema, String table, String name, Sha
     public static final int SAMPLE = 5;
     /** PostgreSQL 18 has NOT NULL ... NOT VALID constraints (and NOT VALID foreign keys on partitioned tables). */
     public static final int NATIVE_NOT_NULL_VERSION = 180000;
+    /**
+     * From PostgreSQL 18 a foreign key can be added NOT VALID to a partitioned table; before, PostgreSQL refuses it
+     * (42809, "cannot add NOT VALID foreign key on partitioned table ..."). Referencing a partitioned table, and a
+     * CHECK NOT VALID on one, work from 12.
+     */
+    public static final int PARTITIONED_NOT_VALID_FK_VERSION = 180000;
     private static final Set<String> ACTIONS = Set.of("NO ACTION", "RESTRICT", "CASCADE", "SET NULL", "SET DEFAULT");
 
     /** What kind of constraint, with its own fields. */

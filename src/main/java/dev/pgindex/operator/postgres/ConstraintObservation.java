@@ -12,8 +12,10 @@ import java.util.Optional;
  * @param partitioned     the table is partitioned (relkind p)
  * @param refTableOid     a foreign key's referenced table; null when it does not exist (or not a foreign key)
  * @param existing        the constraint named spec.name on the table, if any
- * @param columnNotNull   a NOT NULL's column is already NOT NULL (pg_attribute.attnotnull); null when absent
- * @param notNullElsewhere PostgreSQL 18: the validated NOT NULL constraint of the column under another name
+ * @param columnNotNull   a NOT NULL's column is already NOT NULL (pg_attribute.attnotnull; on 18 also its NOT NULL
+ *                        constraint validated, since attnotnull is true from ADD ... NOT VALID on); null when absent
+ * @param notNullElsewhere PostgreSQL 18: the NOT NULL constraint of the column under another name, valid or not
+ *                        (columnNotNull false: NOT VALID); PostgreSQL keeps at most one per column
  * @param supportingIndex a foreign key's valid index whose leading columns are the referencing columns
  * @param ourSession      a session of this resource still running a statement (after an operator restart)
  * @param sampleKey       the table's primary key columns (to name violating rows), empty when it has none

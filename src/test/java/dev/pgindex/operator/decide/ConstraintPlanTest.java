@@ -66,6 +66,12 @@ class ConstraintPlanTest {
                 List.of("id"), null);
     }
 
+    /** A foreign key's table is partitioned, on server {@code version}; nothing added yet. */
+    static ConstraintObservation partitioned(int version) {
+        return new ConstraintObservation(version, 10L, true, 20L, Optional.empty(), null, null, null,
+                Optional.empty(), List.of(), null);
+    }
+
     static ConstraintObservation absent() {
         return obs(170000, Optional.empty(), false, null);
     }
@@ -207,6 +213,17 @@ class ConstraintPlanTest {
                         'c', true, "CHECK ((email IS NOT NULL))", Optional.of(new OwnershipMark(UID, "shop/c", "",
                         false)), null)), false, null), ConstraintDecision.ShortLock.class, ConstraintStep.SetNotNull,
                         ConditionType.RECONCILING, Reason.SettingNotNull),
+                row("foreign key on a partitioned table before 18: UnsupportedFeature, nothing counted",
+                        new ConstraintPlan(input(fk(), null, null)), none, partitioned(170000),
+                        ConstraintDecision.Wait.class, null, ConditionType.STALLED, Reason.UnsupportedFeature),
+                row("foreign key on a partitioned table on 18: count", new ConstraintPlan(input(fk(), null, null)),
+                        none, partitioned(180000), ConstraintDecision.RunJob.class, ConstraintStep.Preflight,
+                        ConditionType.RECONCILING, Reason.CheckingViolations),
+                row("NOT NULL on 18, NOT VALID under another name: DefinitionConflict, nothing counted",
+                        new ConstraintPlan(input(notNull(), null, null)), none, new ConstraintObservation(180000, 10L,
+                        false, null, Optional.empty(), false, "orders_email_required", null, Optional.empty(),
+                        List.of("id"), null), ConstraintDecision.Wait.class, null, ConditionType.STALLED,
+                        Reason.DefinitionConflict),
                 row("NOT NULL already there before: Ready/Adopted", new ConstraintPlan(input(notNull(), null, null)),
                         none, obs(170000, Optional.empty(), true, null), ConstraintDecision.Wait.class,
                         ConstraintStep.Done, ConditionType.READY, Reason.Adopted),

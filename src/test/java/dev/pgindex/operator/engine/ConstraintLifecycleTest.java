@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 
 import static dev.pgindex.operator.support.ConstraintHarness.is;
@@ -220,6 +221,64 @@ class ConstraintLifecycleTest {
                     .as("B's ADD is not sent while A validates").isEqualTo("0");
             a.reconcileUntil(ready(), Duration.ofSeconds(60));
             b.reconcileUntil(ready(), Duration.ofSeconds(60));
+        }
+    }
+
+    @Test
+    void shouldWaitForAValidateLeftRunningByAKilledOperatorAndNeverSendASecondOne() throws Exception {
+        ConnectionInfo db = parentAndChild();
+        // 2,000 rows x 2 ms: the VALIDATE runs for about 4 s
+        exec(db, "CREATE FUNCTION slow_ok(int) RETURNS boolean LANGUAGE sql AS 'SELECT pg_sleep(0.002) IS NOT NULL'");
+        String running = "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND state = 'active' "
+                + "AND query LIKE 'ALTER TABLE%VALIDATE CONSTRAINT%'";
+        try (ConstraintHarness h = new ConstraintHarness("ck", db, ConstraintHarness.check("child", "child_slow_ck",
+                "slow_ok(amount)"))) {
+            h.reconcileUntil(st -> st.getValidation() != null && st.getValidation().getPid() != null, T);
+            String orphan = String.valueOf(h.status.getValidation().getPid());
+            Instant sent = Instant.now().plusSeconds(10);
+            while (TestPostgres.query(db, running).isEmpty() && Instant.now().isBefore(sent)) {
+                Thread.sleep(20);
+            }
+            assertThat(TestPostgres.query(db, running)).as("the first VALIDATE is running").containsExactly(List.of(orphan));
+            h.restartOperator(); // the process dies; its VALIDATE goes on in PostgreSQL
+            int before = h.persisted.size();
+            boolean waited = false;
+            Instant end = Instant.now().plus(Duration.ofSeconds(60));
+            while (!ready().test(h.status)) {
+                assertThat(Instant.now()).as("Ready in time; " + h.reasons()).isBefore(end);
+                h.reconcile();
+                assertThat(TestPostgres.query(db, running)).as("only the orphan VALIDATE ever runs")
+                        .isSubsetOf(List.of(List.of(orphan)));
+                waited |= h.reasons().contains("earlier operator process") && h.reasons().contains("pid " + orphan);
+                Thread.sleep(100);
+            }
+            assertThat(waited).as("the new process said it waits for the orphan").isTrue();
+            assertThat(h.reasons()).contains("Ready/ConstraintValid");
+            assertThat(validated(db, "child_slow_ck")).isEqualTo("t");
+            assertThat(h.persisted.subList(before, h.persisted.size())).as("no VALIDATE started after the restart")
+                    .allMatch(st -> st.getValidation() == null || orphan.equals(String.valueOf(st.getValidation().getPid())));
+            assertThat(h.events.stream().filter(e -> e.startsWith("Normal ConstraintValidated")).count())
+                    .as("the new process ran no VALIDATE of its own").isZero();
+        }
+    }
+
+    @Test
+    void shouldWarnOnceWhileTheSameStepKeepsFailingTheSameWay() throws Exception {
+        ConnectionInfo owner = parentAndChild();
+        String role = "not_owner_" + owner.database(); // roles are the server's, shared by every test database
+        exec(owner, "CREATE ROLE " + role + " LOGIN PASSWORD 'x'", "GRANT SELECT ON child TO " + role);
+        ConnectionInfo db = new ConnectionInfo(owner.host(), owner.port(), owner.database(), role, "x", "disable");
+        try (ConstraintHarness h = new ConstraintHarness("ck", db, ConstraintHarness.check("child",
+                "child_amount_ck", "amount >= 0"))) {
+            h.reconcileUntil(is(ConditionType.STALLED, "InsufficientPrivilege"), T);
+            for (int i = 0; i < 3; i++) {
+                h.reconcile(); // each look tries the ADD again, passing through Reconciling, and fails again
+            }
+            assertThat(h.reasons()).contains("Stalled/InsufficientPrivilege").contains("must be owner");
+            assertThat(h.events.stream().filter(e -> e.startsWith("Warning InsufficientPrivilege")).count())
+                    .as("one Warning for one failure, however often it is retried").isEqualTo(1);
+        } finally {
+            exec(owner, "REVOKE ALL ON child FROM " + role, "DROP ROLE " + role);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.pgindex.operator.decide.constraint;
 
+import dev.pgindex.operator.api.v1alpha1.ConditionType;
 import dev.pgindex.operator.api.v1alpha1.ConstraintStep;
 import dev.pgindex.operator.api.v1alpha1.Reason;
 import dev.pgindex.operator.decide.Durations;
@@ -8,6 +9,7 @@ import dev.pgindex.operator.decide.RetryGate;
 import dev.pgindex.operator.decide.draft.ConstraintDraft;
 import dev.pgindex.operator.postgres.ErrorKind;
 import dev.pgindex.operator.postgres.SqlErrors;
+import dev.pgindex.operator.status.Conditions;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,11 +24,16 @@ abstract class ConstraintContext {
     final ConstraintInput in;
     final ConstraintDraft draft;
     final List<ConstraintDecision.Event> events = new ArrayList<>();
+    /** The reason of Stalled=True in the last status (null when it was not Stalled): its Warning was raised then. */
+    private final String stalledBefore;
 
     ConstraintContext(ConstraintInput in) {
         this.in = in;
         this.draft = new ConstraintDraft(in.last(), in.generation(), in.now(), in.spec() == null ? null
                 : in.spec().kind());
+        this.stalledBefore = draft.status().getConditions().stream().filter(c -> ConditionType.STALLED.equals(
+                c.getType()) && Conditions.TRUE.equals(c.getStatus())).map(c -> c.getReason()).findFirst()
+                .orElse(null);
     }
 
     ConstraintDecision waitFor(ConstraintStep step, Reason reason, String message, Duration requeue) {
@@ -34,9 +41,13 @@ abstract class ConstraintContext {
         return new ConstraintDecision.Wait(draft.status(), List.copyOf(events), requeue);
     }
 
-    /** Stalled, with a Warning event when the reason is new; looked at again after {@code recheck} (null: never). */
+    /**
+     * Stalled, with a Warning event when the reason is new; looked at again after {@code recheck} (null: never).
+     * New means neither Stalled now nor in the last status: a step retried from Stalled passes through Reconciling
+     * in the same look, and when it fails the same way it is the same failure.
+     */
     ConstraintDecision stall(Reason reason, String message, Duration recheck) {
-        if (!draft.stalledWith(reason)) {
+        if (!draft.stalledWith(reason) && !reason.name().equals(stalledBefore)) {
             events.add(ConstraintDecision.Event.warning(reason, message));
         }
         draft.stalled(reason, message, recheck);

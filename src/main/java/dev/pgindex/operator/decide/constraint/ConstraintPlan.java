@@ -123,6 +123,10 @@ public final class ConstraintPlan extends ConstraintContext implements Constrain
         if (o.existing().isPresent()) {
             return existing(o.existing().get(), o, d);
         }
+        Optional<VersionLimits.Limit> limit = VersionLimits.of(d, o);
+        if (limit.isPresent()) {
+            return stall(limit.get().reason(), limit.get().message(), permanentBackoff());
+        }
         if (Boolean.TRUE.equals(o.columnNotNull())) {
             boolean ours = !draft.adopted() && draft.step() != null && draft.step().compareTo(ConstraintStep.Validate) > 0;
             draft.existing(null, true, ours ? Boolean.FALSE : Boolean.TRUE);
