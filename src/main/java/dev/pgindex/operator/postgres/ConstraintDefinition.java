@@ -134,7 +134,10 @@ public record ConstraintDefinition(String schema, String table, String name, Sha
         return "ALTER TABLE " + qualifiedTable() + " VALIDATE CONSTRAINT " + Quoting.ident(name);
     }
 
-    /** Before 18: SET NOT NULL, which uses the validated helper CHECK instead of scanning, then drops the helper. */
+    /**
+     * Before 18: SET NOT NULL, which uses the validated helper CHECK instead of scanning, then drops the helper
+     * (also on a server upgraded to 18 since the helper was added).
+     */
     public List<String> setNotNullAndDropHelper() {
         NotNull n = (NotNull) shape;
         return List.of("ALTER TABLE " + qualifiedTable() + " ALTER COLUMN " + Quoting.ident(n.column())

