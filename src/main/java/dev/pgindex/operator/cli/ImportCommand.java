@@ -164,14 +164,15 @@ final class ImportCommand implements Callable<Integer> {
         return b.toString();
     }
 
-    private static void summary(PrintWriter err, Importer.Result r, ConstraintImporter.Result k) {
+    private void summary(PrintWriter err, Importer.Result r, ConstraintImporter.Result k) {
         Map<String, Integer> counts = new LinkedHashMap<>();
         counts.put("imported", r.imported().size());
         counts.put("not imported", (int) r.skipped().stream().filter(s -> !s.covered()).count());
         counts.put("covered by a partitioned index", (int) r.skipped().stream().filter(Importer.Skipped::covered).count());
         err.println("kubectl pgindex import: " + counts.entrySet().stream().map(e -> e.getValue() + " " + e.getKey())
-                .reduce((a, b) -> a + ", " + b).orElse("") + "; constraints: " + k.imported().size() + " imported, "
-                + k.skipped().stream().filter(s -> !s.covered()).count() + " not imported");
+                .reduce((a, b) -> a + ", " + b).orElse("") + (indexesOnly ? "" : "; constraints: "
+                + k.imported().size() + " imported, " + k.skipped().stream().filter(s -> !s.covered()).count()
+                + " not imported"));
         err.flush();
     }
 }

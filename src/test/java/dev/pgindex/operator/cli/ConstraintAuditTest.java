@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pgindex.operator.api.v1alpha1.PostgresConstraint;
 import dev.pgindex.operator.postgres.ConnectionInfo;
 import dev.pgindex.operator.support.TestPostgres;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -105,6 +106,21 @@ class ConstraintAuditTest {
         exec(db, "ALTER TABLE invoices VALIDATE CONSTRAINT invoices_total_check");
         PluginRun after = PluginRun.of("audit", "--dsn", PluginRun.dsn(db), "--no-cluster");
         assertThat(after.out()).doesNotContain("invoices_total_check").contains("invoices_customer_region_fk");
+    }
+
+    @Test
+    void shouldReportANotNullLeftNotValidOnPostgres18() throws Exception {
+        Assumptions.assumeTrue(Integer.parseInt(TestPostgres.scalar(db, "SHOW server_version_num")) >= 180000,
+                "NOT NULL ... NOT VALID is PostgreSQL 18's (run with -Dpg.binaries.version=18.3.0)");
+        exec(db, "ALTER TABLE invoices ADD CONSTRAINT invoices_region_not_null NOT NULL region NOT VALID");
+        PluginRun run = PluginRun.of("audit", "--dsn", PluginRun.dsn(db), "--no-cluster", "-o", "json");
+        JsonNode nn = finding(new ObjectMapper().readTree(run.out()), ConstraintAudit.CHECK, "invoices_region_not_null");
+        assertThat(nn.get("kind").asText()).isEqualTo("not null");
+        assertThat(nn.get("definition").asText()).isEqualTo("NOT NULL region NOT VALID");
+        assertThat(nn.at("/manifest/spec/notNull/column").asText()).isEqualTo("region");
+        PluginRun imported = PluginRun.of("import", "--dsn", PluginRun.dsn(db), "--secret", "db-app");
+        assertThat(ConstraintImportTest.constraints(imported.out()).values()).as("NOT NULLs belong to the columns")
+                .noneMatch(k -> k.getSpec().getNotNull() != null);
     }
 
     private static JsonNode finding(JsonNode doc, String check, String constraint) {
