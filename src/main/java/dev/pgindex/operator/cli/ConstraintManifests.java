@@ -1,7 +1,6 @@
 package dev.pgindex.operator.cli;
 
 import dev.pgindex.operator.api.v1alpha1.CheckSpec;
-import dev.pgindex.operator.api.v1alpha1.ConnectionRef;
 import dev.pgindex.operator.api.v1alpha1.ForeignKeyMatch;
 import dev.pgindex.operator.api.v1alpha1.ForeignKeySpec;
 import dev.pgindex.operator.api.v1alpha1.IndexColumn;
@@ -51,9 +50,7 @@ final class ConstraintManifests {
             throw new InvalidDefinitionException(k.unsupported() + ", which the API cannot express");
         }
         PostgresConstraintSpec spec = new PostgresConstraintSpec();
-        ConnectionRef ref = new ConnectionRef();
-        ref.setSecretName(secret);
-        spec.setConnection(ref);
+        spec.setConnection(Manifests.connection(secret));
         spec.setSchema(k.schema());
         spec.setTable(k.table());
         spec.setName(k.name());

@@ -91,9 +91,7 @@ final class Manifests {
      */
     static PostgresIndexSpec spec(IndexDefinition d, String secret, Character constraint) {
         PostgresIndexSpec spec = new PostgresIndexSpec();
-        ConnectionRef ref = new ConnectionRef();
-        ref.setSecretName(secret);
-        spec.setConnection(ref);
+        spec.setConnection(connection(secret));
         spec.setSchema(d.schema());
         spec.setTable(d.table());
         spec.setName(d.name());
@@ -127,6 +125,13 @@ final class Manifests {
         spec.setRetryLimit(null);
         checkAdmission(spec);
         return spec;
+    }
+
+    /** The connection of every manifest: the Secret alone (see {@link #spec}). */
+    static ConnectionRef connection(String secret) {
+        ConnectionRef ref = new ConnectionRef();
+        ref.setSecretName(secret);
+        return ref;
     }
 
     /** The CRD's size limits that IndexDefinition.validate does not check, so the API server never refuses one. */

@@ -6,7 +6,6 @@ import dev.pgindex.operator.api.v1alpha1.PostgresConstraint;
 import dev.pgindex.operator.postgres.ConnectionInfo;
 import dev.pgindex.operator.support.TestPostgres;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -21,13 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * (with who owns them and a PostgresConstraint manifest) and foreign keys without a supporting index.
  */
 class ConstraintAuditTest {
-    ConnectionInfo db;
-
-    @BeforeEach
-    void database() {
-        db = TestPostgres.newDatabase();
-        exec(db, PluginRun.fixture("constraints.sql"));
-    }
+    final ConnectionInfo db = PluginRun.databaseWith("constraints.sql");
 
     @Test
     void shouldReportEachNotValidConstraintAndEachUnindexedForeignKey() throws Exception {

@@ -14,7 +14,6 @@ import dev.pgindex.operator.spec.ParsedConstraint;
 import dev.pgindex.operator.spec.Windows;
 import dev.pgindex.operator.support.ConstraintHarness;
 import dev.pgindex.operator.support.TestPostgres;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
@@ -38,13 +37,7 @@ class ConstraintImportTest {
     static final List<String> IMPORTED = List.of("events_customer_id_fkey", "events_id_check", "invoices_customer_region_fk",
             "invoices_order_fk", "invoices_total_check", "orders_amount_check", "orders_customer_fk",
             "orders_status_check", "positive", "positive");
-    ConnectionInfo db;
-
-    @BeforeEach
-    void database() {
-        db = TestPostgres.newDatabase();
-        exec(db, PluginRun.fixture("constraints.sql"));
-    }
+    final ConnectionInfo db = PluginRun.databaseWith("constraints.sql");
 
     @Test
     void shouldWriteAConstraintManifestPerForeignKeyAndCheckThatReadsBackIntoTheApiType() throws Exception {
