@@ -7,6 +7,7 @@ import dev.pgindex.operator.postgres.IndexDefinition;
 import dev.pgindex.operator.postgres.IndexHealth;
 import dev.pgindex.operator.postgres.OwnershipMark;
 import dev.pgindex.operator.postgres.Quoting;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -14,6 +15,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -23,14 +25,31 @@ import java.util.regex.Pattern;
 
 /**
  * What needs attention in a database, read in one READ ONLY transaction that is rolled back: nothing is changed,
- * every fix is a suggestion (a statement to review, or a PostgresIndex manifest).
+ * every fix is a suggestion (a statement to review, or a manifest).
  */
 final class Audit {
     static final Pattern LEFTOVER = Pattern.compile(".*_cc(new|old)[0-9]*");
 
-    /** One thing found; {@code manifest} is set for an unindexed foreign key. */
+    /**
+     * One thing found; {@code manifest} is set for an unindexed foreign key (a PostgresIndex) and for a constraint
+     * left NOT VALID (a PostgresConstraint); {@code constraint} for the findings about a constraint, when
+     * {@code index} is null, and for an unindexed foreign key.
+     */
     record Finding(String check, String schema, String table, String index, String detail, String fix,
-            PostgresIndex manifest) {
+            HasMetadata manifest, Constraint constraint) {
+        Finding(String check, String schema, String table, String index, String detail, String fix,
+                HasMetadata manifest) {
+            this(check, schema, table, index, detail, fix, manifest, null);
+        }
+
+        /** The index, or else the constraint, the finding is about. */
+        String name() {
+            return index != null ? index : constraint.name();
+        }
+    }
+
+    /** A constraint: {@code kind}, {@code definition} and {@code owner} (ns/name or null) only when it is the subject. */
+    record Constraint(String name, String kind, String definition, String owner) {
     }
 
     record Report(List<Finding> findings, List<String> notes) {
@@ -57,14 +76,18 @@ final class Audit {
             List<IndexHealth.Shape> shapes = IndexHealth.shapes(c);
             duplicatesAndPrefixes(shapes, findings);
             unused(c, minStatsAge, findings, notes);
+            Map<String, String> fkIndexes = new HashMap<>();
             for (IndexHealth.UnindexedForeignKey fk : IndexHealth.unindexedForeignKeys(c)) {
                 PostgresIndex m = fkManifest(fk, secret, namespace);
+                fkIndexes.put(fk.schema() + "." + fk.table() + "." + fk.constraint(), m.getMetadata().getName());
                 findings.add(new Finding("unindexed-foreign-key", fk.schema(), fk.table(), m.getSpec().getName(),
                         "foreign key " + fk.constraint() + " (" + String.join(", ", fk.columns()) + ") references "
                                 + fk.referenced() + " and no index leads with its columns: every DELETE or key "
                                 + "UPDATE on " + fk.referenced() + " scans " + fk.schema() + "." + fk.table(),
-                        "apply the manifest (kubectl pgindex audit -o yaml)", m));
+                        "apply the manifest (kubectl pgindex audit -o yaml)", m,
+                        new Constraint(fk.constraint(), null, null, null)));
             }
+            findings.addAll(ConstraintAudit.notValid(c, secret, namespace, fkIndexes));
             orphans(all, resources, findings, notes);
         } finally {
             c.rollback();

@@ -1,7 +1,9 @@
 package dev.pgindex.operator.cli;
 
+import dev.pgindex.operator.api.v1alpha1.PostgresConstraint;
 import dev.pgindex.operator.api.v1alpha1.PostgresIndex;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -25,13 +27,15 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 @Command(name = "audit", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true, usageHelpWidth = 100,
-        header = "Report invalid, leftover, duplicate, redundant and unused indexes and unindexed foreign keys (read-only).",
+        header = "Report invalid, leftover, duplicate, redundant and unused indexes, unindexed foreign keys and "
+                + "constraints left NOT VALID (read-only).",
         description = {"Report what needs attention, read-only (one READ ONLY transaction, rolled back): INVALID "
                 + "indexes (owned by the operator or not), leftovers of failed rebuilds (_ccnew, _ccold), duplicate "
                 + "indexes, redundant ones whose key columns lead another index, unused ones (never scanned, once "
                 + "the statistics are older than --min-stats-age), foreign keys with no index that covers them (with "
-                + "a ready PostgresIndex manifest for each), and indexes marked as owned by a PostgresIndex that no "
-                + "longer exists (needs the cluster).",
+                + "a ready PostgresIndex manifest for each), constraints left NOT VALID (with a PostgresConstraint "
+                + "manifest that has the operator adopt and validate each one online), and indexes marked as owned "
+                + "by a PostgresIndex that no longer exists (needs the cluster).",
                 "",
                 "Exit code 0 when nothing is found, 1 when something is.",
                 "",
@@ -55,7 +59,8 @@ final class AuditCommand implements Callable<Integer> {
     boolean noCluster;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "table", description = "table "
-            + "(default), json (every finding, for scripts) or yaml (only the manifests for unindexed foreign keys).")
+            + "(default), json (every finding, for scripts) or yaml (only the manifests: PostgresIndex for unindexed "
+            + "foreign keys, PostgresConstraint for constraints left NOT VALID).")
     Output output;
 
     @Spec
@@ -77,9 +82,9 @@ final class AuditCommand implements Callable<Integer> {
                 if (report.findings().isEmpty()) {
                     out.println("No findings.");
                 } else {
-                    Table tab = new Table("CHECK", "INDEX", "TABLE", "DETAIL", "FIX");
+                    Table tab = new Table("CHECK", "NAME", "TABLE", "DETAIL", "FIX");
                     for (Audit.Finding f : report.findings()) {
-                        tab.row(f.check(), f.schema() + "." + f.index(), f.table(), f.detail(), f.fix());
+                        tab.row(f.check(), f.schema() + "." + f.name(), f.table(), f.detail(), f.fix());
                     }
                     tab.print(out);
                 }
@@ -94,7 +99,17 @@ final class AuditCommand implements Callable<Integer> {
                     m.put("check", f.check());
                     m.put("schema", f.schema());
                     m.put("table", f.table());
-                    m.put("index", f.index());
+                    if (f.index() != null) {
+                        m.put("index", f.index());
+                    }
+                    if (f.constraint() != null) {
+                        m.put("constraint", f.constraint().name());
+                        if (f.constraint().kind() != null) {
+                            m.put("kind", f.constraint().kind());
+                            m.put("definition", f.constraint().definition());
+                            m.put("owner", f.constraint().owner());
+                        }
+                    }
                     m.put("detail", f.detail());
                     m.put("fix", f.fix());
                     if (f.manifest() != null) {
@@ -108,15 +123,23 @@ final class AuditCommand implements Callable<Integer> {
                 out.print(Manifests.json(doc));
             }
             case yaml -> {
-                List<PostgresIndex> manifests = report.findings().stream().map(Audit.Finding::manifest)
-                        .filter(m -> m != null).toList();
-                out.print("# kubectl pgindex audit: " + manifests.size() + " index(es) for unindexed foreign keys; "
-                        + report.findings().size() + " finding(s) in all (-o table shows them)\n");
-                out.print(Manifests.yaml(manifests));
+                List<HasMetadata> indexes = manifests(report, PostgresIndex.class);
+                List<HasMetadata> constraints = manifests(report, PostgresConstraint.class);
+                out.print("# kubectl pgindex audit: " + indexes.size() + " index(es) for unindexed foreign keys, "
+                        + constraints.size() + " constraint(s) left NOT VALID; " + report.findings().size()
+                        + " finding(s) in all (-o table shows them)\n");
+                List<HasMetadata> all = new ArrayList<>(indexes);
+                all.addAll(constraints);
+                out.print(Manifests.yaml(all));
             }
         }
         out.flush();
         return report.findings().isEmpty() ? Main.OK : Main.FINDINGS;
+    }
+
+    private static List<HasMetadata> manifests(Audit.Report report, Class<? extends HasMetadata> kind) {
+        return report.findings().stream().map(Audit.Finding::manifest).filter(kind::isInstance)
+                .map(m -> (HasMetadata) m).toList();
     }
 
     /** namespace/name to uid of every PostgresIndex in the namespaces the marks name. */

@@ -15,6 +15,7 @@ import dev.pgindex.operator.api.v1alpha1.PostgresIndexSpec;
 import dev.pgindex.operator.api.v1alpha1.SortOrder;
 import dev.pgindex.operator.postgres.IndexDefinition;
 import dev.pgindex.operator.postgres.InvalidDefinitionException;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 
@@ -75,7 +76,7 @@ final class Manifests {
         return p.isEmpty() ? "x" : p;
     }
 
-    private static String hash(String s) {
+    static String hash(String s) {
         try {
             byte[] d = MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(d).substring(0, 6);
@@ -90,9 +91,7 @@ final class Manifests {
      */
     static PostgresIndexSpec spec(IndexDefinition d, String secret, Character constraint) {
         PostgresIndexSpec spec = new PostgresIndexSpec();
-        ConnectionRef ref = new ConnectionRef();
-        ref.setSecretName(secret);
-        spec.setConnection(ref);
+        spec.setConnection(connection(secret));
         spec.setSchema(d.schema());
         spec.setTable(d.table());
         spec.setName(d.name());
@@ -128,6 +127,13 @@ final class Manifests {
         return spec;
     }
 
+    /** The connection of every manifest: the Secret alone (see {@link #spec}). */
+    static ConnectionRef connection(String secret) {
+        ConnectionRef ref = new ConnectionRef();
+        ref.setSecretName(secret);
+        return ref;
+    }
+
     /** The CRD's size limits that IndexDefinition.validate does not check, so the API server never refuses one. */
     private static void checkAdmission(PostgresIndexSpec spec) {
         for (IndexColumn c : spec.getColumns()) {
@@ -159,9 +165,9 @@ final class Manifests {
     }
 
     /** Multi-document YAML, each document starting with ---. */
-    static String yaml(List<PostgresIndex> resources) {
+    static String yaml(List<? extends HasMetadata> resources) {
         StringBuilder b = new StringBuilder();
-        for (PostgresIndex r : resources) {
+        for (HasMetadata r : resources) {
             try {
                 String y = YAML.writeValueAsString(tree(r));
                 b.append(y.startsWith("---") ? "" : "---\n").append(y);
@@ -173,7 +179,7 @@ final class Manifests {
     }
 
     /** A v1 List, which kubectl apply -f accepts as it is. */
-    static String jsonList(List<PostgresIndex> resources) {
+    static String jsonList(List<? extends HasMetadata> resources) {
         Map<String, Object> list = new LinkedHashMap<>();
         list.put("apiVersion", "v1");
         list.put("kind", "List");
@@ -181,7 +187,7 @@ final class Manifests {
         return json(list);
     }
 
-    static Object tree(PostgresIndex r) {
+    static Object tree(HasMetadata r) {
         return SERIALIZATION.convertValue(r, Map.class);
     }
 

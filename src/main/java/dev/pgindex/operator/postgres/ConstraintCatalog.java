@@ -172,12 +172,15 @@ final class ConstraintCatalog {
             s.execute("CREATE TEMPORARY TABLE " + SCRATCH_TABLE + " (LIKE " + Quoting.qualified(schema, table) + ")");
             s.execute("ALTER TABLE pg_temp." + SCRATCH_TABLE + " ADD CONSTRAINT " + SCRATCH_NAME + " CHECK ("
                     + expression + ") NOT VALID");
-            // by name: from PostgreSQL 18, LIKE copies the table's NOT NULLs as constraints of their own (contype n)
-            try (ResultSet rs = s.executeQuery("SELECT pg_catalog.pg_get_constraintdef(oid) FROM "
+            // by name: from PostgreSQL 18 on, LIKE copies the NOT NULL constraints of the table too
+            try (PreparedStatement ps = c.prepareStatement("SELECT pg_catalog.pg_get_constraintdef(oid) FROM "
                     + "pg_catalog.pg_constraint WHERE conrelid = 'pg_temp." + SCRATCH_TABLE + "'::regclass "
-                    + "AND conname = '" + SCRATCH_NAME + "'")) {
-                rs.next();
-                return rs.getString(1);
+                    + "AND conname = ?")) {
+                ps.setString(1, SCRATCH_NAME);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getString(1);
+                }
             }
         } finally {
             c.rollback();

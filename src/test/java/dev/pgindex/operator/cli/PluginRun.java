@@ -30,6 +30,13 @@ record PluginRun(int code, String out, String err) {
                 + "?sslmode=disable";
     }
 
+    /** A new database holding src/test/resources/cli/{@code fixture}. */
+    static ConnectionInfo databaseWith(String fixture) {
+        ConnectionInfo db = dev.pgindex.operator.support.TestPostgres.newDatabase();
+        dev.pgindex.operator.support.TestPostgres.exec(db, fixture(fixture));
+        return db;
+    }
+
     static String fixture(String name) {
         try {
             return Files.readString(Path.of("src/test/resources/cli", name));
