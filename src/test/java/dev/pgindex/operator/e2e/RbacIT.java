@@ -38,6 +38,9 @@ class RbacIT {
         assertThat(canI("delete", "postgresindexes.pgindex.dev", "anywhere").out().trim()).isEqualTo("yes");
         assertThat(canI("watch", "postgresindexsets.pgindex.dev", "anywhere").out().trim()).isEqualTo("yes");
         assertThat(canI("delete", "postgresindexsets.pgindex.dev", "anywhere").out().trim()).isEqualTo("no");
+        assertThat(canI("watch", "postgresconstraints.pgindex.dev", "anywhere").out().trim()).isEqualTo("yes");
+        assertThat(canI("update", "postgresconstraints.pgindex.dev/status", "anywhere").out().trim()).isEqualTo("yes");
+        assertThat(canI("delete", "postgresconstraints.pgindex.dev", "anywhere").out().trim()).isEqualTo("no");
         assertThat(canI("create", "pods", "anywhere").out().trim()).isEqualTo("no");
         assertThat(canI("*", "*", "anywhere").out().trim()).isEqualTo("no");
     }
@@ -69,6 +72,9 @@ class RbacIT {
                     verbs: ["update"]
                   - apiGroups: ["pgindex.dev"]
                     resources: ["postgresindexsets", "postgresindexsets/status"]
+                    verbs: ["get", "list", "watch", "patch", "update"]
+                  - apiGroups: ["pgindex.dev"]
+                    resources: ["postgresconstraints", "postgresconstraints/status"]
                     verbs: ["get", "list", "watch", "patch", "update"]
                   - apiGroups: [""]
                     resources: ["events"]
