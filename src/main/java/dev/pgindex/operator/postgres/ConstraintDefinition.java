@@ -192,9 +192,11 @@ public record ConstraintDefinition(String schema, String table, String name, Sha
                     : "ROW(" + String.join(", ", sampleKey.stream().map(k -> t + "." + Quoting.ident(k)).toList())
                             + ")::text";
         }
-        return "SELECT pg_catalog.json_build_object('count', (SELECT pg_catalog.count(*) FROM " + from + " WHERE "
-                + where + "), 'sample', (SELECT pg_catalog.json_agg(k) FROM (SELECT " + key + " AS k FROM " + from
-                + " WHERE " + where + " LIMIT " + SAMPLE + ") s))::text";
+        // the sample's subquery is an InitPlan, run only when CASE needs it: a clean table is scanned once
+        return "SELECT pg_catalog.json_build_object('count', c.n, 'sample', CASE WHEN c.n > 0 THEN (SELECT "
+                + "pg_catalog.json_agg(k) FROM (SELECT " + key + " AS k FROM " + from + " WHERE " + where + " LIMIT "
+                + SAMPLE + ") s) END)::text FROM (SELECT pg_catalog.count(*) AS n FROM " + from + " WHERE " + where
+                + ") c";
     }
 
     private static String idents(List<String> names) {
