@@ -14,6 +14,7 @@ import java.util.Optional;
 final class ConstraintCatalog {
     static final String SCRATCH_TABLE = "pgindex_constraint_table";
     static final String SCRATCH_NAME = "pgindex_constraint_check";
+    static final String SCRATCH_COLUMN = "pgindex_constraint_immutable";
 
     private ConstraintCatalog() {
     }
@@ -162,7 +163,13 @@ final class ConstraintCatalog {
     /**
      * How PostgreSQL prints the CHECK the spec asks for: added NOT VALID to an empty temporary copy of the table
      * (same columns and types) in a transaction that is rolled back, so the real table is only read. This is also
-     * where the server refuses an expression a CHECK cannot hold (a subquery, an unknown column).
+     * where the server refuses an expression a CHECK cannot hold (a subquery, an unknown column), and one that is
+     * not immutable: PostgreSQL takes a CHECK to be immutable but does not enforce it, and a STABLE or VOLATILE
+     * call (nextval, set_config, pg_advisory_lock, pg_terminate_backend, dblink_exec ...) would run with its side
+     * effects in the count of violating rows (dblink_exec escapes its read-only transaction) and then in every
+     * INSERT and UPDATE of the table, as whoever runs them. The server judges that itself: the expression must also
+     * be accepted as a generated column of the copy (which must be immutable; nothing is evaluated, the copy is
+     * empty).
      */
     static String checkDefinition(Connection c, String schema, String table, String expression) throws SQLException {
         SqlFragments.check("check.expression", expression);
@@ -172,6 +179,18 @@ final class ConstraintCatalog {
             s.execute("CREATE TEMPORARY TABLE " + SCRATCH_TABLE + " (LIKE " + Quoting.qualified(schema, table) + ")");
             s.execute("ALTER TABLE pg_temp." + SCRATCH_TABLE + " ADD CONSTRAINT " + SCRATCH_NAME + " CHECK ("
                     + expression + ") NOT VALID");
+            try {
+                s.execute("ALTER TABLE pg_temp." + SCRATCH_TABLE + " ADD COLUMN " + SCRATCH_COLUMN
+                        + " boolean GENERATED ALWAYS AS ((" + expression + ")) STORED");
+            } catch (SQLException e) {
+                if (e.getSQLState() == null || !e.getSQLState().startsWith("42")) {
+                    throw e;
+                }
+                throw new SQLException("check.expression must be immutable (the same result for the same row, "
+                        + "with no side effects; a STABLE or VOLATILE function would run in every INSERT and UPDATE "
+                        + "of the table) and name the row's columns one by one: tried as a generated column of the "
+                        + "copy, PostgreSQL says: " + SqlErrors.describe(e), e.getSQLState(), e);
+            }
             // by name: from PostgreSQL 18 on, LIKE copies the NOT NULL constraints of the table too
             try (PreparedStatement ps = c.prepareStatement("SELECT pg_catalog.pg_get_constraintdef(oid) FROM "
                     + "pg_catalog.pg_constraint WHERE conrelid = 'pg_temp." + SCRATCH_TABLE + "'::regclass "

@@ -7,7 +7,9 @@ package dev.pgindex.operator.postgres;
  *
  * <p>Rejected: ';' (pgjdbc splits statements there), comments ('--', '/*'), NUL, backslashes and '$' (escape
  * strings and dollar quoting, which this scanner does not model), unterminated quotes and unbalanced parentheses
- * (which could close the parentheses the operator puts around the fragment).
+ * (which could close the parentheses the operator puts around the fragment), and '{' or '}' outside quotes
+ * (PostgreSQL has no use for them there, and the JDBC driver would rewrite {fn ...}, {d ...} as escape syntax, so
+ * the server would run another statement than the one composed).
  */
 public final class SqlFragments {
     private SqlFragments() {
@@ -45,6 +47,10 @@ public final class SqlFragments {
                 quote = ch;
             } else if (ch == '(') {
                 depth++;
+            } else if (ch == '{' || ch == '}') {
+                throw new InvalidDefinitionException(what + " may not contain '" + ch + "' outside a string or a "
+                        + "quoted identifier: PostgreSQL has no use for it there, and the JDBC driver would rewrite "
+                        + "it as escape syntax");
             } else if (ch == ')') {
                 if (--depth < 0) {
                     throw new InvalidDefinitionException(what + " has a ')' without a matching '('");
