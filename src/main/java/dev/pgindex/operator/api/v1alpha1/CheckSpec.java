@@ -17,7 +17,9 @@ public class CheckSpec {
     @JsonPropertyDescription("The boolean expression every row must satisfy, for example \"amount >= 0\"; a row "
             + "where it is NULL passes, as in PostgreSQL. Maps to CHECK ( expression ); the operator adds the "
             + "parentheses. One SQL expression only: " + Identifiers.SINGLE_EXPRESSION + " PostgreSQL checks it on "
-            + "an empty temporary copy of the table before anything touches the real one, and the count of "
+            + "an empty temporary copy of the table before anything touches the real one; it must be immutable, as "
+            + "PostgreSQL assumes a CHECK is (the same result for the same row: no now(), random() or function "
+            + "with side effects), else the resource is Stalled with reason InvalidDefinition. The count of "
             + "violating rows runs in a read-only transaction.")
     private String expression;
 

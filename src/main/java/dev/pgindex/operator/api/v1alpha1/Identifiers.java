@@ -21,7 +21,8 @@ public final class Identifiers {
     public static final String SINGLE_EXPRESSION_MESSAGE = "must be a single SQL expression: ';', '--', '/*', '*/', "
             + "backslashes and '$' are not allowed";
     public static final String SINGLE_EXPRESSION = "The API server rejects ';', '--', '/*', '*/', backslashes and "
-            + "'$'; the operator also checks that parentheses and quotes balance (otherwise the resource is Stalled "
+            + "'$'; the operator also checks that parentheses and quotes balance and refuses '{' and '}' outside "
+            + "quotes (pgjdbc would read them as JDBC escapes) (otherwise the resource is Stalled "
             + "with reason InvalidSpec and nothing is sent to the database).";
 
     /** A list of column names: each an identifier of at most 63 characters, none twice. */
