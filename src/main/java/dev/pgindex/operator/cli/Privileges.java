@@ -74,9 +74,6 @@ final class Privileges {
             pgstattuple = extension(c, "pgstattuple", in.features(), uses, Feature.BLOAT, notes);
         } else {
             uses.values().forEach(u -> tables.add(new Grants.Table(u.schema(), u.table(), in.owner(), u.features())));
-            if (in.owner() == null && !uses.isEmpty()) {
-                notes.add("the tables' owner is unknown: connect (--dsn, --secret) or give --owner");
-            }
             if (!uses.isEmpty()) {
                 notes.add("not connected: partitioned tables (whose leaves may have other owners) are not detected");
             }
@@ -86,7 +83,13 @@ final class Privileges {
         uses.values().forEach(u -> features.addAll(u.features()));
         Grants.Request r = new Grants.Request(in.role(), in.database(), version, features, tables, amcheck,
                 pgstattuple);
-        return new Plan(r, Grants.plan(r), notes);
+        List<Grants.Grant> grants = Grants.plan(r);
+        if (grants.stream().anyMatch(g -> g.privilege().kind() == Grants.Kind.OWNERSHIP && g.privilege().name() == null)) {
+            notes.add("the owner of " + grants.stream().filter(g -> g.privilege().kind() == Grants.Kind.OWNERSHIP
+                    && g.privilege().name() == null).findFirst().orElseThrow().tables() + " is unknown: connect "
+                    + "(--dsn, --secret) or give --owner");
+        }
+        return new Plan(r, grants, notes);
     }
 
     private static void use(Map<String, GrantManifests.Use> uses, String qualified, Set<Feature> features) {
