@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
  * comparison (postgres/) and API types (api/), so what it writes is what the operator will compare.
  */
 @Command(name = "kubectl pgindex", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        subcommands = {ImportCommand.class, AuditCommand.class, FromSqlCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {ImportCommand.class, AuditCommand.class, FromSqlCommand.class, GrantsCommand.class, CommandLine.HelpCommand.class},
         usageHelpAutoWidth = true, usageHelpWidth = 100,
         description = {"Bring an existing PostgreSQL database under management by pgindex-operator.", "",
                 "Connect through the connection Secret the operator uses (--secret, read from the cluster) or a "
