@@ -134,6 +134,15 @@ def op_split(wname, ops):
         split["validate_end_to_ready_s"] = round(e0 - ops["validate"][1], 3)
     return split
 
+def plan_workers(sql):
+    """EXPLAIN of one of the operator's statements (PostgreSQL still runs): the parallel workers it plans."""
+    import subprocess
+    try:
+        out = subprocess.run(["psql", "-XAtc", "EXPLAIN " + sql], capture_output=True, text=True, timeout=60).stdout
+    except Exception:
+        return None
+    return [int(m) for m in re.findall(r"Workers Planned: (\d+)", out)]
+
 rows = {}
 for name, (s, e) in windows.items():
     rows[name] = stats(s, e)
@@ -150,6 +159,10 @@ for x in SFX:
             rows[f"operator{x}_{k}"] = stats(*ops[k])
             rows[f"operator{x}_{k}"].update({"start": ops[k][0], "end": ops[k][1]})
     server[f"operator{x}"] = op_split(f"operator{x}", ops)
+    if x == "" and "count" in ops:
+        sql = next((t[5] for t in in_window("operator", lambda t: "json_build_object('count'" in t[5])), None)
+        if sql:
+            server["operator"]["count_plan_workers_planned"] = plan_workers(sql)
 
 # baseline: every write not in flight in a DDL window, nor in the 3 s after one (the backlog a blocked window leaves),
 # nor in the first 2 s of the load
@@ -296,7 +309,14 @@ if "operator" in server:
                  f"{fmt(sp.get('count_end_to_not_valid_s'), ' s')} to `NOT VALID`, whose transaction took "
                  f"{fmt(sp.get('not_valid_transaction_s'), ' s')}, {fmt(sp.get('not_valid_end_to_validate_s'), ' s')} to "
                  f"`VALIDATE`, which took {fmt(sp.get('validate_s'), ' s')}, and {fmt(sp.get('validate_end_to_ready_s'), ' s')} "
-                 "until `kubectl wait` returned.")
+                 "until `kubectl wait` returned."
+                 + (f" Its count is one statement with two anti-joins over the whole child table (the count, then a "
+                    f"sample of up to five rows, which reads the whole table again when there are none); `EXPLAIN` "
+                    f"plans {' and '.join(str(w) for w in sp['count_plan_workers_planned'])} parallel workers for them, "
+                    f"so it runs on up to {max(sp['count_plan_workers_planned']) + 1} backends at once on this "
+                    f"{A.nproc}-core machine, where `VALIDATE` (whose check PostgreSQL runs without parallelism) runs "
+                    "on one."
+                    if sp.get("count_plan_workers_planned") else ""))
     lines.append("")
 if op_events:
     lines.append("The operator's events: " + "; ".join(f"{e['time']} {e['reason']}" for e in op_events)
