@@ -293,6 +293,18 @@ for s in summary:
     print(s)
 
 os.makedirs(A.out, exist_ok=True)
+# bench/constraints.sh keeps its figures in the same two files (key "constraints", a marked section): carried over
+CON_BEGIN, CON_END = "<!-- constraints:begin (bench/constraints.sh) -->", "<!-- constraints:end -->"
+kept_json, kept_md = None, None
+try:
+    kept_json = json.load(open(os.path.join(A.out, "benchmarks.json"))).get("constraints")
+    old_md = open(os.path.join(A.out, "benchmarks.md")).read()
+    if CON_BEGIN in old_md and CON_END in old_md:
+        kept_md = old_md[old_md.index(CON_BEGIN):old_md.index(CON_END) + len(CON_END)]
+except (OSError, ValueError):
+    pass
+if kept_json is not None:
+    result["constraints"] = kept_json
 with open(os.path.join(A.out, "benchmarks.json"), "w") as fh:
     json.dump(result, fh, indent=2)
 m = result["machine"]
@@ -341,5 +353,7 @@ if api:
             md += f"| {label} | {w['seconds']} | {w['requests']:,} | {top} |\n"
 if op_status.get("build"):
     md += f"\nThe operator's own record of its build (`status.build`): `{json.dumps(op_status['build'])}`\n"
+if kept_md:
+    md = md.rstrip("\n") + "\n\n" + kept_md + "\n"
 with open(os.path.join(A.out, "benchmarks.md"), "w") as fh:
     fh.write(md)
