@@ -41,11 +41,7 @@ public final class GrantCheck {
     }
 
     public static int majorVersion(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT current_setting('server_version_num')::int / 10000");
-                ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            return rs.getInt(1);
-        }
+        return Catalog.serverVersionNum(c) / 10000;
     }
 
     /** The table, or empty when it does not exist. */

@@ -1,19 +1,14 @@
 package dev.pgindex.operator.api;
 
 import dev.pgindex.operator.api.v1alpha1.PostgresConstraint;
-import io.fabric8.crdv2.generator.CRDGenerator;
 import io.fabric8.crdv2.generator.CRDPostProcessor;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceColumnDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaProps;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 
@@ -50,9 +45,7 @@ class ConstraintCrdGenerationTest {
                             + "PostgreSQL prints it.");
                     status.setDefault(com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode()
                             .put("observedGeneration", -1));
-                    JSONSchemaProps conditions = status.getProperties().get("conditions").getItems().getSchema();
-                    CrdGenerationTest.CONDITION_FIELDS.forEach((name, text) ->
-                            conditions.getProperties().get(name).setDescription(text));
+                    CrdGenerationTest.describeConditions(status);
                     Map<String, JSONSchemaProps> spec = root.getProperties().get("spec").getProperties();
                     JSONSchemaProps fk = spec.get("foreignKey");
                     IndexSetCrdGenerationTest.identifiers(fk.getProperties().get("columns"));
@@ -60,10 +53,7 @@ class ConstraintCrdGenerationTest {
                             .get("columns"));
                     JSONSchemaProps sample = status.getProperties().get("violations").getProperties().get("sample");
                     sample.getItems().getSchema().setDescription("One violating row's key.");
-                    List<CustomResourceColumnDefinition> cols = new ArrayList<>(v.getAdditionalPrinterColumns());
-                    cols.sort(Comparator.comparingInt(c -> COLUMN_ORDER.indexOf(c.getName()) < 0
-                            ? 99 : COLUMN_ORDER.indexOf(c.getName())));
-                    v.setAdditionalPrinterColumns(cols);
+                    CrdGenerationTest.orderColumns(v, COLUMN_ORDER);
                 });
             }
             return crd;
@@ -71,29 +61,12 @@ class ConstraintCrdGenerationTest {
     };
 
     static String generate() throws IOException {
-        Path dir = Files.createTempDirectory("crd");
-        new CRDGenerator().inOutputDir(dir.toFile()).forCRDVersions("v1").withPostProcessor(POST)
-                .customResourceClasses(PostgresConstraint.class).generate();
-        return Files.readString(dir.resolve(FILE));
+        return CrdGenerationTest.generate(PostgresConstraint.class, POST, FILE);
     }
 
     @Test
     void shouldMatchTheCommittedCrd() throws IOException {
-        String generated = generate();
-        Path committed = Path.of("crds", FILE);
-        if (Boolean.getBoolean("crds.update")) {
-            Files.writeString(committed, generated);
-            for (Path copy : COPIES) {
-                if (Files.isDirectory(copy.getParent())) {
-                    Files.writeString(copy, generated);
-                }
-            }
-        }
-        assertThat(Files.readString(committed))
-                .as("crds/%s is stale: run hack/update-crds.sh and commit the result", FILE).isEqualTo(generated);
-        for (Path copy : COPIES) {
-            assertThat(Files.readString(copy)).as("%s is stale: run hack/update-crds.sh", copy).isEqualTo(generated);
-        }
+        CrdGenerationTest.assertCommitted(generate(), FILE, COPIES);
     }
 
     @Test

@@ -10,10 +10,11 @@ import dev.pgindex.operator.status.Conditions;
 import dev.pgindex.operator.support.ConstraintHarness;
 import dev.pgindex.operator.support.EngineHarness;
 import dev.pgindex.operator.support.PgVersionServer;
+import dev.pgindex.operator.support.VersionMatrix;
+import dev.pgindex.operator.support.VersionMatrix.Row;
 import dev.pgindex.operator.support.TestPostgres;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -22,7 +23,6 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -49,36 +49,14 @@ class GrantsMatrixTest {
 
     static final List<Connection> SESSIONS = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-    record Row(String version, String scenario, String result, String detail) {
-    }
 
-    interface Scenario {
-        String run() throws Exception;
-    }
 
     @Test
     void everyFeatureRunsWithExactlyThePrintedGrantsAndEachRevokedGrantFailsWith42501() {
         List<Row> rows = new ArrayList<>();
         List<String> failures = new ArrayList<>();
-        for (String version : VERSIONS) {
-            Optional<Path> jar = PgVersionServer.jar(version);
-            if (jar.isEmpty()) {
-                String msg = "binaries jar missing in target/pg-binaries (the build copies it: mvn -B test-compile)";
-                rows.add(new Row(version, "-", PgVersionServer.missingJarFails() ? "FAIL" : "SKIPPED", msg));
-                if (PgVersionServer.missingJarFails()) {
-                    failures.add(version + ": " + msg);
-                }
-                continue;
-            }
-            try (PgVersionServer pg = PgVersionServer.start(version, jar.get())) {
-                runScenarios(version, () -> PgVersionServer.newDatabase(pg.port()), rows, failures);
-            } catch (Exception e) {
-                rows.add(new Row(version, "start", "FAIL", String.valueOf(e)));
-                failures.add(version + " did not start: " + e);
-            }
-        }
-        runScenarios(scalar(TestPostgres.newDatabase(), "SHOW server_version") + " (default)",
-                TestPostgres::newDatabase, rows, failures);
+        VersionMatrix.onEachServer(VERSIONS, rows, failures, (version, port, started) ->
+                runScenarios(version, () -> PgVersionServer.newDatabase(port), rows, failures));
         for (Connection c : SESSIONS) {
             try {
                 c.close();
@@ -86,10 +64,7 @@ class GrantsMatrixTest {
                 // the server is gone already
             }
         }
-        System.out.println("GrantsMatrixTest results:");
-        for (Row r : rows) {
-            System.out.printf("  %-14s %-44s %-7s %s%n", r.version(), r.scenario(), r.result(), r.detail());
-        }
+        VersionMatrix.print("GrantsMatrixTest", rows);
         assertThat(failures).isEmpty();
     }
 
@@ -98,12 +73,12 @@ class GrantsMatrixTest {
     }
 
     private static void runScenarios(String version, Databases dbs, List<Row> rows, List<String> failures) {
-        scenario(version, "printed grants: every statement works", rows, failures, () -> {
+        VersionMatrix.scenario(version, "printed grants: every statement works", rows, failures, () -> {
             Fixture f = Fixture.create(dbs.create()).withProbeConstraints();
             f.probes().forEach((name, sql) -> f.asOpOk(sql));
             return f.statements.size() + " statements: " + String.join(" | ", f.statements);
         });
-        scenario(version, "each grant revoked in turn: 42501", rows, failures, () -> {
+        VersionMatrix.scenario(version, "each grant revoked in turn: 42501", rows, failures, () -> {
             Fixture f = Fixture.create(dbs.create()).withProbeConstraints();
             List<String> proven = new ArrayList<>();
             for (String grant : f.statements) {
@@ -119,7 +94,7 @@ class GrantsMatrixTest {
             }
             return String.join("; ", proven);
         });
-        scenario(version, "engine: exact grants -> Ready, Delete drops", rows, failures, () -> {
+        VersionMatrix.scenario(version, "engine: exact grants -> Ready, Delete drops", rows, failures, () -> {
             Fixture f = Fixture.create(dbs.create());
             PostgresIndexSpec spec = f.index("orders_parent_idx", "parent_id");
             spec.setReclaimPolicy(ReclaimPolicy.Delete);
@@ -134,7 +109,7 @@ class GrantsMatrixTest {
             }
             return "PostgresIndex Ready, rebuilt, dropped; PostgresConstraint FK Ready";
         });
-        scenario(version, "engine: membership revoked -> Stalled", rows, failures, () -> {
+        VersionMatrix.scenario(version, "engine: membership revoked -> Stalled", rows, failures, () -> {
             Fixture f = Fixture.create(dbs.create());
             exec(f.admin, "REVOKE " + f.owner + " FROM " + f.role);
             try (EngineHarness h = new EngineHarness("grants", f.op, f.index("orders_parent_idx", "parent_id"))) {
@@ -147,7 +122,7 @@ class GrantsMatrixTest {
                 return "Stalled/InsufficientPrivilege: " + msg;
             }
         });
-        scenario(version, "engine: CREATE on schema revoked -> Stalled", rows, failures, () -> {
+        VersionMatrix.scenario(version, "engine: CREATE on schema revoked -> Stalled", rows, failures, () -> {
             Fixture f = Fixture.create(dbs.create());
             exec(f.admin, "REVOKE CREATE ON SCHEMA app FROM " + f.role);
             try (EngineHarness h = new EngineHarness("grants", f.op, f.index("orders_parent_idx", "parent_id"))) {
@@ -158,7 +133,7 @@ class GrantsMatrixTest {
                 return "Stalled/InsufficientPrivilege: " + msg;
             }
         });
-        scenario(version, "engine: TEMPORARY revoked -> Stalled", rows, failures, () -> {
+        VersionMatrix.scenario(version, "engine: TEMPORARY revoked -> Stalled", rows, failures, () -> {
             Fixture f = Fixture.create(dbs.create());
             exec(f.admin, "REVOKE TEMPORARY ON DATABASE " + f.admin.database() + " FROM " + f.role);
             try (EngineHarness h = new EngineHarness("grants", f.op, f.index("orders_parent_idx", "parent_id"))) {
@@ -169,12 +144,12 @@ class GrantsMatrixTest {
                 return "Stalled/" + c.getReason() + ": " + c.getMessage();
             }
         });
-        scenario(version, "engine: REFERENCES revoked -> FK Stalled", rows, failures, () -> {
+        VersionMatrix.scenario(version, "engine: REFERENCES revoked -> FK Stalled", rows, failures, () -> {
             Fixture f = Fixture.create(dbs.create());
             exec(f.admin, "REVOKE REFERENCES ON app.parent FROM " + f.role);
             return f.constraintStalls();
         });
-        scenario(version, "engine: SELECT on referenced revoked -> Stalled", rows, failures, () -> {
+        VersionMatrix.scenario(version, "engine: SELECT on referenced revoked -> Stalled", rows, failures, () -> {
             Fixture f = Fixture.create(dbs.create());
             exec(f.admin, "REVOKE SELECT ON app.parent FROM " + f.role);
             return f.constraintStalls();
@@ -326,14 +301,4 @@ class GrantsMatrixTest {
         }
     }
 
-    private static void scenario(String version, String name, List<Row> rows, List<String> failures, Scenario s) {
-        long t0 = System.nanoTime();
-        try {
-            String detail = s.run();
-            rows.add(new Row(version, name, "PASS", detail + String.format(" [%.1f s]", (System.nanoTime() - t0) / 1e9)));
-        } catch (Throwable e) {
-            rows.add(new Row(version, name, "FAIL", String.valueOf(e).replace('\n', ' ')));
-            failures.add(version + " " + name + ": " + e);
-        }
-    }
 }

@@ -12,6 +12,7 @@ import dev.pgindex.operator.postgres.Quoting;
 import dev.pgindex.operator.spec.ParsedConstraint;
 import dev.pgindex.operator.spec.Windows;
 import dev.pgindex.operator.support.ConstraintHarness;
+import dev.pgindex.operator.support.DdlAudit;
 import dev.pgindex.operator.support.TestPostgres;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import org.junit.jupiter.api.Test;
@@ -140,17 +141,7 @@ class ConstraintHostileCorpusTest {
         cases.stream().filter(c -> c.spec().getCheck() != null).forEach(c -> expressions.add(c.spec().getCheck()
                 .getExpression()));
 
-        Path ddlLog = Files.createTempDirectory("pgindex-constraint-ddl-log");
-        ddlLog.toFile().setWritable(true, false);
-        exec(db, "CREATE TABLE public.ddl_audit (n bigserial, tag text, query text)",
-                "CREATE SEQUENCE public.ddl_seq",
-                "CREATE FUNCTION public.log_ddl() RETURNS event_trigger LANGUAGE plpgsql AS $f$ BEGIN "
-                        + "INSERT INTO public.ddl_audit (tag, query) VALUES (tg_tag, current_query()); "
-                        + "EXECUTE format('COPY (SELECT %L::text, %L::text) TO %L', tg_tag, current_query(), "
-                        + Quoting.literal(ddlLog + "/") + " || lpad(nextval('public.ddl_seq')::text, 8, '0')); "
-                        + "END $f$",
-                "CREATE EVENT TRIGGER pgindex_constraint_corpus_audit ON ddl_command_start "
-                        + "EXECUTE FUNCTION public.log_ddl()");
+        DdlAudit audit = DdlAudit.install(db, "pgindex_constraint_corpus_audit");
 
         List<Result> results = new ArrayList<>();
         List<String> failures = new ArrayList<>();
@@ -197,21 +188,15 @@ class ConstraintHostileCorpusTest {
             });
             assertThat(sentinel.isValid(2)).as("the sentinel session survived").isTrue();
             assertThat(one(sentinel, "SELECT pg_backend_pid()")).isEqualTo(Integer.toString(sentinelPid));
-            exec(db, "DROP EVENT TRIGGER pgindex_constraint_corpus_audit");
+            audit.remove();
         }
 
         // what the event trigger saw, across the whole corpus
         Map<String, Integer> byTag = new TreeMap<>();
         List<String> forbidden = new ArrayList<>();
-        List<Path> logged;
-        try (Stream<Path> s = Files.list(ddlLog)) {
-            logged = s.sorted().toList();
-        }
-        for (Path p : logged) {
-            String line = Files.readString(p, StandardCharsets.UTF_8);
-            int tab = line.indexOf('\t');
-            String tag = line.substring(0, tab);
-            String q = unescape(line.substring(tab + 1).stripTrailing());
+        for (DdlAudit.Statement st : audit.statements()) {
+            String tag = st.tag();
+            String q = st.query();
             if (tag.equals("ALTER EVENT TRIGGER") && q.startsWith("ALTER EVENT TRIGGER pgindex_constraint_corpus_audit ")) {
                 continue; // event triggers do not fire for event trigger DDL; kept for safety
             }
@@ -220,10 +205,6 @@ class ConstraintHostileCorpusTest {
                 forbidden.add(tag + ": " + q);
             }
         }
-        for (Path p : logged) {
-            Files.deleteIfExists(p);
-        }
-        Files.deleteIfExists(ddlLog);
 
         long rejected = results.stream().filter(r -> r.outcome().equals("rejected-spec")).count();
         long stalled = results.stream().filter(r -> r.outcome().equals("stalled-postgres")).count();
@@ -390,7 +371,7 @@ class ConstraintHostileCorpusTest {
             if (!m.matches()) {
                 throw new IllegalStateException("values.txt: cannot read line " + raw);
             }
-            String value = unescape(repeat(m.group(3) == null ? "" : m.group(3))).replace("${CONNINFO}", conninfo);
+            String value = DdlAudit.unescape(repeat(m.group(3) == null ? "" : m.group(3))).replace("${CONNINFO}", conninfo);
             if ("[identifiers]".equals(section) && m.group(1) == null) {
                 identifier.accept(m.group(2), value);
             } else if ("[checks]".equals(section) && m.group(1) != null) {
@@ -411,34 +392,6 @@ class ConstraintHostileCorpusTest {
         return out.toString();
     }
 
-    /** Undoes the escapes of values.txt and of COPY's text format: \\ \n \r \t \b \f \v \0 \\uXXXX. */
-    static String unescape(String s) {
-        StringBuilder out = new StringBuilder();
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c != '\\' || i + 1 == s.length()) {
-                out.append(c);
-                continue;
-            }
-            char e = s.charAt(++i);
-            if (e == 'u') {
-                out.append((char) Integer.parseInt(s.substring(i + 1, i + 5), 16));
-                i += 4;
-                continue;
-            }
-            out.append(switch (e) {
-                case 'n' -> '\n';
-                case 'r' -> '\r';
-                case 't' -> '\t';
-                case 'b' -> '\b';
-                case 'f' -> '\f';
-                case 'v' -> '\u000b';
-                case '0' -> '\0';
-                default -> e;
-            });
-        }
-        return out.toString();
-    }
 
     // ---- one case
 

@@ -6,15 +6,14 @@ import dev.pgindex.operator.api.v1alpha1.ReclaimPolicy;
 import dev.pgindex.operator.postgres.ConnectionInfo;
 import dev.pgindex.operator.support.ConstraintHarness;
 import dev.pgindex.operator.support.PgVersionServer;
-import dev.pgindex.operator.support.TestPostgres;
+import dev.pgindex.operator.support.VersionMatrix;
+import dev.pgindex.operator.support.VersionMatrix.Row;
 import io.fabric8.kubernetes.api.model.Condition;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 import static dev.pgindex.operator.support.ConstraintHarness.is;
 import static dev.pgindex.operator.support.ConstraintHarness.ready;
@@ -41,46 +40,25 @@ class ConstraintVersionMatrixTest {
     static final List<String> VERSIONS = List.of("12.22.0", "14.2.0", "15.19.0", "16.15.0", "18.3.0");
     static final Duration T = Duration.ofSeconds(30);
 
-    record Row(String version, String scenario, String result, String detail) {
-    }
 
     @Test
     void constraintProtocolReachesWhatEachPostgresVersionAllowsAndStallsClearlyWhereItCannot() throws Exception {
         List<Row> rows = new ArrayList<>();
         List<String> failures = new ArrayList<>();
-        for (String version : VERSIONS) {
-            Optional<Path> jar = PgVersionServer.jar(version);
-            if (jar.isEmpty()) {
-                String msg = "binaries jar missing in target/pg-binaries (the build copies it: mvn -B test-compile)";
-                rows.add(new Row(version, "-", PgVersionServer.missingJarFails() ? "FAIL" : "SKIPPED", msg));
-                if (PgVersionServer.missingJarFails()) {
-                    failures.add(version + ": " + msg);
-                }
-                continue;
+        VersionMatrix.onEachServer(VERSIONS, rows, failures, (version, port, started) -> {
+            if (started > 0) {
+                rows.add(new Row(version, "server start", "ok", String.format("%.1f s", started)));
             }
-            try (PgVersionServer pg = PgVersionServer.start(version, jar.get())) {
-                rows.add(new Row(version, "server start", "ok", String.format("%.1f s", pg.startSeconds)));
-                runScenarios(version, pg.port(), rows, failures);
-            } catch (Exception e) {
-                rows.add(new Row(version, "start", "FAIL", String.valueOf(e)));
-                failures.add(version + " did not start: " + e);
-            }
-        }
-        ConnectionInfo probe = TestPostgres.newDatabase();
-        runScenarios(scalar(probe, "SHOW server_version") + " (default)", probe.port(), rows, failures);
-
-        System.out.println("ConstraintVersionMatrixTest results:");
-        System.out.printf("  %-16s %-48s %-8s %s%n", "version", "scenario", "result", "detail");
-        for (Row r : rows) {
-            System.out.printf("  %-16s %-48s %-8s %s%n", r.version(), r.scenario(), r.result(), r.detail());
-        }
+            runScenarios(version, port, rows, failures);
+        });
+        VersionMatrix.print("ConstraintVersionMatrixTest", rows);
         assertThat(failures).isEmpty();
     }
 
     private static void runScenarios(String version, int port, List<Row> rows, List<String> failures) {
         int num = Integer.parseInt(scalar(PgVersionServer.newDatabase(port), "SHOW server_version_num"));
         boolean is18 = num >= 180000;
-        scenario(version, "FK: violations -> Stalled, fixed -> Ready", rows, failures, () -> {
+        VersionMatrix.scenario(version, "FK: violations -> Stalled, fixed -> Ready", rows, failures, () -> {
             ConnectionInfo db = parentAndChild(port);
             exec(db, "UPDATE child SET parent_id = 999 WHERE id IN (7, 8)");
             try (ConstraintHarness h = new ConstraintHarness("fk", db, childParentFk("child"))) {
@@ -95,7 +73,7 @@ class ConstraintVersionMatrixTest {
                         + ", convalidated";
             }
         });
-        scenario(version, "CHECK: NOT VALID + VALIDATE -> Ready", rows, failures, () -> {
+        VersionMatrix.scenario(version, "CHECK: NOT VALID + VALIDATE -> Ready", rows, failures, () -> {
             ConnectionInfo db = parentAndChild(port);
             try (ConstraintHarness h = new ConstraintHarness("ck", db, ConstraintHarness.check("child",
                     "child_amount_ck", "amount >= 0"))) {
@@ -107,7 +85,7 @@ class ConstraintVersionMatrixTest {
                 return "Ready/" + reason(h, ConditionType.READY) + ": " + h.status.getDefinition();
             }
         });
-        scenario(version, is18 ? "NOT NULL: native NOT VALID + VALIDATE, Delete" : "NOT NULL: helper CHECK, Delete",
+        VersionMatrix.scenario(version, is18 ? "NOT NULL: native NOT VALID + VALIDATE, Delete" : "NOT NULL: helper CHECK, Delete",
                 rows, failures, () -> {
                     ConnectionInfo db = parentAndChild(port);
                     exec(db, "UPDATE child SET email = NULL WHERE id = 5");
@@ -138,7 +116,7 @@ class ConstraintVersionMatrixTest {
                         return detail + "; Delete -> attnotnull f";
                     }
                 });
-        scenario(version, "NOT NULL held under another name -> Adopted", rows, failures, () -> {
+        VersionMatrix.scenario(version, "NOT NULL held under another name -> Adopted", rows, failures, () -> {
             ConnectionInfo db = parentAndChild(port);
             exec(db, "ALTER TABLE child ALTER COLUMN email SET NOT NULL");
             try (ConstraintHarness h = new ConstraintHarness("nn", db, ConstraintHarness.notNull("child",
@@ -153,7 +131,7 @@ class ConstraintVersionMatrixTest {
             }
         });
         if (is18) {
-            scenario(version, "NOT NULL NOT VALID under another name -> Stalled", rows, failures, () -> {
+            VersionMatrix.scenario(version, "NOT NULL NOT VALID under another name -> Stalled", rows, failures, () -> {
                 ConnectionInfo db = parentAndChild(port);
                 exec(db, "ALTER TABLE child ADD CONSTRAINT email_required NOT NULL email NOT VALID");
                 try (ConstraintHarness h = new ConstraintHarness("nn", db, ConstraintHarness.notNull("child",
@@ -167,7 +145,7 @@ class ConstraintVersionMatrixTest {
                 }
             });
         }
-        scenario(version, is18 ? "FK on a partitioned table -> Ready" : "FK on a partitioned table -> Stalled",
+        VersionMatrix.scenario(version, is18 ? "FK on a partitioned table -> Ready" : "FK on a partitioned table -> Stalled",
                 rows, failures, () -> {
                     ConnectionInfo db = parentAndChild(port);
                     partitionedChild(db);
@@ -191,7 +169,7 @@ class ConstraintVersionMatrixTest {
                         return "Stalled/UnsupportedFeature: " + shorten(msg);
                     }
                 });
-        scenario(version, "FK referencing a partitioned table -> Ready", rows, failures, () -> {
+        VersionMatrix.scenario(version, "FK referencing a partitioned table -> Ready", rows, failures, () -> {
             ConnectionInfo db = PgVersionServer.newDatabase(port);
             exec(db, "CREATE TABLE pparent (id int PRIMARY KEY) PARTITION BY RANGE (id)",
                     "CREATE TABLE pparent_1 PARTITION OF pparent FOR VALUES FROM (1) TO (51)",
@@ -206,7 +184,7 @@ class ConstraintVersionMatrixTest {
                 return "Ready/" + reason(h, ConditionType.READY) + ": " + h.status.getDefinition();
             }
         });
-        scenario(version, "CHECK on a partitioned table -> Ready", rows, failures, () -> {
+        VersionMatrix.scenario(version, "CHECK on a partitioned table -> Ready", rows, failures, () -> {
             ConnectionInfo db = parentAndChild(port);
             partitionedChild(db);
             try (ConstraintHarness h = new ConstraintHarness("pck", db, ConstraintHarness.check("pchild",
@@ -218,7 +196,7 @@ class ConstraintVersionMatrixTest {
                 return "Ready/" + reason(h, ConditionType.READY) + ", validated on table and partitions";
             }
         });
-        scenario(version, "NOT NULL on a partitioned table -> Ready", rows, failures, () -> {
+        VersionMatrix.scenario(version, "NOT NULL on a partitioned table -> Ready", rows, failures, () -> {
             ConnectionInfo db = parentAndChild(port);
             partitionedChild(db);
             try (ConstraintHarness h = new ConstraintHarness("pnn", db, ConstraintHarness.notNull("pchild",
@@ -233,7 +211,7 @@ class ConstraintVersionMatrixTest {
                 return "Ready/" + reason(h, ConditionType.READY) + ", attnotnull on table and partitions";
             }
         });
-        scenario(version, "delete: Delete drops, Retain keeps unmarked", rows, failures, () -> {
+        VersionMatrix.scenario(version, "delete: Delete drops, Retain keeps unmarked", rows, failures, () -> {
             ConnectionInfo db = parentAndChild(port);
             PostgresConstraintSpec dropped = ConstraintHarness.check("child", "child_amount_ck", "amount >= 0");
             dropped.setReclaimPolicy(ReclaimPolicy.Delete);
@@ -290,20 +268,7 @@ class ConstraintVersionMatrixTest {
                 + "AND attname = '" + column + "'");
     }
 
-    interface Scenario {
-        String run() throws Exception;
-    }
 
-    private static void scenario(String version, String name, List<Row> rows, List<String> failures, Scenario s) {
-        long t0 = System.nanoTime();
-        try {
-            String detail = s.run();
-            rows.add(new Row(version, name, "PASS", detail + String.format(" [%.1f s]", (System.nanoTime() - t0) / 1e9)));
-        } catch (Throwable e) {
-            rows.add(new Row(version, name, "FAIL", shorten(String.valueOf(e))));
-            failures.add(version + " " + name + ": " + e);
-        }
-    }
 
     private static String reason(ConstraintHarness h, String type) {
         return condition(h, type).getReason();

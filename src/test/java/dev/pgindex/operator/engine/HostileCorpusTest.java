@@ -9,10 +9,10 @@ import dev.pgindex.operator.controller.SecretCache;
 import dev.pgindex.operator.decide.Request;
 import dev.pgindex.operator.postgres.ConnectionInfo;
 import dev.pgindex.operator.postgres.InvalidDefinitionException;
-import dev.pgindex.operator.postgres.Quoting;
 import dev.pgindex.operator.spec.Specs;
 import dev.pgindex.operator.status.Conditions;
 import dev.pgindex.operator.status.StatusCopies;
+import dev.pgindex.operator.support.DdlAudit;
 import dev.pgindex.operator.support.EngineHarness;
 import dev.pgindex.operator.support.TestPostgres;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
@@ -87,16 +87,7 @@ class HostileCorpusTest {
                 "CREATE TABLE victim (id int, secret text)",
                 "INSERT INTO victim SELECT g, md5(g::text) FROM generate_series(1, 500) g",
                 "CREATE SEQUENCE victim_seq", "CREATE VIEW victim_view AS SELECT * FROM victim");
-        Path ddlLog = Files.createTempDirectory("pgindex-ddl-log");
-        ddlLog.toFile().setWritable(true, false);
-        exec(db, "CREATE TABLE public.ddl_audit (n bigserial, tag text, query text)",
-                "CREATE SEQUENCE public.ddl_seq",
-                "CREATE FUNCTION public.log_ddl() RETURNS event_trigger LANGUAGE plpgsql AS $f$ BEGIN "
-                        + "INSERT INTO public.ddl_audit (tag, query) VALUES (tg_tag, current_query()); "
-                        + "EXECUTE format('COPY (SELECT %L::text, %L::text) TO %L', tg_tag, current_query(), "
-                        + Quoting.literal(ddlLog + "/") + " || lpad(nextval('public.ddl_seq')::text, 8, '0')); "
-                        + "END $f$",
-                "CREATE EVENT TRIGGER pgindex_corpus_audit ON ddl_command_start EXECUTE FUNCTION public.log_ddl()");
+        DdlAudit audit = DdlAudit.install(db, "pgindex_corpus_audit");
         String victimBefore = scalar(db, CHECKSUM.formatted("victim"));
         String tableBefore = scalar(db, CHECKSUM.formatted("t"));
 
@@ -121,15 +112,9 @@ class HostileCorpusTest {
         Map<String, Integer> byTag = new TreeMap<>();
         List<String> forbidden = new ArrayList<>();
         List<String> buildAttempts = new ArrayList<>();
-        List<Path> logged;
-        try (Stream<Path> s = Files.list(ddlLog)) {
-            logged = s.sorted().toList();
-        }
-        for (Path p : logged) {
-            String line = Files.readString(p, StandardCharsets.UTF_8);
-            int tab = line.indexOf('\t');
-            String tag = line.substring(0, tab);
-            String q = line.substring(tab + 1).replace("\\n", "\n").replace("\\t", "\t").replace("\\\\", "\\");
+        for (DdlAudit.Statement st : audit.statements()) {
+            String tag = st.tag();
+            String q = st.query();
             byTag.merge(tag, 1, Integer::sum);
             String upper = q.toUpperCase(Locale.ROOT);
             boolean declaredAttempt = tag.equals("CREATE INDEX") && upper.startsWith("CREATE INDEX CONCURRENTLY ")
@@ -154,11 +139,7 @@ class HostileCorpusTest {
                 forbidden.add("(committed) " + row.get(0) + ": " + row.get(1));
             }
         }
-        exec(db, "DROP EVENT TRIGGER pgindex_corpus_audit");
-        for (Path p : logged) {
-            Files.deleteIfExists(p);
-        }
-        Files.deleteIfExists(ddlLog);
+        audit.remove();
 
         long mapping = results.stream().filter(r -> r.outcome().equals("rejected-mapping")).count();
         long spec = results.stream().filter(r -> r.outcome().equals("rejected-spec")).count();

@@ -7,11 +7,10 @@ import dev.pgindex.operator.postgres.ConnectionInfo;
 import dev.pgindex.operator.status.Conditions;
 import dev.pgindex.operator.support.EngineHarness;
 import dev.pgindex.operator.support.PgVersionServer;
-import dev.pgindex.operator.support.TestPostgres;
+import dev.pgindex.operator.support.VersionMatrix;
+import dev.pgindex.operator.support.VersionMatrix.Row;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,39 +30,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 class VersionMatrixTest {
     static final List<String> VERSIONS = List.of("12.22.0", "14.2.0", "15.19.0", "16.15.0", "18.3.0");
 
-    record Row(String version, String scenario, String result, String detail) {
-    }
 
     @Test
     void coreScenariosPassOnEachVersionAndTheBroken14xAreRefused() throws Exception {
         List<Row> rows = new ArrayList<>();
         List<String> failures = new ArrayList<>();
-        for (String version : VERSIONS) {
-            java.util.Optional<Path> jar = PgVersionServer.jar(version);
-            if (jar.isEmpty()) {
-                String msg = "binaries jar of " + version + " missing (the build copies it: mvn -B test-compile)";
-                rows.add(new Row(version, "-", PgVersionServer.missingJarFails() ? "FAIL" : "SKIPPED", msg));
-                if (PgVersionServer.missingJarFails()) {
-                    failures.add(version + ": " + msg);
-                }
-                continue;
-            }
-            try (PgVersionServer pg = PgVersionServer.start(version, jar.get())) {
-                runScenarios(version, pg.port(), pg.startSeconds, rows, failures);
-            } catch (IOException | RuntimeException e) {
-                rows.add(new Row(version, "start", "FAIL", String.valueOf(e)));
-                failures.add(version + " did not start: " + e);
-            }
-        }
-        // the suite's default server (17.6.0 unless -Dpg.binaries.version says otherwise)
-        ConnectionInfo probe = TestPostgres.newDatabase();
-        runScenarios(scalar(probe, "SHOW server_version") + " (default)", probe.port(), 0, rows, failures);
-
-        System.out.println("VersionMatrixTest results:");
-        System.out.printf("  %-20s %-34s %-8s %s%n", "version", "scenario", "result", "detail");
-        for (Row r : rows) {
-            System.out.printf("  %-20s %-34s %-8s %s%n", r.version(), r.scenario(), r.result(), r.detail());
-        }
+        VersionMatrix.onEachServer(VERSIONS, rows, failures,
+                (version, port, started) -> runScenarios(version, port, started, rows, failures));
+        VersionMatrix.print("VersionMatrixTest", rows);
         assertThat(failures).isEmpty();
     }
 
@@ -75,7 +49,7 @@ class VersionMatrixTest {
             rows.add(new Row(version, "server start", "ok", String.format("%.1f s", startSeconds)));
         }
         boolean broken14 = num >= 140000 && num < 140004;
-        scenario(version, broken14 ? "build -> refused" : "build -> Ready", rows, failures, () -> {
+        VersionMatrix.scenario(version, broken14 ? "build -> refused" : "build -> Ready", rows, failures, () -> {
             ConnectionInfo db = PgVersionServer.newDatabase(port);
             exec(db, "CREATE TABLE t (id int, a int)", "INSERT INTO t SELECT g, g % 97 FROM generate_series(1, 5000) g");
             try (EngineHarness h = new EngineHarness("build", db, EngineHarness.spec("t", "t_a_idx", "a"))) {
@@ -89,7 +63,7 @@ class VersionMatrixTest {
                 return "Ready, index valid, built in " + h.status.getBuild().getDurationSeconds() + " s";
             }
         });
-        scenario(version, broken14 ? "unique violation -> refused" : "unique violation -> Stalled", rows, failures, () -> {
+        VersionMatrix.scenario(version, broken14 ? "unique violation -> refused" : "unique violation -> Stalled", rows, failures, () -> {
             ConnectionInfo db = PgVersionServer.newDatabase(port);
             exec(db, "CREATE TABLE u (id int, email text)",
                     "INSERT INTO u SELECT g, 'e' || (g % 50) FROM generate_series(1, 1000) g");
@@ -106,7 +80,7 @@ class VersionMatrixTest {
                 return "Stalled/UniqueViolation: " + shorten(msg);
             }
         });
-        scenario(version, broken14 ? "adopt -> refused" : "adopt -> Ready (adopted)", rows, failures, () -> {
+        VersionMatrix.scenario(version, broken14 ? "adopt -> refused" : "adopt -> Ready (adopted)", rows, failures, () -> {
             ConnectionInfo db = PgVersionServer.newDatabase(port);
             exec(db, "CREATE TABLE t (id int, a int)", "INSERT INTO t SELECT g, g FROM generate_series(1, 1000) g",
                     "CREATE INDEX t_a_idx ON t (a)");
@@ -144,20 +118,7 @@ class VersionMatrixTest {
         return "Stalled/UnsupportedServerVersion: " + shorten(msg);
     }
 
-    interface Scenario {
-        String run() throws Exception;
-    }
 
-    private static void scenario(String version, String name, List<Row> rows, List<String> failures, Scenario s) {
-        long t0 = System.nanoTime();
-        try {
-            String detail = s.run();
-            rows.add(new Row(version, name, "PASS", detail + String.format(" [%.1f s]", (System.nanoTime() - t0) / 1e9)));
-        } catch (Throwable e) {
-            rows.add(new Row(version, name, "FAIL", shorten(String.valueOf(e))));
-            failures.add(version + " " + name + ": " + e);
-        }
-    }
 
     private static String reason(EngineHarness h, String type) {
         return Conditions.get(h.status, type).orElseThrow().getReason();
