@@ -34,7 +34,7 @@ measure() { # label java args...
     t0=$(date +%s.%N)
     QUARKUS_HTTP_PORT=0 "$java" "$@" -jar "$APP/quarkus-run.jar" >"$WORK/op.log" 2>&1 &
     pid=$!
-    for _ in $(seq 1 3000); do (( $(grep -c "controller started" "$WORK/op.log") >= 2 )) && break; sleep 0.01; done
+    for _ in $(seq 1 3000); do (( $(grep -c "controller started" "$WORK/op.log") >= 3 )) && break; sleep 0.01; done
     t1=$(date +%s.%N)
     cpus+=("$(awk '{print ($14+$15)/100}' /proc/$pid/stat)")
     starts+=("$(python3 -c "print(round($t1-$t0,2))")")

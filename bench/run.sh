@@ -126,8 +126,9 @@ start_operator() { # log file; sets OP_PID, OP_T0, OP_T1
   OP_PID=$!
   OP_T1=""
   for _ in $(seq 1 3000); do
-    # every controller started (one line each; the operator has two: postgresindex and postgresindexset)
-    if (( $(grep -c "controller started" "$1") >= 2 )); then OP_T1=$(now); break; fi
+    # every controller started (one line each; the operator has three: postgresindex, postgresindexset and
+    # postgresconstraint)
+    if (( $(grep -c "controller started" "$1") >= 3 )); then OP_T1=$(now); break; fi
     kill -0 "$OP_PID" 2>/dev/null || break
     sleep 0.02
   done

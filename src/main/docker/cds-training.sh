@@ -42,7 +42,7 @@ port="$(head -n 1 "$dir/api.port")"
   >/dev/null 2>&1 || fail "keytool could not export the training certificate"
 printf training >"$dir/token"
 
-# one start: both controllers started, then the warm-up (it begins 2 s after start), then stop
+# one start: all three controllers started, then the warm-up (it begins 2 s after start), then stop
 start() {
   env -u KUBECONFIG KUBERNETES_SERVICE_HOST=127.0.0.1 KUBERNETES_SERVICE_PORT="$port" \
     KUBERNETES_AUTH_TRYKUBECONFIG=false KUBERNETES_AUTH_SERVICEACCOUNT_TOKEN="$dir/token" \
@@ -50,7 +50,7 @@ start() {
     -jar "$app/quarkus-run.jar" >"$dir/operator.log" 2>&1 &
   op=$!
   i=0
-  while [ "$(grep -c "controller started" "$dir/operator.log")" -lt 2 ] && [ $i -lt 1200 ]; do
+  while [ "$(grep -c "controller started" "$dir/operator.log")" -lt 3 ] && [ $i -lt 1200 ]; do
     kill -0 "$op" 2>/dev/null || fail "the operator stopped during the training start"
     sleep 0.1; i=$((i + 1))
   done

@@ -21,6 +21,12 @@ public record ConstraintDefinition(String schema, String table, String name, Sha
      * CHECK NOT VALID on one, work from 12.
      */
     public static final int PARTITIONED_NOT_VALID_FK_VERSION = 180000;
+    /**
+     * The session of the count of violating rows: read-only (whatever a CHECK expression calls can read, never
+     * write), and one backend, as VALIDATE is (a parallel plan would take two more cores from the writers).
+     */
+    public static final java.util.Map<String, String> PREFLIGHT_SESSION = java.util.Map.of(
+            "default_transaction_read_only", "on", "max_parallel_workers_per_gather", "0");
     private static final Set<String> ACTIONS = Set.of("NO ACTION", "RESTRICT", "CASCADE", "SET NULL", "SET DEFAULT");
 
     /** What kind of constraint, with its own fields. */

@@ -5,7 +5,6 @@ import dev.pgindex.operator.api.v1alpha1.Reason;
 import dev.pgindex.operator.api.v1alpha1.ViolationsInfo;
 import dev.pgindex.operator.decide.Durations;
 import dev.pgindex.operator.decide.Reasons;
-import dev.pgindex.operator.decide.RetryGate;
 import dev.pgindex.operator.postgres.ConstraintDefinition;
 import dev.pgindex.operator.postgres.ConstraintObservation;
 import dev.pgindex.operator.postgres.ErrorKind;
@@ -295,6 +294,6 @@ public final class ConstraintPlan extends ConstraintContext implements Constrain
                 + "." + d.table() + " that violate " + d.name());
         return Optional.of(new ConstraintDecision.RunJob(draft.status(), events, new ConstraintDecision.ConstraintJob(
                 ConstraintDecision.ConstraintJob.Kind.PREFLIGHT, obs.tableOid(), d.preflight(obs.sampleKey()),
-                Map.of("default_transaction_read_only", "on"))));
+                ConstraintDefinition.PREFLIGHT_SESSION)));
     }
 }
