@@ -45,7 +45,7 @@ measure() { # label java args...
   printf '| %s | %s | %s | %s |\n' "$label" "${starts[*]}" "${cpus[*]}" "${rsss[*]}"
 }
 
-echo "| JVM set-up | start to both controllers started (s) | CPU time by then (s) | idle RSS after 10 s (MiB) |"
+echo "| JVM set-up | start to every controller started (s) | CPU time by then (s) | idle RSS after 10 s (MiB) |"
 echo "|---|---|---|---|"
 measure "Java 17, JVM defaults" java
 measure "Java 17, jvm.options, no archive" java "@src/main/docker/jvm.options"

@@ -115,7 +115,7 @@ kubectl -n bench create secret generic bench-db --from-literal=host=127.0.0.1 --
 
 # --- operator start-up -------------------------------------------------------------------------------------------
 # One JVM start on this shared 2-core machine varies by a few tenths of a second, so the figure is the median of
-# STARTS starts (each to both controllers started, then stopped); the last start stays up for the rest of the run.
+# STARTS starts (each to every controller started, then stopped); the last start stays up for the rest of the run.
 STARTS="${BENCH_STARTS:-5}"
 log "starting the operator $STARTS times (build-poll-interval ${POLL:-default}; JVM: ${JVM_DESC:-defaults})"
 start_operator() { # log file; sets OP_PID, OP_T0, OP_T1
