@@ -3,6 +3,7 @@
 the work directory, prints the table, writes benchmarks.json, benchmarks.md and (if matplotlib is available)
 benchmark-tps.png into the output directory."""
 import argparse, glob, json, math, os, datetime
+from pgbench_log import transactions
 from auditlog import by_verb_resource, operator_requests, ts
 
 ap = argparse.ArgumentParser()
@@ -15,23 +16,7 @@ A = ap.parse_args()
 W = A.work
 
 # --- pgbench per-transaction logs: client txno latency_us|failed script epoch us [lag] ---
-tx = []       # (end_time, latency_s)
-failed = []   # end times of failed transactions
-for f in glob.glob(os.path.join(W, "pgbench", "w*")):
-    with open(f) as fh:
-        for line in fh:
-            p = line.split()
-            if len(p) < 6:
-                continue
-            try:
-                end = int(p[4]) + int(p[5]) / 1e6
-            except ValueError:
-                continue
-            if p[2].isdigit():
-                tx.append((end, int(p[2]) / 1e6))
-            elif p[2] != "skipped":
-                failed.append(end)
-tx.sort()
+tx, failed = transactions(W)   # (end time, latency s), sorted; end times of failed transactions
 if not tx:
     raise SystemExit("analyze: no pgbench transactions logged")
 t_first = math.floor(tx[0][0])

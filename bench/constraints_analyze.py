@@ -4,6 +4,7 @@ PostgreSQL log (every statement of role app with its duration) and the PostgresC
 the work directory; prints the table; updates <out>/benchmarks.json (key "constraints") and the section between the
 constraints markers of <out>/benchmarks.md (appended when missing; bench/analyze.py keeps both when it rewrites
 those files)."""
+from pgbench_log import transactions
 import argparse, datetime, glob, json, math, os, re
 
 ap = argparse.ArgumentParser()
@@ -17,21 +18,7 @@ BEGIN, END = "<!-- constraints:begin (bench/constraints.sh) -->", "<!-- constrai
 GOAL_MARGIN_MS = 10.0
 
 # --- pgbench per-transaction logs: client txno latency_us|failed|skipped script epoch us [lag] ---
-tx, failed = [], []   # (end, latency_s); end times of failed transactions
-for f in glob.glob(os.path.join(W, "pgbench", "w*")):
-    for line in open(f):
-        p = line.split()
-        if len(p) < 6:
-            continue
-        try:
-            end = int(p[4]) + int(p[5]) / 1e6
-        except ValueError:
-            continue
-        if p[2].isdigit():
-            tx.append((end, int(p[2]) / 1e6))
-        elif p[2] != "skipped":
-            failed.append(end)
-tx.sort()
+tx, failed = transactions(W)   # (end time, latency s), sorted; end times of failed transactions
 if not tx:
     raise SystemExit("constraints_analyze: no pgbench transactions logged")
 pgb_out = open(os.path.join(W, "pgbench.out")).read()
