@@ -106,8 +106,12 @@ public final class RetryGate {
 
     /** The wait before re-checking a permanent failure: permanentRecheckBase doubling per occurrence. */
     public static Duration permanentBackoff(PostgresIndexStatus st, Settings settings) {
-        int n = st.getLastError() == null || st.getLastError().getOccurrences() == null ? 1
-                : st.getLastError().getOccurrences();
+        return permanentBackoff(st.getLastError(), settings);
+    }
+
+    /** The same for any kind's status.lastError (null: the first occurrence). */
+    public static Duration permanentBackoff(dev.pgindex.operator.api.v1alpha1.ErrorInfo lastError, Settings settings) {
+        int n = lastError == null || lastError.getOccurrences() == null ? 1 : lastError.getOccurrences();
         return backoff(settings.permanentRecheckBase(), settings.permanentRecheckMax(), n);
     }
 

@@ -27,26 +27,37 @@ public final class Conditions {
     /** Ready=True, Reconciling and Stalled False. */
     public static void ready(PostgresIndexStatus s, long generation, Reason reason, String message, Instant now) {
         s.setPhase(Phase.Ready);
-        set(s, ConditionType.READY, TRUE, reason, message, generation, now);
-        set(s, ConditionType.RECONCILING, FALSE, reason, "", generation, now);
-        set(s, ConditionType.STALLED, FALSE, reason, "", generation, now);
+        s.setConditions(kstatus(s.getConditions(), ConditionType.READY, reason.name(), message, generation, now));
     }
 
     /** Working towards Ready: Reconciling=True, Ready=False, Stalled=False. */
     public static void reconciling(PostgresIndexStatus s, long generation, Phase phase, Reason reason,
             String message, Instant now) {
         s.setPhase(phase);
-        set(s, ConditionType.READY, FALSE, reason, message, generation, now);
-        set(s, ConditionType.RECONCILING, TRUE, reason, message, generation, now);
-        set(s, ConditionType.STALLED, FALSE, reason, "", generation, now);
+        s.setConditions(kstatus(s.getConditions(), ConditionType.RECONCILING, reason.name(), message, generation,
+                now));
     }
 
     /** Needs a person: Stalled=True, Ready=False, Reconciling=False. */
     public static void stalled(PostgresIndexStatus s, long generation, Reason reason, String message, Instant now) {
         s.setPhase(Phase.Stalled);
-        set(s, ConditionType.READY, FALSE, reason, message, generation, now);
-        set(s, ConditionType.RECONCILING, FALSE, reason, "", generation, now);
-        set(s, ConditionType.STALLED, TRUE, reason, message, generation, now);
+        s.setConditions(kstatus(s.getConditions(), ConditionType.STALLED, reason.name(), message, generation, now));
+    }
+
+    /**
+     * The three kstatus conditions with {@code trueOne} (Ready, Reconciling or Stalled) True and the others False,
+     * for every kind: one reason on all three, the message on Ready and on the True one (a False Reconciling or
+     * Stalled has an empty message), lastTransitionTime moved only where a status flips ({@link #merged}).
+     */
+    public static List<Condition> kstatus(List<Condition> conditions, String trueOne, String reason, String message,
+            long generation, Instant now) {
+        List<Condition> list = conditions;
+        for (String type : List.of(ConditionType.READY, ConditionType.RECONCILING, ConditionType.STALLED)) {
+            boolean on = type.equals(trueOne);
+            list = merged(list, type, on ? TRUE : FALSE, reason, on || type.equals(ConditionType.READY) ? message : "",
+                    generation, now);
+        }
+        return list;
     }
 
     /**
@@ -122,10 +133,13 @@ public final class Conditions {
     }
 
     public static Optional<Condition> get(PostgresIndexStatus s, String type) {
-        if (s == null || s.getConditions() == null) {
-            return Optional.empty();
-        }
-        return s.getConditions().stream().filter(c -> type.equals(c.getType())).findFirst();
+        return s == null ? Optional.empty() : get(s.getConditions(), type);
+    }
+
+    /** Condition {@code type} among {@code conditions} (of any kind), if present. */
+    public static Optional<Condition> get(List<Condition> conditions, String type) {
+        return conditions == null ? Optional.empty()
+                : conditions.stream().filter(c -> type.equals(c.getType())).findFirst();
     }
 
     public static boolean isTrue(PostgresIndexStatus s, String type) {

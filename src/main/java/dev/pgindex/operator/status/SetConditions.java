@@ -18,15 +18,9 @@ public final class SetConditions {
     /** Sets Ready, Reconciling and Stalled: exactly one of {@code ready}, {@code reconciling}, {@code stalled}. */
     public static void apply(PostgresIndexSetStatus s, boolean ready, boolean reconciling, boolean stalled,
             SetReason reason, String message, long generation, Instant now) {
-        set(s, ConditionType.READY, ready, reason, message, generation, now);
-        set(s, ConditionType.RECONCILING, reconciling, reason, reconciling ? message : "", generation, now);
-        set(s, ConditionType.STALLED, stalled, reason, stalled ? message : "", generation, now);
+        String trueOne = ready ? ConditionType.READY : reconciling ? ConditionType.RECONCILING
+                : stalled ? ConditionType.STALLED : "";
+        s.setConditions(Conditions.kstatus(s.getConditions(), trueOne, reason.name(), message, generation, now));
         s.setObservedGeneration(generation);
-    }
-
-    static void set(PostgresIndexSetStatus s, String type, boolean value, SetReason reason, String message,
-            long generation, Instant now) {
-        s.setConditions(Conditions.merged(s.getConditions(), type, value ? Conditions.TRUE : Conditions.FALSE,
-                reason.name(), message, generation, now));
     }
 }

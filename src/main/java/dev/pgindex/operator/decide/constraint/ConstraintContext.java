@@ -64,9 +64,7 @@ abstract class ConstraintContext {
     }
 
     Duration permanentBackoff() {
-        int n = draft.status().getLastError() == null || draft.status().getLastError().getOccurrences() == null ? 1
-                : draft.status().getLastError().getOccurrences();
-        return RetryGate.backoff(in.settings().permanentRecheckBase(), in.settings().permanentRecheckMax(), n);
+        return RetryGate.permanentBackoff(draft.status().getLastError(), in.settings());
     }
 
     Duration backoff(int occurrences) {

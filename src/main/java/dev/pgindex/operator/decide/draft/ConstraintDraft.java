@@ -45,12 +45,12 @@ public final class ConstraintDraft {
         st.setStep(ConstraintStep.Done);
         st.setLastError(null);
         st.setNextAttemptAt(null);
-        conditions(true, false, false, reason, message);
+        conditions(ConditionType.READY, reason, message);
     }
 
     public void reconciling(ConstraintStep step, Reason reason, String message) {
         st.setStep(step);
-        conditions(false, true, false, reason, message);
+        conditions(ConditionType.RECONCILING, reason, message);
     }
 
     /** Where the protocol stands when it stalls there (the count, the ADD): the step that waits for a person. */
@@ -60,44 +60,30 @@ public final class ConstraintDraft {
 
     public void stalled(Reason reason, String message, Duration recheck) {
         st.setNextAttemptAt(recheck == null ? null : now.plus(recheck).truncatedTo(ChronoUnit.SECONDS).toString());
-        conditions(false, false, true, reason, message);
+        conditions(ConditionType.STALLED, reason, message);
     }
 
     /** Whether Stalled is True with {@code reason} already (its Warning event was raised then). */
     public boolean stalledWith(Reason reason) {
-        return st.getConditions().stream().anyMatch(c -> ConditionType.STALLED.equals(c.getType())
-                && Conditions.TRUE.equals(c.getStatus()) && reason.name().equals(c.getReason()));
+        return Conditions.get(st.getConditions(), ConditionType.STALLED).filter(c -> Conditions.TRUE.equals(
+                c.getStatus()) && reason.name().equals(c.getReason())).isPresent();
     }
 
     public boolean isReady() {
-        return st.getConditions().stream().anyMatch(c -> ConditionType.READY.equals(c.getType())
-                && Conditions.TRUE.equals(c.getStatus()) && c.getObservedGeneration() != null
-                && c.getObservedGeneration() == generation);
+        return Conditions.get(st.getConditions(), ConditionType.READY).filter(c -> Conditions.TRUE.equals(
+                c.getStatus()) && c.getObservedGeneration() != null && c.getObservedGeneration() == generation)
+                .isPresent();
     }
 
-    private void conditions(boolean ready, boolean reconciling, boolean stalled, Reason reason, String message) {
-        set(ConditionType.READY, ready, reason, message);
-        set(ConditionType.RECONCILING, reconciling, reason, reconciling ? message : "");
-        set(ConditionType.STALLED, stalled, reason, stalled ? message : "");
+    private void conditions(String trueOne, Reason reason, String message) {
+        st.setConditions(Conditions.kstatus(st.getConditions(), trueOne, reason.name(), message, generation, now));
         st.setObservedGeneration(generation);
-    }
-
-    private void set(String type, boolean value, Reason reason, String message) {
-        st.setConditions(Conditions.merged(st.getConditions(), type, value ? Conditions.TRUE : Conditions.FALSE,
-                reason.name(), message, generation, now));
     }
 
     /** Records a failure (occurrences count consecutive failures of the same reason); returns the count. */
     public int failure(Reason reason, SqlErrors.Failure f, String message) {
-        ErrorInfo prev = st.getLastError();
-        ErrorInfo e = new ErrorInfo();
-        e.setReason(reason);
-        e.setSqlState(f == null ? null : f.sqlState());
-        e.setMessage(message);
-        e.setTransientError(f != null && f.isTransient());
-        e.setTime(now.toString());
-        e.setOccurrences(prev != null && reason == prev.getReason() && prev.getOccurrences() != null
-                ? prev.getOccurrences() + 1 : 1);
+        ErrorInfo e = ErrorInfos.next(st.getLastError(), reason, f == null ? null : f.sqlState(), message,
+                f != null && f.isTransient(), now);
         st.setLastError(e);
         return e.getOccurrences();
     }

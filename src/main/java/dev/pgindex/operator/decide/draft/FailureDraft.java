@@ -1,6 +1,5 @@
 package dev.pgindex.operator.decide.draft;
 
-import dev.pgindex.operator.api.v1alpha1.ErrorInfo;
 import dev.pgindex.operator.api.v1alpha1.PostgresIndexStatus;
 import dev.pgindex.operator.api.v1alpha1.Reason;
 
@@ -17,16 +16,7 @@ public final class FailureDraft {
 
     /** Records a failure in status.lastError (occurrences count consecutive failures of the same reason). */
     public void record(Reason reason, String sqlState, String message, boolean transientError, Instant when) {
-        ErrorInfo prev = st.getLastError();
-        ErrorInfo e = new ErrorInfo();
-        e.setReason(reason);
-        e.setSqlState(sqlState);
-        e.setMessage(message);
-        e.setTransientError(transientError);
-        e.setTime(when.toString());
-        e.setOccurrences(prev != null && reason.equals(prev.getReason()) && prev.getOccurrences() != null
-                ? prev.getOccurrences() + 1 : 1);
-        st.setLastError(e);
+        st.setLastError(ErrorInfos.next(st.getLastError(), reason, sqlState, message, transientError, when));
         st.setNextAttemptAt(null);
     }
 
